@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+//
+// pixelrnn: a command REPL that teaches Pixel Recurrent Neural Networks.
+//
+// The split follows DESIGN.md §1: math (PixelRNN) / pictures (PixelRender) /
+// command language (PixelREPL) / executable (pixelrnn). The C libraries come
+// from Debian's packages: libgd-dev, libreadline-dev, libopenblas-dev, zlib1g-dev.
+import PackageDescription
+
+let package = Package(
+    name: "pixelrnn",
+    products: [
+        .executable(name: "pixelrnn", targets: ["pixelrnn"]),
+        .library(name: "PixelRNN", targets: ["PixelRNN"]),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each.
+        .systemLibrary(name: "CGD", path: "Sources/CGD"),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        // The model library: tensors, layers, models, data. Never prints.
+        .target(
+            name: "PixelRNN",
+            dependencies: ["CBLAS", "CZlib"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        // Pictures: PNG through libgd, terminal previews.
+        .target(name: "PixelRender", dependencies: ["CGD"]),
+        // The command language, session state, lessons.
+        .target(name: "PixelREPL", dependencies: ["PixelRNN", "PixelRender", "CReadline"]),
+        // The executable.
+        .executableTarget(name: "pixelrnn", dependencies: ["PixelREPL"]),
+
+        .testTarget(name: "PixelRNNTests", dependencies: ["PixelRNN"]),
+        .testTarget(name: "PixelRenderTests", dependencies: ["PixelRender", "CGD"]),
+        .testTarget(name: "PixelREPLTests", dependencies: ["PixelREPL", "PixelRNN", "PixelRender"]),
+    ],
+    // Swift 5 language mode: the library is single-threaded by design except for
+    // explicit, documented parallel loops; strict-concurrency checking adds noise here.
+    swiftLanguageModes: [.v5]
+)

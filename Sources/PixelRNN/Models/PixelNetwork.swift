@@ -1,0 +1,2 @@
+/// (Skeleton; the PixelCNN work fills this in.)
+public final class PixelNetwork {}

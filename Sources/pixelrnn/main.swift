@@ -1,0 +1,2 @@
+import PixelREPL
+print("pixelrnn")
