@@ -1,2 +1,138 @@
-/// (Skeleton; the PixelCNN work fills this in.)
-public final class PixelNetwork {}
+/// A whole PixelCNN / Row LSTM / Diagonal BiLSTM network (DESIGN §2, paper Table 1):
+///
+///     input   7×7 conv, mask A, C → 2h
+///     blocks  L residual blocks:  x_{l+1} = x_l + F_l(x_l)          (2h channels)
+///     head    ReLU, 1×1 mask B 2h→32, ReLU, 1×1 mask B 32→K         (K logits per pixel)
+///
+/// The network reads `pixels` (B, C, H, W) as levels (0/1 or 0…255), scaled to [0, 1].
+/// Parameter names follow DESIGN §3 (`input.weight`, `blocks.3.b.bias`, `head.1.weight`).
+public final class PixelNetwork {
+    public let config: ModelConfig
+    /// The first layer: 7×7 mask A.
+    public let input: Conv2d
+    /// The L residual blocks.
+    public let blocks: [ResidualBlock]
+    /// head.0 (2h→32) and head.1 (32→K), both 1×1 mask B.
+    public let head: [Conv2d]
+    /// The seed the weights were drawn from.
+    public let seed: UInt64
+
+    /// A freshly initialised network. Throws for impossible configurations.
+    public init(config: ModelConfig, seed: UInt64 = 0) throws {
+        guard config.layers >= 0, config.layers <= 64 else { throw ModelError.invalidConfig("layers must be 0…64, got \(config.layers)") }
+        guard config.hidden >= 1, config.hidden <= 512 else { throw ModelError.invalidConfig("hidden must be 1…512, got \(config.hidden)") }
+        guard config.colors == 1 || config.colors == 3 else { throw ModelError.invalidConfig("colors must be 1 or 3, got \(config.colors)") }
+        guard config.levels == 2 || config.levels == 256 else { throw ModelError.invalidConfig("levels must be 2 or 256, got \(config.levels)") }
+        if config.colors == 3 && config.hidden % 3 != 0 {
+            throw ModelError.invalidConfig("with 3 colours the hidden size must be a multiple of 3, got \(config.hidden)")
+        }
+        self.config = config
+        self.seed = seed
+        let (h, c) = (config.hidden, config.colors)
+        input = Conv2d(inChannels: c, outChannels: 2 * h, kernelHeight: 7, kernelWidth: 7,
+                       mask: .A, colors: c, seed: seed &* 1000 &+ 1)
+        blocks = try (0..<config.layers).map { l in
+            try BlockFactory.makeBlock(kind: config.kind, hidden: h, colors: c, seed: seed &* 1000 &+ 100 &* UInt64(l + 1))
+        }
+        head = [
+            Conv2d(inChannels: 2 * h, outChannels: ModelConfig.headWidth, kernelHeight: 1, kernelWidth: 1,
+                   mask: .B, colors: c, seed: seed &* 1000 &+ 7),
+            Conv2d(inChannels: ModelConfig.headWidth, outChannels: config.outputChannels, kernelHeight: 1, kernelWidth: 1,
+                   mask: .B, colors: c, seed: seed &* 1000 &+ 8),
+        ]
+    }
+
+    /// Every parameter with its checkpoint name, in a fixed order.
+    public var namedParameters: [(String, Parameter)] {
+        var out = input.namedParameters.map { ("input.\($0.0)", $0.1) }
+        for (l, block) in blocks.enumerated() {
+            out += block.namedParameters.map { ("blocks.\(l).\($0.0)", $0.1) }
+        }
+        for (k, layer) in head.enumerated() {
+            out += layer.namedParameters.map { ("head.\(k).\($0.0)", $0.1) }
+        }
+        return out
+    }
+
+    /// The number of learnable values (masked-out weights included, as PyTorch counts them).
+    public var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.1.value.count } }
+
+    /// Clears every parameter's gradient.
+    public func zeroGrad() { for (_, p) in namedParameters { p.zeroGrad() } }
+
+    /// The network's input encoding: level / (levels − 1), so pixels lie in [0, 1].
+    public func encode(_ pixels: Tensor) -> Tensor {
+        pixels * (1 / Float(config.levels - 1))
+    }
+
+    /// The forward pass: logits (B, K, H, W) and every intermediate map backward needs.
+    public func forward(_ pixels: Tensor) -> NetworkForward {
+        precondition(pixels.rank == 4 && pixels.shape[1] == config.colors,
+                     "PixelNetwork: expected (B, \(config.colors), H, W), got \(pixels.shape)")
+        let x = encode(pixels)                              // (B, C, H, W)
+        var streams = [input.forward(x)]                    // (B, 2h, H, W)
+        var passes: [BlockForward] = []
+        for block in blocks {
+            let pass = block.forward(streams.last!)
+            streams.append(streams.last! + pass.residual)   // x_{l+1} = x_l + F(x_l)
+            passes.append(pass)
+        }
+        let r1 = Activation.relu(streams.last!)             // (B, 2h, H, W)
+        let z1 = head[0].forward(r1)                        // (B, 32, H, W)
+        let r2 = Activation.relu(z1)
+        let logits = head[1].forward(r2)                    // (B, K, H, W)
+        return NetworkForward(encodedInput: x, streams: streams, blockPasses: passes,
+                              headInput: r1, headHidden: z1, headHiddenActivated: r2, logits: logits)
+    }
+
+    /// Back-propagates ∂L/∂logits to ∂L/∂(encoded input), accumulating every gradient.
+    @discardableResult
+    public func backward(_ pass: NetworkForward, logitGradient dLogits: Tensor) -> Tensor {
+        let dr2 = head[1].backward(input: pass.headHiddenActivated, outputGradient: dLogits)
+        let dz1 = Activation.reluBackward(input: pass.headHidden, outputGradient: dr2)
+        let dr1 = head[0].backward(input: pass.headInput, outputGradient: dz1)
+        let dStream = Activation.reluBackward(input: pass.streams.last!, outputGradient: dr1)
+        return backward(pass, fromStream: blocks.count, streamGradient: dStream)
+    }
+
+    /// Back-propagates a gradient given at stream `l` (0 = after the input layer,
+    /// L = after the last block) down to the encoded input. Used by receptive fields
+    /// "after each layer".
+    @discardableResult
+    public func backward(_ pass: NetworkForward, fromStream l: Int, streamGradient: Tensor) -> Tensor {
+        var d = streamGradient
+        for k in stride(from: l - 1, through: 0, by: -1) {
+            d += blocks[k].backward(pass.blockPasses[k], outputGradient: d)   // identity + F path
+        }
+        return input.backward(input: pass.encodedInput, outputGradient: d)
+    }
+
+    /// Mean NLL (nats/image) of a batch, its gradient applied to every parameter.
+    /// Returns the per-image NLLs.
+    @discardableResult
+    public func lossAndGradient(_ pixels: Tensor) -> [Double] {
+        let pass = forward(pixels)
+        let nll = Likelihood.negativeLogLikelihood(logits: pass.logits, pixels: pixels, levels: config.levels)
+        let g = Likelihood.logitGradient(logits: pass.logits, pixels: pixels, levels: config.levels)
+        backward(pass, logitGradient: g)
+        return nll
+    }
+}
+
+/// Everything one forward pass of a `PixelNetwork` computed.
+public struct NetworkForward {
+    /// The scaled input, (B, C, H, W).
+    public var encodedInput: Tensor
+    /// The residual stream after the input layer and after each block: L+1 maps (B, 2h, H, W).
+    public var streams: [Tensor]
+    /// Each block's forward record.
+    public var blockPasses: [BlockForward]
+    /// ReLU(stream L), the head's input.
+    public var headInput: Tensor
+    /// head.0's output before its ReLU, (B, 32, H, W).
+    public var headHidden: Tensor
+    /// ReLU(head.0's output).
+    public var headHiddenActivated: Tensor
+    /// The logits, (B, K, H, W).
+    public var logits: Tensor
+}

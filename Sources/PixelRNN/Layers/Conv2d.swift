@@ -1,0 +1,137 @@
+/// A 2-D convolution with stride 1, "same" zero padding (kh/2, kw/2) and a bias,
+/// optionally masked (paper §3.4): `y = (W ⊙ M) ∗ x + b`.
+///
+/// Shapes: input (B, in, H, W) → output (B, out, H, W); weight (out, in, kh, kw)
+/// exactly as PyTorch's `Conv2d`, bias (out). Kernels have odd sizes.
+///
+/// Two paths compute the same numbers: `forwardPlain`/`backwardPlain`, seven nested
+/// loops that read like the formula, and the fast path (im2col + GEMM) used when
+/// `Conv2d.useFastPath` is true. Tests hold them equal.
+public final class Conv2d {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernelHeight: Int
+    public let kernelWidth: Int
+    /// The mask type, or nil for an unmasked convolution.
+    public let maskType: MaskType?
+    /// (out, in, kh, kw), masked entries are kept at zero.
+    public let weight: Parameter
+    /// (out)
+    public let bias: Parameter
+
+    /// When true (the default), `forward`/`backward` take the fast path.
+    nonisolated(unsafe) public static var useFastPath = true
+
+    /// A convolution initialised like PyTorch's default (uniform in ±1/√fan_in),
+    /// from an explicit seed. `colors` decides the colour groups of a mask.
+    public init(inChannels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int,
+                mask: MaskType?, colors: Int, seed: UInt64) {
+        precondition(kernelHeight % 2 == 1 && kernelWidth % 2 == 1, "Conv2d: kernel sizes must be odd")
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernelHeight = kernelHeight
+        self.kernelWidth = kernelWidth
+        self.maskType = mask
+        var rng = SeededGenerator(seed: seed)
+        let bound = 1 / Float(inChannels * kernelHeight * kernelWidth).squareRoot()
+        let shape = [outChannels, inChannels, kernelHeight, kernelWidth]
+        let w = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(-bound, bound) })
+        let b = Tensor(shape: [outChannels], data: (0..<outChannels).map { _ in rng.nextUniform(-bound, bound) })
+        let m = mask.map { convolutionMask($0, outChannels: outChannels, inChannels: inChannels,
+                                           kernelHeight: kernelHeight, kernelWidth: kernelWidth, colors: colors) }
+        self.weight = Parameter(m.map { w * $0 } ?? w, mask: m)
+        self.bias = Parameter(b)
+    }
+
+    /// Parameters with their names relative to this layer.
+    public var namedParameters: [(String, Parameter)] { [("weight", weight), ("bias", bias)] }
+
+    /// y = (W ⊙ M) ∗ x + b.   (B, in, H, W) → (B, out, H, W)
+    public func forward(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4 && x.shape[1] == inChannels,
+                     "Conv2d: expected (B, \(inChannels), H, W), got \(x.shape)")
+        return Conv2d.useFastPath ? forwardFast(x) : forwardPlain(x)
+    }
+
+    /// Accumulates ∂L/∂W (masked) and ∂L/∂b, and returns ∂L/∂x.
+    /// `x` is the input of the forward pass, `dy` is ∂L/∂y with y's shape.
+    public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
+        precondition(dy.shape == [x.shape[0], outChannels, x.shape[2], x.shape[3]],
+                     "Conv2d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
+        return Conv2d.useFastPath ? backwardFast(input: x, outputGradient: dy)
+                                  : backwardPlain(input: x, outputGradient: dy)
+    }
+
+    /// The plain path: y[n,o,i,j] = b[o] + Σ_c Σ_u Σ_v W[o,c,u,v] · x[n,c,i+u−ph,j+v−pw].
+    public func forwardPlain(_ x: Tensor) -> Tensor {
+        let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
+        let (ph, pw) = (kernelHeight / 2, kernelWidth / 2)
+        let w = weight.effective
+        var y = Tensor(zeros: [batch, outChannels, height, width])
+        for n in 0..<batch {
+            for o in 0..<outChannels {
+                for i in 0..<height {
+                    for j in 0..<width {
+                        var s = bias.value.data[o]
+                        for c in 0..<inChannels {
+                            for u in 0..<kernelHeight {
+                                let yi = i + u - ph
+                                if yi < 0 || yi >= height { continue }
+                                for v in 0..<kernelWidth {
+                                    let xj = j + v - pw
+                                    if xj < 0 || xj >= width { continue }
+                                    s += w[o, c, u, v] * x[n, c, yi, xj]
+                                }
+                            }
+                        }
+                        y[n, o, i, j] = s
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    /// The plain backward: ∂L/∂x[n,c,i+u−ph,j+v−pw] += W[o,c,u,v]·dy[n,o,i,j];
+    /// ∂L/∂W[o,c,u,v] += x[…]·dy[n,o,i,j] (then masked); ∂L/∂b[o] += dy[n,o,i,j].
+    public func backwardPlain(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
+        let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
+        let (ph, pw) = (kernelHeight / 2, kernelWidth / 2)
+        let w = weight.effective
+        var dx = Tensor(zeros: x.shape)
+        var dw = Tensor(zeros: weight.value.shape)
+        for n in 0..<batch {
+            for o in 0..<outChannels {
+                for i in 0..<height {
+                    for j in 0..<width {
+                        let g = dy[n, o, i, j]
+                        if g == 0 { continue }
+                        bias.grad.data[o] += g
+                        for c in 0..<inChannels {
+                            for u in 0..<kernelHeight {
+                                let yi = i + u - ph
+                                if yi < 0 || yi >= height { continue }
+                                for v in 0..<kernelWidth {
+                                    let xj = j + v - pw
+                                    if xj < 0 || xj >= width { continue }
+                                    dx[n, c, yi, xj] += w[o, c, u, v] * g
+                                    dw[o, c, u, v] += x[n, c, yi, xj] * g
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let m = weight.mask { dw = dw * m }
+        weight.grad += dw
+        return dx
+    }
+
+    /// The fast path; until im2col + GEMM lands it is the plain one.
+    public func forwardFast(_ x: Tensor) -> Tensor { forwardPlain(x) }
+    /// The fast backward; until im2col + GEMM lands it is the plain one.
+    public func backwardFast(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
+        backwardPlain(input: x, outputGradient: dy)
+    }
+}

@@ -1,0 +1,40 @@
+/// The three architectures of the paper (Table 1 / §3).
+public enum ModelKind: String, Sendable, CaseIterable {
+    case pixelcnn, rowlstm, diagbilstm
+
+    /// The name used in the paper.
+    public var paperName: String {
+        switch self {
+        case .pixelcnn: return "PixelCNN"
+        case .rowlstm: return "Row LSTM"
+        case .diagbilstm: return "Diagonal BiLSTM"
+        }
+    }
+}
+
+/// Everything needed to rebuild a network: stored in checkpoints' `__metadata__`.
+public struct ModelConfig: Equatable, Sendable {
+    public var kind: ModelKind
+    /// L, the number of residual blocks.
+    public var layers: Int
+    /// h; every residual stream has 2h channels.
+    public var hidden: Int
+    /// C: 1 (grey) or 3 (RGB).
+    public var colors: Int
+    /// 2 (binary, sigmoid) or 256 (8-bit, softmax per colour).
+    public var levels: Int
+
+    public init(kind: ModelKind, layers: Int, hidden: Int, colors: Int = 1, levels: Int = 2) {
+        self.kind = kind
+        self.layers = layers
+        self.hidden = hidden
+        self.colors = colors
+        self.levels = levels
+    }
+
+    /// K, the output channels: C logits (binary) or 256·C (softmax).
+    public var outputChannels: Int { levels == 2 ? colors : levels * colors }
+
+    /// Width of the output head's hidden layer (DESIGN §2: 32).
+    public static let headWidth = 32
+}
