@@ -36,8 +36,8 @@ public final class Canvas {
 
     /// The libgd colour for `color` at `opacity` (1 opaque, 0 invisible).
     func gdColor(_ color: RGB, opacity: Double = 1) -> Int32 {
-        let alpha = Int32((127 * (1 - min(max(opacity, 0), 1))).rounded())
-        return (alpha << 24) | (Int32(color.r) << 16) | (Int32(color.g) << 8) | Int32(color.b)
+        let alpha = Int32((127 * (1 - min(max(opacity, 0), 1))).rounded()) // 0 opaque … 127 transparent
+        return gdImageColorAllocateAlpha(image, Int32(color.r), Int32(color.g), Int32(color.b), alpha)
     }
 
     /// The colour of the pixel at (x, y).

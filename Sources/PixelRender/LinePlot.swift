@@ -74,7 +74,8 @@ public struct LinePlot {
     }
     public var yScale: NiceScale {
         let ys = series.flatMap { $0.finitePoints.map(\.y) } + references.map(\.y).filter(\.isFinite)
-        return NiceScale(min: ys.min() ?? 0, max: ys.max() ?? 1, targetTicks: 5)
+        let lo = ys.min() ?? 0, hi = ys.max() ?? 1, pad = (hi - lo) * 0.03 // keep points off the frame
+        return NiceScale(min: lo - pad, max: hi + pad, targetTicks: 5)
     }
 
     private var legendItems: [LegendItem] {

@@ -41,9 +41,14 @@ public struct NiceScale: Equatable, Sendable {
     /// A tick value written with just enough decimals for this step.
     public func label(_ value: Double) -> String {
         if abs(value) < step * 1e-6 { return "0" }
-        if step >= 1e5 || step < 1e-4 { return String(format: "%g", value) }
-        let decimals = Swift.max(0, -Int(log10(step).rounded(.down)))
-        return String(format: "%.\(decimals)f", value)
+        let stepExponent = Int(log10(step).rounded(.down))
+        guard step >= 1e5 || step < 1e-3 else {
+            return String(format: "%.\(Swift.max(0, -stepExponent))f", value)
+        }
+        // Scientific, every label with the same number of mantissa decimals.
+        let largest = Swift.max(abs(lower), abs(upper))
+        let decimals = Swift.max(0, Int(log10(largest).rounded(.down)) - stepExponent)
+        return String(format: "%.\(decimals)e", value)
     }
 }
 
