@@ -1,0 +1,67 @@
+import Foundation
+
+/// The binarized-MNIST text format of Larochelle & Murray
+/// (`binarized_mnist_{train,valid,test}.amat`): one image per line, 784 values
+/// `0` or `1` separated by spaces, row by row. Raw or gzip-compressed.
+public enum AmatFile {
+    /// Values per line: one 28×28 image.
+    public static let valuesPerLine = 784
+
+    /// The images of the file at `url`, 784 bytes (0 or 1) each.
+    public static func read(_ url: URL) throws -> IDXImages {
+        try parse(DataFileBytes.read(url), file: url.path)
+    }
+
+    /// Parses the (already decompressed) text. Blank lines are allowed only at the end.
+    public static func parse(_ bytes: [UInt8], file: String) throws -> IDXImages {
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(bytes.count / 2 + valuesPerLine)
+        var lines = 0
+        var pendingBlankLine: Int? = nil
+        var start = 0
+        var lineNumber = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            lineNumber += 1
+            let before = pixels.count
+            try parseLine(bytes[start..<end], line: lineNumber, file: file, into: &pixels)
+            if pixels.count == before {
+                if pendingBlankLine == nil { pendingBlankLine = lineNumber }
+            } else {
+                if let blank = pendingBlankLine {
+                    throw DataFileError(file: file, fault: .amatLineLength(line: blank, values: 0))
+                }
+                lines += 1
+            }
+            start = end + 1
+        }
+        guard lines > 0 else { throw DataFileError(file: file, fault: .empty) }
+        return IDXImages(count: lines, rows: 28, columns: 28, pixels: pixels)
+    }
+
+    /// Appends the 784 values of one line (or nothing for a blank line).
+    static func parseLine(_ line: ArraySlice<UInt8>, line number: Int, file: String,
+                          into pixels: inout [UInt8]) throws {
+        var values = 0
+        var i = line.startIndex
+        while i < line.endIndex {
+            if isSpace(line[i]) { i += 1; continue }
+            var j = i
+            while j < line.endIndex && !isSpace(line[j]) { j += 1 }
+            values += 1
+            guard j - i == 1, line[i] == 0x30 || line[i] == 0x31 else {
+                let token = String(decoding: line[i..<min(j, i + 20)], as: UTF8.self)
+                throw DataFileError(file: file, fault: .amatValue(line: number, position: values, token: token))
+            }
+            if values <= valuesPerLine { pixels.append(line[i] - 0x30) }
+            i = j
+        }
+        guard values == 0 || values == valuesPerLine else {
+            throw DataFileError(file: file, fault: .amatLineLength(line: number, values: values))
+        }
+    }
+
+    /// Space, tab or carriage return.
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+}

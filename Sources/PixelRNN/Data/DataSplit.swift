@@ -1,0 +1,108 @@
+/// The three parts of a data set: fit on `train`, choose on `valid`, report on `test`.
+public enum SplitName: String, CaseIterable, Sendable {
+    case train, valid, test
+}
+
+/// One split: grey images, their labels if known, and where each came from.
+public struct DataSplit: Equatable, Sendable {
+    /// Intensities in [0, 1], shape (N, 1, 28, 28).
+    public var images: Tensor
+    /// The digit of each image, if the source had labels.
+    public var labels: [Int]?
+    /// Each image's index in its source file (fixes its stochastic binarization).
+    public var sourceIndices: [Int]
+
+    public init(images: Tensor, labels: [Int]?, sourceIndices: [Int]) {
+        self.images = images
+        self.labels = labels
+        self.sourceIndices = sourceIndices
+    }
+
+    /// The number of images.
+    public var count: Int { images.shape[0] }
+
+    /// How many images carry each label (label → count), empty when unlabelled.
+    public var classCounts: [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for label in labels ?? [] { counts[label, default: 0] += 1 }
+        return counts
+    }
+
+    /// The mean intensity over all pixels: the expected fraction of 1s after
+    /// stochastic binarization (0 for an empty split).
+    public var meanIntensity: Float {
+        images.count == 0 ? 0 : images.sum() / Float(images.count)
+    }
+
+    /// The images `indices` as grey intensities: (indices.count, 1, 28, 28).
+    public func intensities(_ indices: [Int]) -> Tensor {
+        let per = images.count / max(count, 1)
+        var data: [Float] = []
+        data.reserveCapacity(indices.count * per)
+        for n in indices { data += images.data[(n * per)..<((n + 1) * per)] }
+        return Tensor(shape: [indices.count] + images.shape.dropFirst(), data: data)
+    }
+
+    /// Builds a split from 28×28 byte images (0…255, or 0/1 when `binary`).
+    static func from(_ source: IDXImages, picking indices: [Int], labels: [UInt8]?, binary: Bool) -> DataSplit {
+        let per = source.rows * source.columns
+        let scale: Float = binary ? 1 : 1 / 255
+        var data = [Float](repeating: 0, count: indices.count * per)
+        for (k, n) in indices.enumerated() {
+            for i in 0..<per { data[k * per + i] = Float(source.pixels[n * per + i]) * scale }
+        }
+        return DataSplit(images: Tensor(shape: [indices.count, 1, source.rows, source.columns], data: data),
+                         labels: labels.map { all in indices.map { Int(all[$0]) } },
+                         sourceIndices: indices)
+    }
+}
+
+/// The fixed, documented rule that cuts one file into train / valid / test (data/README.md).
+///
+/// Every ten consecutive images go 8 to train, 1 to valid, 1 to test. With labels
+/// the count runs within each class (class-balanced: 500 per class → 400 / 50 / 50),
+/// and each split is then ordered by rank within class, then by class, so it cycles
+/// through the digits 0, 1, …, 9, 0, 1, … Without labels the count runs over the file
+/// and file order is kept.
+public enum SplitRule {
+    /// One line for `data info`.
+    public static func describe(labelled: Bool) -> String {
+        labelled
+            ? "class-balanced: within each class, in file order, of every 10 images 8 go to train, the 9th to valid, the 10th to test"
+            : "by index: of every 10 consecutive images 8 go to train, the 9th to valid, the 10th to test"
+    }
+
+    /// Which split the `rank`-th image (of its class, or of the file) belongs to.
+    public static func split(ofRank rank: Int) -> SplitName {
+        switch rank % 10 {
+        case 8: return .valid
+        case 9: return .test
+        default: return .train
+        }
+    }
+
+    /// The source indices of each split, in split order.
+    public static func indices(count: Int, labels: [UInt8]?) -> [SplitName: [Int]] {
+        var result: [SplitName: [Int]] = [:]
+        guard let labels else {
+            for n in 0..<count { result[split(ofRank: n), default: []].append(n) }
+            return result
+        }
+        var rankInClass: [UInt8: Int] = [:]
+        var rankInSplit: [SplitName: [UInt8: Int]] = [:]
+        var placed: [SplitName: [(rank: Int, label: UInt8, index: Int)]] = [:]
+        for n in 0..<count {
+            let label = labels[n]
+            let name = split(ofRank: rankInClass[label, default: 0])
+            rankInClass[label, default: 0] += 1
+            let rank = rankInSplit[name, default: [:]][label, default: 0]
+            rankInSplit[name, default: [:]][label] = rank + 1
+            placed[name, default: []].append((rank, label, n))
+        }
+        for name in SplitName.allCases {
+            let items = placed[name, default: []]
+            result[name] = items.sorted { ($0.rank, $0.label) < ($1.rank, $1.label) }.map(\.index)
+        }
+        return result
+    }
+}

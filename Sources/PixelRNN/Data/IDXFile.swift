@@ -1,0 +1,125 @@
+import Foundation
+
+/// The magic numbers of the IDX format (LeCun's MNIST files): two zero bytes,
+/// the element type (0x08 = unsigned byte), and the number of dimensions.
+public enum IDXMagic {
+    /// Images: unsigned bytes, 3 dimensions (count, rows, columns).
+    public static let images: UInt32 = 0x0000_0803
+    /// Labels: unsigned bytes, 1 dimension (count).
+    public static let labels: UInt32 = 0x0000_0801
+
+    /// `0x00000803 (IDX images)` and the like, for error messages.
+    public static func describe(_ magic: UInt32) -> String {
+        let digits = String(magic, radix: 16, uppercase: true)
+        let text = "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+        switch magic {
+        case images: return text + " (IDX images)"
+        case labels: return text + " (IDX labels)"
+        default: return text
+        }
+    }
+}
+
+/// Images read from an IDX3 file: `count` images of `rows`×`columns` bytes, row-major.
+public struct IDXImages: Equatable, Sendable {
+    /// How many images.
+    public var count: Int
+    /// Pixel rows per image.
+    public var rows: Int
+    /// Pixel columns per image.
+    public var columns: Int
+    /// All pixels, image after image, each row by row; 0 = background, 255 = ink.
+    public var pixels: [UInt8]
+
+    public init(count: Int, rows: Int, columns: Int, pixels: [UInt8]) {
+        self.count = count
+        self.rows = rows
+        self.columns = columns
+        self.pixels = pixels
+    }
+}
+
+/// Reading and writing IDX files (images: idx3, labels: idx1; unsigned bytes;
+/// big-endian sizes), raw or gzip-compressed.
+public enum IDXFile {
+    /// The images of an IDX3 file at `url` (raw or gzip).
+    public static func readImages(_ url: URL) throws -> IDXImages {
+        try parseImages(DataFileBytes.read(url), file: url.path)
+    }
+
+    /// The labels of an IDX1 file at `url` (raw or gzip).
+    public static func readLabels(_ url: URL) throws -> [UInt8] {
+        try parseLabels(DataFileBytes.read(url), file: url.path)
+    }
+
+    /// Parses the (already decompressed) bytes of an IDX3 image file.
+    public static func parseImages(_ bytes: [UInt8], file: String) throws -> IDXImages {
+        let sizes = try header(bytes, magic: IDXMagic.images, dimensions: 3, file: file)
+        let (count, rows, columns) = (sizes[0], sizes[1], sizes[2])
+        let (perImage, o1) = rows.multipliedReportingOverflow(by: columns)
+        let (payload, o2) = count.multipliedReportingOverflow(by: perImage)
+        guard !o1, !o2, payload < Int.max - 16 else {
+            throw DataFileError(file: file, fault: .impossibleHeader("\(count) images of \(rows)×\(columns) pixels"))
+        }
+        try checkLength(bytes, expected: 16 + payload, file: file)
+        return IDXImages(count: count, rows: rows, columns: columns, pixels: Array(bytes[16...]))
+    }
+
+    /// Parses the (already decompressed) bytes of an IDX1 label file.
+    public static func parseLabels(_ bytes: [UInt8], file: String) throws -> [UInt8] {
+        let count = try header(bytes, magic: IDXMagic.labels, dimensions: 1, file: file)[0]
+        try checkLength(bytes, expected: 8 + count, file: file)
+        return Array(bytes[8...])
+    }
+
+    /// The bytes of an IDX3 image file (not compressed).
+    public static func encodeImages(_ images: IDXImages) -> [UInt8] {
+        var out = bigEndian(IDXMagic.images) + bigEndian(UInt32(images.count))
+        out += bigEndian(UInt32(images.rows)) + bigEndian(UInt32(images.columns))
+        return out + images.pixels
+    }
+
+    /// The bytes of an IDX1 label file (not compressed).
+    public static func encodeLabels(_ labels: [UInt8]) -> [UInt8] {
+        bigEndian(IDXMagic.labels) + bigEndian(UInt32(labels.count)) + labels
+    }
+
+    /// Checks the magic number and returns the `dimensions` sizes that follow it.
+    static func header(_ bytes: [UInt8], magic: UInt32, dimensions: Int, file: String) throws -> [Int] {
+        let headerLength = 4 + 4 * dimensions
+        guard bytes.count >= 4 else {
+            throw DataFileError(file: file, fault: .truncated(expectedBytes: headerLength, actualBytes: bytes.count))
+        }
+        let found = readUInt32(bytes, at: 0)
+        if found != magic {
+            let typeOnlyDiffers = bytes[0] == 0 && bytes[1] == 0 && Int(bytes[3]) == dimensions
+                && [0x09, 0x0B, 0x0C, 0x0D, 0x0E].contains(bytes[2])
+            if typeOnlyDiffers { throw DataFileError(file: file, fault: .unsupportedElementType(bytes[2])) }
+            throw DataFileError(file: file, fault: .badMagic(found: found, expected: magic))
+        }
+        guard bytes.count >= headerLength else {
+            throw DataFileError(file: file, fault: .truncated(expectedBytes: headerLength, actualBytes: bytes.count))
+        }
+        return (0..<dimensions).map { Int(readUInt32(bytes, at: 4 + 4 * $0)) }
+    }
+
+    /// A length check against what the header promised.
+    static func checkLength(_ bytes: [UInt8], expected: Int, file: String) throws {
+        if bytes.count < expected {
+            throw DataFileError(file: file, fault: .truncated(expectedBytes: expected, actualBytes: bytes.count))
+        }
+        if bytes.count > expected {
+            throw DataFileError(file: file, fault: .trailingBytes(expectedBytes: expected, actualBytes: bytes.count))
+        }
+    }
+
+    /// The big-endian UInt32 at `offset` (the caller checked the length).
+    static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { ($0 << 8) | UInt32(bytes[offset + $1]) }
+    }
+
+    /// Four big-endian bytes.
+    static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+    }
+}
