@@ -1,0 +1,99 @@
+import Foundation
+import PixelRNN
+import PixelRender
+
+/// `factorize [i] [--split train|valid|test] [--numbers]`: the chain rule on one image.
+let factorizeCommands: [Command] = [
+    Command(
+        name: "factorize",
+        summary: "the chain rule on one image: p(x) = Π p(x_i | x_<i) under the current model",
+        usage: "factorize [index] [--split train|valid|test] [--numbers]",
+        examples: ["factorize", "factorize 3 --split test", "factorize 0 --numbers"],
+        options: [OptionSpec("split", values: ["train", "valid", "test"], help: "which split the image comes from (default test)"),
+                  OptionSpec("numbers", takesValue: false, help: "also print p(x_i | x_<i) for every pixel")],
+        details: """
+        Reads the image in raster order (row by row, left to right), pixel i = (i / W, i mod W). \
+        The model gives each pixel a conditional distribution given the pixels before it; the \
+        log-likelihood of the image is the sum of the logs of the probabilities it gives to the \
+        values actually there. NLL = −log p(x) in nats per image; bits/dim = NLL / (H·W·C·ln 2).
+        """,
+        run: runFactorize)
+]
+
+private func runFactorize(_ session: Session, _ args: ParsedArguments) throws {
+    let network = try session.requireModel()
+    let data = try session.requireData()
+    let splitName = args.value("split") ?? "test"
+    guard let split = SplitName(rawValue: splitName) else { throw CommandError("--split must be train, valid or test, got '\(splitName)'") }
+    guard args.positional.count <= 1 else { throw CommandError("factorize takes one image index, e.g. 'factorize 3'") }
+    let count = data[split].count
+    var index = 0
+    if let word = args.positional.first {
+        guard let i = Int(word), i >= 0, i < count else {
+            throw CommandError("image index must be 0…\(count - 1) in the \(split.rawValue) split, got '\(word)'")
+        }
+        index = i
+    }
+    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
+    let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)   // (1, 1, H, W)
+    let (height, width) = (pixels.shape[2], pixels.shape[3])
+    let logits = network.forward(pixels).logits
+    let logp = Likelihood.conditionalLogProbabilities(logits: logits, pixels: pixels, levels: network.config.levels)
+    let nll = Likelihood.negativeLogLikelihood(logits: logits, pixels: pixels, levels: network.config.levels)[0]
+
+    let label = data[split].labels.map { " (digit \($0[index]))" } ?? ""
+    session.say("image \(index) of the \(split.rawValue) split\(label), \(network.config.levels == 2 ? "binarized: \(data.binarization)" : "256 grey levels")")
+    session.say("raster order: pixel i = (row, col) = (i / \(width), i mod \(width)); p(x) = Π_i p(x_i | x_<i) over \(height * width) pixels")
+    for i in [0, 1, 2, width, height * width / 2, height * width - 1] {
+        let (r, c) = (i / width, i % width)
+        session.say(String(format: "  i = %4d  (%2d, %2d)  x_i = %3d  p(x_i | x_<i) = %.4f", i, r, c,
+                           Int(pixels[0, 0, r, c]), exp(Double(logp[0, 0, r, c]))))
+    }
+    let dims = height * width
+    session.say(String(format: "log p(x) = Σ_i log p(x_i | x_<i) = %.2f nats", -nll))
+    session.say(String(format: "NLL = %.2f nats/image = %.4f bits/dim   (uniform guess: %.2f nats)",
+                       nll, Likelihood.bitsPerDimension(nats: nll, dimensions: dims),
+                       Double(dims) * log(Double(network.config.levels))))
+    let probabilities = logp.data.map { expf($0) }
+    if args.flag("numbers") {
+        session.say("p(x_i | x_<i), row by row:")
+        for r in 0..<height {
+            session.say((0..<width).map { String(format: "%.2f", probabilities[r * width + $0]).dropFirst() }.joined(separator: " "))
+        }
+    }
+    try renderFactorization(session, pixels: pixels, probabilities: probabilities, index: index, split: split, nll: nll)
+}
+
+/// The image's levels as the model reads them: binarized (2 levels) or grey 0…255.
+func imageLevels(_ data: LoadedDataSet, split: SplitName, index: Int, levels: Int) -> Tensor {
+    if levels == 2 { return data.binarized(split, indices: [index]) }
+    let grey = data[split].intensities([index])
+    return Tensor(shape: grey.shape, data: grey.data.map { ($0 * 255).rounded() })
+}
+
+private func renderFactorization(_ session: Session, pixels: Tensor, probabilities: [Float],
+                                 index: Int, split: SplitName, nll: Double) throws {
+    let (height, width) = (pixels.shape[2], pixels.shape[3])
+    let scale = Float(1) / max(1, pixels.data.max() ?? 1)
+    do {
+        var image = try ImageGrid(title: "", images: [pixels.data.map { $0 * scale }], height: height, width: width)
+        image.scale = max(1, 300 / max(height, width))
+        var heat = try HeatMap(title: "", values: probabilities, rows: height, cols: width,
+                               range: 0...1, barLabel: "p(x_i | x_<i)")
+        heat.colTitle = "column"
+        let title = String(format: "Chain rule on %@ image %d: NLL %.2f nats (%.4f bits/dim)", split.rawValue, index, nll,
+                           Likelihood.bitsPerDimension(nats: nll, dimensions: height * width))
+        var panels = try Panels(title: title, panels: [
+            Panel(subtitle: "the image x (as the model reads it)", canvas: image.render()),
+            Panel(subtitle: "p(x_i | x_<i): probability of each actual value", canvas: heat.render()),
+        ])
+        panels.legend = [LegendItem("pixels are read in raster order; dark cells are pixels the model found surprising")]
+        try session.show(panels.render(), name: "factorize-\(split.rawValue)-\(index)", title: title,
+                         preview: TerminalPreview.lines(heatMap: probabilities, width: width, height: height,
+                                                        color: session.previewColour))
+    } catch let error as CommandError {
+        throw error
+    } catch {
+        throw CommandError("cannot draw the factorization: \(error)")
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import PixelRNN
+
+/// `model new|show|save|load`: make, inspect and keep the current network.
+let modelCommands: [Command] = [
+    Command(
+        name: "model",
+        summary: "make a new network, show its layers, save or load it",
+        usage: "model new pixelcnn|rowlstm|diagbilstm [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE",
+        examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model show",
+                   "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors"],
+        subcommands: ["new", "show", "save", "load"],
+        options: [OptionSpec("layers", help: "L, the number of residual blocks (default 7)"),
+                  OptionSpec("hidden", help: "h; the residual stream has 2h channels (default 16)"),
+                  OptionSpec("levels", values: ["2", "256"], help: "2 (binary, sigmoid) or 256 (softmax per colour)"),
+                  OptionSpec("colors", values: ["1", "3"], help: "1 (grey) or 3 (RGB)"),
+                  OptionSpec("seed", help: "seed of the initial weights (default 0)")],
+        details: """
+        Defaults follow the paper's binarized-MNIST Diagonal BiLSTM: 7 layers, h = 16, 1 colour, \
+        binary output. Every network is the 7×7 mask-A input layer, L residual blocks of its \
+        kind, and the head (ReLU, 1×1 mask B 2h→32, ReLU, 1×1 mask B 32→K).
+        """,
+        completesFiles: true,
+        subcommandArguments: ["new": ModelKind.allCases.map(\.rawValue), "save": ["<file>"], "load": ["<file>"]],
+        run: runModel)
+]
+
+private func runModel(_ session: Session, _ args: ParsedArguments) throws {
+    guard let sub = args.positional.first else {
+        throw CommandError("model expects new, show, save or load — e.g. 'model new pixelcnn'")
+    }
+    switch sub {
+    case "new": try newModel(session, args)
+    case "show": try showModel(session)
+    case "save", "load": try ModelFiles.run(sub, session, args)
+    default: throw CommandError("unknown 'model \(sub)' — expected new, show, save or load")
+    }
+}
+
+private func newModel(_ session: Session, _ args: ParsedArguments) throws {
+    guard args.positional.count == 2, let kind = ModelKind(rawValue: args.positional[1].lowercased()) else {
+        throw CommandError("model new expects pixelcnn, rowlstm or diagbilstm, e.g. 'model new rowlstm --layers 2'")
+    }
+    let config = ModelConfig(kind: kind,
+                             layers: try args.int("layers", default: 7, in: 0...64),
+                             hidden: try args.int("hidden", default: 16, in: 1...512),
+                             colors: try args.int("colors", default: 1, in: 1...3),
+                             levels: try args.int("levels", default: 2, in: 2...256))
+    let seed = UInt64(try args.int("seed", default: 0, in: 0...Int(Int32.max)))
+    let network: PixelNetwork
+    do {
+        network = try PixelNetwork(config: config, seed: seed)
+    } catch {
+        throw CommandError("cannot make that model: \(error)")
+    }
+    session.model = network
+    session.say("new \(describe(config)), seed \(seed): \(network.parameterCount) parameters")
+}
+
+/// "PixelCNN, 7 layers, h = 16, 1 colour, binary output".
+func describe(_ config: ModelConfig) -> String {
+    let colours = config.colors == 1 ? "1 colour" : "3 colours"
+    let output = config.levels == 2 ? "binary output (sigmoid)" : "256-way softmax output"
+    return "\(config.kind.paperName), \(config.layers) layer\(config.layers == 1 ? "" : "s"), h = \(config.hidden), \(colours), \(output)"
+}
+
+private func showModel(_ session: Session) throws {
+    let network = try session.requireModel()
+    session.say(describe(network.config))
+    let rows = ModelTable.rows(network)
+    let nameWidth = max(5, rows.map { $0.name.count }.max() ?? 0)
+    let whatWidth = max(4, rows.map { $0.what.count }.max() ?? 0)
+    func line(_ a: String, _ b: String, _ c: String) -> String {
+        a.padding(toLength: nameWidth + 2, withPad: " ", startingAt: 0)
+            + b.padding(toLength: whatWidth + 2, withPad: " ", startingAt: 0) + c
+    }
+    session.say(line("layer", "what", "parameters"))
+    for row in rows { session.say(line(row.name, row.what, String(row.count))) }
+    session.say(line("total", "", String(network.parameterCount)))
+}
+
+/// One line of `model show` per layer (a weight and its bias).
+enum ModelTable {
+    struct Row { let name: String; let what: String; let count: Int }
+
+    static func rows(_ network: PixelNetwork) -> [Row] {
+        var order: [String] = []
+        var groups: [String: [(String, Parameter)]] = [:]
+        for (name, p) in network.namedParameters {
+            let layer = name.split(separator: ".").dropLast().joined(separator: ".")
+            if groups[layer] == nil { order.append(layer) }
+            groups[layer, default: []].append((String(name.split(separator: ".").last!), p))
+        }
+        return order.map { layer in
+            let params = groups[layer]!
+            let weight = params.first { $0.0 == "weight" }?.1
+            return Row(name: layer, what: weight.map(describeWeight) ?? "",
+                       count: params.reduce(0) { $0 + $1.1.value.count })
+        }
+    }
+
+    /// "conv 7×7 1→32, mask A", "1-D conv width 3 16→64", "2-tap column conv 16→64".
+    static func describeWeight(_ p: Parameter) -> String {
+        let s = p.value.shape
+        var text: String
+        if s.count == 4 {
+            text = "conv \(s[2])×\(s[3]) \(s[1])→\(s[0])"
+        } else if s.count == 3 {
+            text = "1-D conv width \(s[2]) \(s[1])→\(s[0])"
+        } else {
+            text = "shape \(s)"
+        }
+        if let m = p.mask, s.count == 4 {
+            // Mask A hides channel 0's own centre; mask B lets it through.
+            text += m[0, 0, s[2] / 2, s[3] / 2] == 0 ? ", mask A" : ", mask B"
+        } else if s.count == 4 || s.count == 3 {
+            text += ", unmasked"
+        }
+        return text
+    }
+}
