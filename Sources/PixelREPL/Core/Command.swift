@@ -11,6 +11,8 @@ public struct OptionSpec: Sendable {
     /// One line of help.
     public let help: String
 
+    /// An option; `values` are offered by tab completion (not enforced: use
+    /// `ParsedArguments.choice` to enforce them).
     public init(_ name: String, takesValue: Bool = true, values: [String] = [], help: String) {
         self.name = name
         self.takesValue = takesValue
@@ -42,12 +44,30 @@ public struct Command {
     public let repeatsOnEmptyLine: Bool
     /// True when positional arguments are file paths (for completion).
     public let completesFiles: Bool
+    /// Words offered by tab completion for the argument after a given sub-command,
+    /// e.g. `["new": ["pixelcnn", "rowlstm", "diagbilstm"]]`. `"<file>"` in a list
+    /// also offers file paths.
+    public let subcommandArguments: [String: [String]]
+    /// True (the default) when `subcommands` lists every word allowed as the first
+    /// argument: the shell then rejects any other word with one line and a
+    /// suggestion, before `run` is called. Set it to false when the first argument
+    /// may also be free text (e.g. `lesson 3` next to `lesson list`).
+    public let subcommandsAreExhaustive: Bool
+    /// Extra completions computed from the session (e.g. the current model's layer
+    /// names). Receives the positional words typed so far after the command name;
+    /// returns candidates (the shell keeps those starting with the word being typed).
+    public let completions: ((Session, [String]) -> [String])?
     /// Runs the command. Throws `CommandError` for bad input (one clear line).
     public let run: (Session, ParsedArguments) throws -> Void
 
+    /// Makes a command. Only `name`, `summary`, `usage`, `examples` and `run` are
+    /// required; `examples` must not be empty (the tests check every command).
     public init(name: String, summary: String, usage: String, examples: [String],
                 subcommands: [String] = [], options: [OptionSpec] = [], details: String = "",
                 repeatsOnEmptyLine: Bool = false, completesFiles: Bool = false,
+                subcommandArguments: [String: [String]] = [:],
+                subcommandsAreExhaustive: Bool = true,
+                completions: ((Session, [String]) -> [String])? = nil,
                 run: @escaping (Session, ParsedArguments) throws -> Void) {
         self.name = name
         self.summary = summary
@@ -58,13 +78,21 @@ public struct Command {
         self.details = details
         self.repeatsOnEmptyLine = repeatsOnEmptyLine
         self.completesFiles = completesFiles
+        self.subcommandArguments = subcommandArguments
+        self.subcommandsAreExhaustive = subcommandsAreExhaustive
+        self.completions = completions
         self.run = run
     }
 }
 
 /// A user-facing error: one clear line, after which the session goes on.
+///
+/// The shell prints it as `error: <message>` (in batch mode also naming the
+/// failing line), so the message itself has no `error:` prefix and no newline.
 public struct CommandError: Error, CustomStringConvertible {
+    /// The line shown to the user.
     public let message: String
+    /// An error with this message.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
@@ -78,7 +106,10 @@ public struct ParsedArguments {
     public var values: [String: String]
     /// `--flag` options present.
     public var flags: Set<String>
+    /// The words after the command name exactly as typed (after tokenizing).
+    public var words: [String] = []
 
+    /// Arguments made directly (tests, or a command calling another).
     public init(positional: [String] = [], values: [String: String] = [:], flags: Set<String> = []) {
         self.positional = positional
         self.values = values
@@ -89,6 +120,10 @@ public struct ParsedArguments {
     public func value(_ name: String) -> String? { values[name] }
     /// True if `--name` was given as a flag.
     public func flag(_ name: String) -> Bool { flags.contains(name) }
+    /// The positional word at `index`, if there is one.
+    public func positional(_ index: Int) -> String? {
+        index >= 0 && index < positional.count ? positional[index] : nil
+    }
 
     /// An integer option in a range, or the default; a clear error otherwise.
     public func int(_ name: String, default def: Int, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {

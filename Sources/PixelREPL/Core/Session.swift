@@ -15,6 +15,17 @@ public final class Session {
     public var isTerminal: Bool
     /// Where printed lines go; tests capture them.
     public var writeLine: (String) -> Void
+    /// Where error lines go (standard error by default); tests capture them.
+    public var writeError: (String) -> Void
+    /// Where progress lines go (`progress(_:)`); nil: standard output when
+    /// `isTerminal`, nowhere otherwise.
+    public var writeProgress: ((String) -> Void)?
+    /// True when a person types the commands at a prompt (not batch mode).
+    public var isInteractive: Bool = false
+    /// Set by `quit`: the shell stops after the current command.
+    public var wantsToQuit: Bool = false
+    /// The commands this session knows (`help` lists them; completion uses them).
+    public var registry: CommandRegistry = .standard
     /// The transcript so far: one entry per command with its output and pictures.
     public private(set) var transcript: [TranscriptEntry] = []
 
@@ -23,20 +34,61 @@ public final class Session {
     /// The current model, if any.
     public var model: PixelNetwork?
 
+    /// A session. By default lines go to standard output and errors to standard
+    /// error; pass closures to capture them.
     public init(outputDirectory: URL = URL(fileURLWithPath: "out"),
                 previewsEnabled: Bool = true, isTerminal: Bool = false,
-                writeLine: @escaping (String) -> Void = { print($0) }) {
+                writeLine: @escaping (String) -> Void = { print($0) },
+                writeError: @escaping (String) -> Void = Session.standardError) {
         self.outputDirectory = outputDirectory
         self.previewsEnabled = previewsEnabled
         self.isTerminal = isTerminal
         self.writeLine = writeLine
+        self.writeError = writeError
+    }
+
+    /// Writes a line to standard error (after flushing standard output, so the
+    /// order on a terminal is the order of events).
+    public static let standardError: (String) -> Void = { line in
+        fflush(stdout)
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     /// Prints one line (and records it in the transcript).
     public func say(_ line: String) {
+        endProgress()
         writeLine(line)
         if !transcript.isEmpty { transcript[transcript.count - 1].output.append(line) }
     }
+
+    /// Prints one error line (it should start with `error: `) and records it.
+    public func sayError(_ line: String) {
+        endProgress()
+        writeError(line)
+        if !transcript.isEmpty { transcript[transcript.count - 1].output.append(line) }
+    }
+
+    /// Shows a transient status line (a progress bar): on a terminal it replaces
+    /// the previous one in place; it is not recorded in the transcript and is
+    /// dropped in batch mode. Say the final result with `say` afterwards.
+    public func progress(_ line: String) {
+        if let write = writeProgress { write(line); progressShown = true; return }
+        guard isTerminal else { return }
+        print("\r\u{1B}[2K" + line, terminator: "")
+        fflush(stdout)
+        progressShown = true
+    }
+
+    /// Clears the progress line, if one is shown (`say` and `sayError` do this).
+    public func endProgress() {
+        guard progressShown else { return }
+        progressShown = false
+        if writeProgress != nil { return }
+        print("\r\u{1B}[2K", terminator: "")
+        fflush(stdout)
+    }
+
+    private var progressShown = false
 
     /// Records that a picture was written; prints its path.
     public func picture(_ url: URL, title: String) {
@@ -62,7 +114,10 @@ public final class Session {
 
 /// One command of the session, with what it printed and the pictures it wrote.
 public struct TranscriptEntry {
+    /// The command line as typed.
     public var command: String
+    /// Lines printed (errors included).
     public var output: [String] = []
+    /// PNG files written.
     public var pictures: [URL] = []
 }
