@@ -28,3 +28,41 @@ static inline void cr_reset_line(void) {
     rl_redisplay();
 }
 static inline void cr_set_done(int v) { rl_done = v; }
+
+// --- Added for the interactive shell (PixelREPL/Shell/LineEditor.swift) ---
+typedef void (*cr_line_handler_fn)(char *);
+
+static inline void cr_set_catch_sigwinch(int v) { rl_catch_sigwinch = v; }
+static inline void cr_set_completer_quote_characters(const char *s) { rl_completer_quote_characters = s; }
+static inline void cr_set_filename_quote_characters(const char *s) { rl_filename_quote_characters = s; }
+static inline void cr_callback_install(const char *prompt, cr_line_handler_fn f) { rl_callback_handler_install(prompt, f); }
+static inline void cr_callback_read_char(void) { rl_callback_read_char(); }
+static inline void cr_callback_remove(void) { rl_callback_handler_remove(); }
+static inline int cr_history_length(void) { return history_length; }
+static inline const char *cr_history_line(int offset) {
+    // offset counts from history_base, as history_get expects.
+    HIST_ENTRY *e = history_get(history_base + offset);
+    return e ? e->line : NULL;
+}
+// Ctrl-C at the prompt (callback mode): leave any search or multi-key state,
+// show ^C after the text typed so far, and start again on a fresh empty line.
+static inline void cr_interrupt_line(void) {
+    rl_callback_sigcleanup();
+    rl_point = rl_end;
+    rl_redisplay();
+    fputs("^C", rl_outstream);
+    fflush(rl_outstream);
+    rl_free_line_state();
+    rl_replace_line("", 0);
+    rl_mark = 0;
+    using_history();
+    rl_crlf();
+    rl_on_new_line();
+    rl_redisplay();
+}
+// After SIGCONT (Ctrl-Z then fg): the shell may have reset the terminal modes.
+static inline void cr_reprepare_terminal(void) {
+    rl_deprep_terminal();
+    rl_prep_terminal(1);
+    rl_forced_update_display();
+}

@@ -1,2 +1,5 @@
+// The executable: everything lives in PixelREPL (interactive shell and batch mode).
+import Foundation
 import PixelREPL
-print("pixelrnn")
+
+exit(PixelREPLMain.run(CommandLine.arguments))

@@ -1,0 +1,167 @@
+import CReadline
+import Foundation
+import Synchronization
+
+/// Interactive line input through GNU readline: history kept in a file, tab
+/// completion from a `Completer`, and Ctrl-C at the prompt discarding the line.
+///
+/// Readline's callback interface is used (rather than `readline()`), so the
+/// program owns SIGINT: the handler only sets `Interruption.requested`; `poll()`
+/// on standard input returns `EINTR`, and the editor then clears the line
+/// outside the signal handler, where it is safe to call readline.
+///
+/// Readline's C callbacks cannot capture context, so the completer and the line
+/// just read live in file-level variables; there is one editor at a time.
+final class LineEditor {
+    /// The history file, or nil for none.
+    let historyPath: String?
+    /// Lines kept in the history file.
+    static let historySize: Int32 = 1000
+
+    /// Sets up readline: completion, quoting, signals, and history from the file.
+    init(completer: Completer, historyPath: String?) {
+        self.historyPath = historyPath
+        activeCompleter = completer
+        cr_set_readline_name(strdup("pixelrnn"))
+        cr_set_catch_signals(0)
+        cr_set_catch_sigwinch(0)
+        cr_set_basic_word_break(strdup(" \t\n"))
+        cr_set_completer_quote_characters(strdup("\"'"))
+        cr_set_filename_quote_characters(strdup(" \t\"'\\#"))
+        cr_set_attempted_completion(completeHook)
+        using_history()
+        cr_set_history_length(LineEditor.historySize)
+        if let path = historyPath {
+            read_history(path)
+        }
+        installSignalHandler(SIGWINCH) { _ in resizedFlag.store(true, ordering: .relaxed) }
+        installSignalHandler(SIGCONT) { _ in continuedFlag.store(true, ordering: .relaxed) }
+    }
+
+    /// What `readLine` got.
+    enum Input: Equatable {
+        case line(String)
+        case endOfInput
+    }
+
+    /// Shows `prompt` and reads one line. Ctrl-C discards the line being typed
+    /// and prompts again; Ctrl-D on an empty line is the end of input.
+    func readLine(prompt: String) -> Input {
+        Interruption.clear()
+        receivedLine = nil
+        lineComplete = false
+        cr_callback_install(prompt, lineHandler)
+        defer { cr_callback_remove() }
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        while !lineComplete {
+            if Interruption.requested {
+                Interruption.clear()
+                cr_interrupt_line()
+            }
+            if resizedFlag.exchange(false, ordering: .relaxed) { rl_resize_terminal() }
+            if continuedFlag.exchange(false, ordering: .relaxed) { cr_reprepare_terminal() }
+            let ready = poll(&descriptor, 1, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return .endOfInput
+            }
+            if descriptor.revents & Int16(POLLIN | POLLHUP) != 0 {
+                cr_callback_read_char()
+            } else if descriptor.revents & Int16(POLLERR | POLLNVAL) != 0 {
+                return .endOfInput
+            }
+        }
+        guard let line = receivedLine else {
+            print("")   // Ctrl-D: end the prompt line
+            return .endOfInput
+        }
+        return .line(line)
+    }
+
+    /// Adds a line to the history (not blank ones, nor a repeat of the last) and
+    /// appends it to the history file.
+    func remember(_ line: String) {
+        guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        let count = cr_history_length()
+        if count > 0, let last = cr_history_line(count - 1), String(cString: last) == line { return }
+        add_history(line)
+        guard let path = historyPath else { return }
+        if FileManager.default.fileExists(atPath: path) {
+            append_history(1, path)
+        } else {
+            write_history(path)
+        }
+    }
+
+    /// Trims the history file to `historySize` lines.
+    func close() {
+        if let path = historyPath { history_truncate_file(path, LineEditor.historySize) }
+    }
+
+    /// `$PIXELRNN_HISTORY` (empty: no history file), else `~/.pixelrnn_history`.
+    static func defaultHistoryPath() -> String? {
+        if let path = ProcessInfo.processInfo.environment["PIXELRNN_HISTORY"] {
+            return path.isEmpty ? nil : NSString(string: path).expandingTildeInPath
+        }
+        return NSString(string: "~/.pixelrnn_history").expandingTildeInPath
+    }
+}
+
+// MARK: - State the C callbacks reach (one editor at a time)
+
+private var activeCompleter: Completer?
+private var receivedLine: String?
+private var lineComplete = false
+private var pendingWords: [String] = []
+private var pendingIndex = 0
+private let resizedFlag = Atomic<Bool>(false)
+private let continuedFlag = Atomic<Bool>(false)
+
+/// Called by readline with the finished line (NULL for Ctrl-D on an empty line).
+private let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { text in
+    if let text {
+        receivedLine = String(cString: text)
+        free(text)
+    } else {
+        receivedLine = nil
+    }
+    lineComplete = true
+    cr_callback_remove()   // stop editing now, so no prompt is shown while the command runs
+}
+
+/// readline's attempted-completion hook: asks the completer; returns our words
+/// (NULL when none), and when files are wanted lets readline complete them too.
+private let completeHook: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, start, _ in
+    cr_set_attempted_completion_over(1)
+    guard let text, let completer = activeCompleter, let buffer = cr_line_buffer() else { return nil }
+    let bytes = UnsafeRawBufferPointer(start: buffer, count: Int(max(0, start)))
+    let before = String(decoding: bytes, as: UTF8.self)
+    let completion = completer.complete(before: before, word: String(cString: text))
+    pendingWords = completion.words
+    pendingIndex = 0
+    if completion.files {
+        return cr_completion_matches(text, wordsThenFiles)
+    }
+    if completion.words.isEmpty { return nil }
+    return cr_completion_matches(text, wordsOnly)
+}
+
+/// Generator over `pendingWords` (state 0 restarts).
+private let wordsOnly: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in
+    if state == 0 { pendingIndex = 0 }
+    guard pendingIndex < pendingWords.count else { return nil }
+    defer { pendingIndex += 1 }
+    return strdup(pendingWords[pendingIndex])
+}
+
+/// Generator over `pendingWords`, then readline's file-name completion.
+private let wordsThenFiles: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { text, state in
+    if state == 0 { pendingIndex = 0 }
+    if pendingIndex < pendingWords.count {
+        defer { pendingIndex += 1 }
+        return strdup(pendingWords[pendingIndex])
+    }
+    let fileState = Int32(pendingIndex - pendingWords.count)
+    pendingIndex += 1
+    return cr_filename_completion(text, fileState)
+}
