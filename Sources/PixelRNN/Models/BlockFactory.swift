@@ -6,7 +6,9 @@ public enum BlockFactory {
         switch kind {
         case .pixelcnn:
             return PixelCNNBlock(hidden: hidden, colors: colors, seed: seed)
-        case .rowlstm, .diagbilstm:
+        case .rowlstm:
+            return RowLSTMBlock(hidden: hidden, colors: colors, seed: seed)
+        case .diagbilstm:
             throw ModelError.notAvailable("\(kind.paperName) layers are not built yet")
         }
     }

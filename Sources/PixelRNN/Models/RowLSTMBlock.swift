@@ -1,0 +1,261 @@
+import Foundation
+
+/// The Row LSTM residual block (paper §3.1 and Figure 5, middle; DESIGN §2).
+///
+/// The hidden state of a whole row is computed at once, rows top to bottom:
+///
+///     [o_r, f_r, i_r, g_r] = σ, σ, σ, tanh of  (K^is ⊛ x)[row r] + K^ss ⊛ h_{r−1}     (paper eq. 3)
+///     c_r = f_r ⊙ c_{r−1} + i_r ⊙ g_r
+///     h_r = o_r ⊙ tanh(c_r)
+///     F(x) = out(h)
+///
+/// - `i_s`, the input-to-state convolution K^is: 1×3 along the row, mask B, 2h → 4h,
+///   computed for the whole map at once (it only reads the current row of x).
+/// - `s_s`, the state-to-state convolution K^ss: 1-D, width 3, zero padding 1, h → 4h,
+///   unmasked, over the previous row's hidden states; h_{−1} = c_{−1} = 0.
+/// - `out`: 1×1, mask B, h → 2h.
+///
+/// The 4h channels of a gate map are four h-channel groups in the paper's order
+/// [o, f, i, g]: channels 0..<h are o, h..<2h are f, 2h..<3h are i, 3h..<4h are g.
+///
+/// Receptive field: h_r at column j reads h_{r−1} at j−1…j+1, so the field grows by one
+/// column on each side per row going up — a triangle above the pixel, not the whole context.
+public final class RowLSTMBlock: ResidualBlock {
+    /// h, the number of hidden states per pixel.
+    public let hidden: Int
+    /// K^is: 1×3 mask B, 2h → 4h.
+    public let i_s: Conv2d
+    /// K^ss: width-3 1-D convolution, h → 4h, unmasked.
+    public let s_s: RowConv1d
+    /// 1×1 mask B, h → 2h.
+    public let out: Conv2d
+
+    /// Test-only: a deliberately wrong variant (one of the known bugs of public code),
+    /// so tests can show that their checks catch it. nil for the real block.
+    let knownBug: RowLSTMKnownBug?
+
+    /// A block for `hidden` = h, initialised from `seed`.
+    public convenience init(hidden: Int, colors: Int, seed: UInt64) {
+        self.init(hidden: hidden, colors: colors, seed: seed, knownBug: nil)
+    }
+
+    init(hidden: Int, colors: Int, seed: UInt64, knownBug: RowLSTMKnownBug?) {
+        self.hidden = hidden
+        self.knownBug = knownBug
+        i_s = Conv2d(inChannels: 2 * hidden, outChannels: 4 * hidden, kernelHeight: 1, kernelWidth: 3,
+                     mask: knownBug == .inputToStateUnmasked ? nil : .B, colors: colors, seed: seed &+ 1)
+        s_s = RowConv1d(inChannels: hidden, outChannels: 4 * hidden, kernelWidth: 3, seed: seed &+ 2)
+        out = Conv2d(inChannels: hidden, outChannels: 2 * hidden, kernelHeight: 1, kernelWidth: 1,
+                     mask: .B, colors: colors, seed: seed &+ 3)
+    }
+
+    public var namedParameters: [(String, Parameter)] {
+        i_s.namedParameters.map { ("i_s.\($0.0)", $0.1) }
+            + s_s.namedParameters.map { ("s_s.\($0.0)", $0.1) }
+            + out.namedParameters.map { ("out.\($0.0)", $0.1) }
+    }
+
+    /// The order in which the recurrence visits the rows: top to bottom.
+    func recurrenceOrder(height: Int) -> [Int] {
+        knownBug == .stateFromRowBelow ? Array((0..<height).reversed()) : Array(0..<height)
+    }
+
+    // MARK: - Forward
+
+    /// F(x) for x (B, 2h, H, W). Saves `gates` (pre-activation, (B, 4h, H, W)),
+    /// `gate_values` (after σ, σ, σ, tanh; (B, 4h, H, W)), `cell` and `hidden` ((B, h, H, W)).
+    public func forward(_ x: Tensor) -> BlockForward {
+        precondition(x.rank == 4 && x.shape[1] == 2 * hidden,
+                     "RowLSTMBlock: expected (B, \(2 * hidden), H, W), got \(x.shape)")
+        let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
+        let h = hidden
+
+        // Input-to-state for the whole map at once: K^is ⊛ x.
+        let inputToState = i_s.forward(x)                           // (B, 4h, H, W)
+
+        var gates = Tensor(zeros: [batch, 4 * h, height, width])    // pre-activations
+        var gateValues = Tensor(zeros: [batch, 4 * h, height, width])
+        var cell = Tensor(zeros: [batch, h, height, width])
+        var hiddenMap = Tensor(zeros: [batch, h, height, width])
+
+        var hPrev = Tensor(zeros: [batch, h, width])                // h_{−1} = 0   (B, h, W)
+        var cPrev = Tensor(zeros: [batch, h, width])                // c_{−1} = 0   (B, h, W)
+        for r in recurrenceOrder(height: height) {
+            let row = step(inputToStateRow: inputToState.mapRow(r), previousHidden: hPrev, previousCell: cPrev)
+            gates.setMapRow(r, row.gates)
+            gateValues.setMapRow(r, row.gateValues)
+            cell.setMapRow(r, row.cell)
+            hiddenMap.setMapRow(r, row.hidden)
+            hPrev = row.hidden
+            cPrev = row.cell
+        }
+
+        let residual = out.forward(hiddenMap)                       // F(x) = out(h)   (B, 2h, H, W)
+        return BlockForward(input: x, residual: residual,
+                            saved: ["gates": gates, "gate_values": gateValues, "cell": cell, "hidden": hiddenMap])
+    }
+
+    /// One step of the recurrence: row r from its input-to-state row and the previous row's
+    /// h and c. Shared by `forward` and `RowLSTMTrace`, so both compute the same numbers.
+    ///
+    ///     z = (K^is ⊛ x)[r] + K^ss ⊛ h_{r−1}          (B, 4h, W), split [o, f, i, g]
+    ///     c_r = σ(f) ⊙ c_{r−1} + σ(i) ⊙ tanh(g)
+    ///     h_r = σ(o) ⊙ tanh(c_r)
+    func step(inputToStateRow: Tensor, previousHidden hPrev: Tensor, previousCell cPrev: Tensor) -> RowLSTMRowValues {
+        let (batch, width, h) = (hPrev.shape[0], hPrev.shape[2], hidden)
+        let z = inputToStateRow + s_s.forward(hPrev)                // (B, 4h, W)
+        var a = Tensor(zeros: z.shape)                              // the gates after σ/tanh
+        var c = Tensor(zeros: [batch, h, width])
+        var hNew = Tensor(zeros: [batch, h, width])
+        let sigmoidOnContent = knownBug == .sigmoidOnContent
+        z.data.withUnsafeBufferPointer { z in
+            cPrev.data.withUnsafeBufferPointer { cPrev in
+                a.data.withUnsafeMutableBufferPointer { a in
+                    c.data.withUnsafeMutableBufferPointer { c in
+                        hNew.data.withUnsafeMutableBufferPointer { hNew in
+                            for n in 0..<batch {
+                                for k in 0..<h {
+                                    // Flat offsets of channel k of each gate group, and of state k.
+                                    let (zo, zf, zi, zg) = (((n * 4 + 0) * h + k) * width, ((n * 4 + 1) * h + k) * width,
+                                                            ((n * 4 + 2) * h + k) * width, ((n * 4 + 3) * h + k) * width)
+                                    let s = (n * h + k) * width
+                                    for j in 0..<width {
+                                        let o = Activation.sigmoid(z[zo + j])
+                                        let f = Activation.sigmoid(z[zf + j])
+                                        let i = Activation.sigmoid(z[zi + j])
+                                        let g = sigmoidOnContent ? Activation.sigmoid(z[zg + j]) : tanhf(z[zg + j])
+                                        let cr = f * cPrev[s + j] + i * g           // c = f ⊙ c_prev + i ⊙ g
+                                        a[zo + j] = o; a[zf + j] = f; a[zi + j] = i; a[zg + j] = g
+                                        c[s + j] = cr
+                                        hNew[s + j] = o * tanhf(cr)                 // h = o ⊙ tanh(c)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return RowLSTMRowValues(gates: z, gateValues: a, cell: c, hidden: hNew)
+    }
+
+    // MARK: - Backward
+
+    /// Back-propagation through time, row by row from the bottom up. Accumulates the
+    /// gradients of i_s, s_s and out, and returns ∂L/∂x through F.
+    public func backward(_ pass: BlockForward, outputGradient dResidual: Tensor) -> Tensor {
+        let gateValues = pass.saved["gate_values"]!, cell = pass.saved["cell"]!, hiddenMap = pass.saved["hidden"]!
+        let (batch, height, width) = (cell.shape[0], cell.shape[2], cell.shape[3])
+        let h = hidden
+        let sigmoidOnContent = knownBug == .sigmoidOnContent
+
+        // F = out(h): ∂L/∂h_r from the output convolution, every row at once.
+        let dHiddenOut = out.backward(input: hiddenMap, outputGradient: dResidual)   // (B, h, H, W)
+
+        var dGates = Tensor(zeros: gateValues.shape)       // ∂L/∂z, pre-activations   (B, 4h, H, W)
+        let zeroRow = Tensor(zeros: [batch, h, width])
+        var dhNext = zeroRow                                // ∂L/∂h_r through row r+1's K^ss ⊛ h_r
+        var dcNext = zeroRow                                // ∂L/∂c_r through c_{r+1} = f_{r+1} ⊙ c_r + …
+        let order = recurrenceOrder(height: height)
+        for t in stride(from: height - 1, through: 0, by: -1) {
+            let r = order[t]
+            let previous: Int? = t > 0 ? order[t - 1] : nil     // the row whose h, c this row read
+            let a = gateValues.mapRow(r)                         // (B, 4h, W)
+            let c = cell.mapRow(r)                               // (B, h, W)
+            let cPrev = previous.map { cell.mapRow($0) } ?? zeroRow
+            // h_r feeds the output and the next row.
+            let dh = dHiddenOut.mapRow(r) + dhNext               // (B, h, W)
+            var dz = Tensor(zeros: a.shape)                      // (B, 4h, W)
+            var dcPrev = Tensor(zeros: [batch, h, width])
+            for n in 0..<batch {
+                for k in 0..<h {
+                    let (zo, zf, zi, zg) = (((n * 4 + 0) * h + k) * width, ((n * 4 + 1) * h + k) * width,
+                                            ((n * 4 + 2) * h + k) * width, ((n * 4 + 3) * h + k) * width)
+                    let s = (n * h + k) * width
+                    for j in 0..<width {
+                        let (o, f, i, g) = (a.data[zo + j], a.data[zf + j], a.data[zi + j], a.data[zg + j])
+                        let tc = tanhf(c.data[s + j])
+                        // h = o ⊙ tanh(c):  ∂o = ∂h ⊙ tanh(c),  ∂c += ∂h ⊙ o ⊙ (1 − tanh²(c))
+                        let dhj = dh.data[s + j]
+                        let dO = dhj * tc
+                        let dc = dhj * o * (1 - tc * tc) + dcNext.data[s + j]
+                        // c = f ⊙ c_prev + i ⊙ g:  ∂f = ∂c ⊙ c_prev, ∂i = ∂c ⊙ g, ∂g = ∂c ⊙ i, ∂c_prev = ∂c ⊙ f
+                        let dF = dc * cPrev.data[s + j], dI = dc * g, dG = dc * i
+                        dcPrev.data[s + j] = dc * f
+                        // Through the nonlinearities: σ' = σ(1 − σ), tanh' = 1 − tanh².
+                        dz.data[zo + j] = dO * o * (1 - o)
+                        dz.data[zf + j] = dF * f * (1 - f)
+                        dz.data[zi + j] = dI * i * (1 - i)
+                        dz.data[zg + j] = sigmoidOnContent ? dG * g * (1 - g) : dG * (1 - g * g)
+                    }
+                }
+            }
+            dGates.setMapRow(r, dz)
+            // z_r = (K^is ⊛ x)[r] + K^ss ⊛ h_{r−1}: the state-to-state path carries ∂z_r to h_{r−1}
+            // (and to K^ss, whose bias is used at every row, row 0 included).
+            let hPrev = previous.map { hiddenMap.mapRow($0) } ?? zeroRow
+            dhNext = s_s.backward(input: hPrev, outputGradient: dz)          // (B, h, W)
+            dcNext = dcPrev
+        }
+
+        // The input-to-state path, every row at once: ∂L/∂x = K^isᵀ ⋆ ∂z.
+        return i_s.backward(input: pass.input, outputGradient: dGates)      // (B, 2h, H, W)
+    }
+}
+
+/// What one step of the Row LSTM recurrence computed for one row (all (B, ·, W)).
+struct RowLSTMRowValues {
+    /// z, the gates before their nonlinearities, [o, f, i, g] groups: (B, 4h, W).
+    var gates: Tensor
+    /// σ(o), σ(f), σ(i), tanh(g): (B, 4h, W).
+    var gateValues: Tensor
+    /// c_r: (B, h, W).
+    var cell: Tensor
+    /// h_r: (B, h, W).
+    var hidden: Tensor
+}
+
+/// Test-only variants with a known bug of public PixelRNN code (DESIGN §2), so that the
+/// tests can show their checks would catch it.
+enum RowLSTMKnownBug: Equatable {
+    /// i_s without its mask: the input-to-state convolution sees the right neighbour.
+    case inputToStateUnmasked
+    /// The recurrence runs bottom to top: each row's state-to-state input is the row below.
+    case stateFromRowBelow
+    /// σ instead of tanh on the content gate g.
+    case sigmoidOnContent
+}
+
+extension Tensor {
+    /// Row r of a map (B, C, H, W), as (B, C, W).
+    func mapRow(_ r: Int) -> Tensor {
+        precondition(rank == 4 && r >= 0 && r < shape[2], "mapRow: row \(r) of \(shape)")
+        let (b, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        var out = Tensor(zeros: [b, c, w])
+        data.withUnsafeBufferPointer { src in
+            out.data.withUnsafeMutableBufferPointer { dst in
+                for nc in 0..<(b * c) {
+                    let s = (nc * h + r) * w, d = nc * w
+                    for j in 0..<w { dst[d + j] = src[s + j] }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Writes `values` (B, C, W) into row r of a map (B, C, H, W).
+    mutating func setMapRow(_ r: Int, _ values: Tensor) {
+        precondition(rank == 4 && values.shape == [shape[0], shape[1], shape[3]] && r >= 0 && r < shape[2],
+                     "setMapRow: \(values.shape) into row \(r) of \(shape)")
+        let (h, w) = (shape[2], shape[3])
+        let count = shape[0] * shape[1]
+        values.data.withUnsafeBufferPointer { src in
+            data.withUnsafeMutableBufferPointer { dst in
+                for nc in 0..<count {
+                    let d = (nc * h + r) * w, s = nc * w
+                    for j in 0..<w { dst[d + j] = src[s + j] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import XCTest
+@testable import PixelRNN
+
+/// Stepping through a Row LSTM one row at a time gives exactly the ordinary forward pass.
+final class RowLSTMTraceTests: XCTestCase {
+    private func rowIsNaN(_ map: Tensor, _ r: Int) -> Bool { map.mapRow(r).data.allSatisfy { $0.isNaN } }
+
+    func testTracedValuesEqualTheForwardPassExactly() throws {
+        for fast in [true, false] {
+            try withRowLSTMPaths(fast: fast) {
+                let block = RowLSTMBlock(hidden: 3, colors: 1, seed: 41)
+                let x = rowLSTMRandomTensor([1, 6, 5, 7], seed: 42, scale: 2)
+                let pass = block.forward(x)
+                let trace = RowLSTMTrace(block: block, input: x)
+                XCTAssertEqual(trace.currentRow, 0)
+                XCTAssertFalse(trace.isFinished)
+                XCTAssertNil(trace.residual)
+                for r in 0..<5 { XCTAssertTrue(rowIsNaN(trace.hidden, r)) }
+                for r in 0..<5 {
+                    XCTAssertEqual(trace.currentRow, r)
+                    let step = trace.step()
+                    XCTAssertEqual(step.row, r)
+                    // This row, exactly as the forward pass computed it.
+                    XCTAssertEqual(step.preActivation, pass.saved["gates"]!.mapRow(r).reshaped([12, 7]))
+                    XCTAssertEqual(step.gateValues, pass.saved["gate_values"]!.mapRow(r).reshaped([12, 7]))
+                    XCTAssertEqual(step.cell, pass.saved["cell"]!.mapRow(r).reshaped([3, 7]))
+                    XCTAssertEqual(step.hidden, pass.saved["hidden"]!.mapRow(r).reshaped([3, 7]))
+                    // The maps are filled up to this row, NaN below.
+                    for q in 0..<5 {
+                        if q <= r {
+                            XCTAssertEqual(trace.hidden.mapRow(q), pass.saved["hidden"]!.mapRow(q))
+                            XCTAssertEqual(trace.cell.mapRow(q), pass.saved["cell"]!.mapRow(q))
+                            XCTAssertEqual(trace.gates.mapRow(q), pass.saved["gates"]!.mapRow(q))
+                        } else {
+                            XCTAssertTrue(rowIsNaN(trace.hidden, q) && rowIsNaN(trace.cell, q) && rowIsNaN(trace.gates, q))
+                        }
+                    }
+                }
+                XCTAssertTrue(trace.isFinished)
+                XCTAssertEqual(trace.currentRow, 5)
+                XCTAssertEqual(trace.hidden, pass.saved["hidden"]!)
+                XCTAssertEqual(trace.gateValues, pass.saved["gate_values"]!)
+                XCTAssertEqual(trace.residual, pass.residual)
+                XCTAssertEqual(trace.steps.count, 5)
+            }
+        }
+    }
+
+    func testGatesAndStatistics() throws {
+        let block = RowLSTMBlock(hidden: 4, colors: 1, seed: 43)
+        let trace = RowLSTMTrace(block: block, input: rowLSTMRandomTensor([1, 8, 3, 6], seed: 44, scale: 3))
+        let step = trace.step()
+        for gate in RowLSTMGate.allCases {
+            let values = step.gate(gate)
+            XCTAssertEqual(values.shape, [4, 6])
+            // Channels gate.channels of the 4h-channel row are this gate.
+            XCTAssertEqual(values.data, Array(step.gateValues.data[(gate.channels(hidden: 4).lowerBound * 6)..<(gate.channels(hidden: 4).upperBound * 6)]))
+            // σ for o, f, i lies in (0, 1); tanh for g in (−1, 1), and takes negative values here.
+            let (lo, hi): (Float, Float) = gate == .g ? (-1, 1) : (0, 1)
+            XCTAssertTrue(values.data.allSatisfy { $0 > lo && $0 < hi }, "\(gate)")
+            let stats = step.statistics[gate.rawValue]
+            XCTAssertEqual(stats.gate, gate)
+            XCTAssertEqual(stats.min, values.data.min()!)
+            XCTAssertEqual(stats.max, values.data.max()!)
+            XCTAssertEqual(stats.mean, values.data.reduce(0, +) / Float(values.count), accuracy: 1e-6)
+        }
+        XCTAssertLessThan(step.gate(.g).data.min()!, 0)
+        XCTAssertEqual(RowLSTMGate.allCases.map(\.activationName), ["σ", "σ", "σ", "tanh"])
+        trace.finish()
+        XCTAssertTrue(trace.isFinished)
+        XCTAssertEqual(trace.steps.map(\.row), [0, 1, 2])
+    }
+
+    /// A trace of block l of a network reads the residual stream the network computes before it.
+    func testTraceOfANetworkLayer() throws {
+        let net = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 3, hidden: 2), seed: 45)
+        var rng = SeededGenerator(seed: 46)
+        let pixels = Tensor(shape: [1, 1, 6, 6], data: (0..<36).map { _ in rng.nextUniform() < 0.5 ? 1 : 0 })
+        let pass = net.forward(pixels)
+        let trace = try RowLSTMTrace(network: net, layer: 2, pixels: pixels)
+        XCTAssertEqual(trace.input, pass.streams[2])
+        trace.finish()
+        XCTAssertEqual(trace.hidden, pass.blockPasses[2].saved["hidden"]!)
+        XCTAssertThrowsError(try RowLSTMTrace(network: net, layer: 3, pixels: pixels))
+        let cnn = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2))
+        XCTAssertThrowsError(try RowLSTMTrace(network: cnn, layer: 0, pixels: pixels))
+    }
+}
