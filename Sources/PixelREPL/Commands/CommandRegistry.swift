@@ -6,14 +6,16 @@ import Foundation
 /// `Commands/` defines `let fooCommands: [Command] = [ … ]`, and its name goes in
 /// the list. The shell, help and completion pick the commands up from here.
 public struct CommandRegistry {
-    /// Every command family of the program, in the order `help` lists them.
+    /// Every command family of the program, in the order `help` lists them
+    /// (the shell's own `help`, `quit`, `set` … come last).
     public static let families: [[Command]] = [
-        helpCommands,
         dataCommands,
         maskCommands,
         modelCommands,
         factorizeCommands,
         receptiveFieldCommands,
+        skewCommands,
+        helpCommands,
     ]
 
     /// The registry of the program: every family, plus the debugging commands

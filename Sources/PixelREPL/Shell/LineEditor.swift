@@ -22,6 +22,7 @@ final class LineEditor {
     init(completer: Completer, historyPath: String?) {
         self.historyPath = historyPath
         activeCompleter = completer
+        setlocale(LC_CTYPE, "")   // so readline edits UTF-8 characters as characters
         cr_set_readline_name(strdup("pixelrnn"))
         cr_set_catch_signals(0)
         cr_set_catch_sigwinch(0)

@@ -160,22 +160,27 @@ public enum PixelREPLMain {
         session.isInteractive = true
         print("pixelrnn \(PixelREPLVersion.string) — PixelRNN, step by step.")
         print("Type 'help' for the commands, 'help <command>' for one; Tab completes; Ctrl-D quits.")
+        func runLine(_ line: String) -> LineOutcome {
+            Interruption.printsNewline = session.isTerminal
+            defer { Interruption.printsNewline = false }
+            return shell.executeAndReport(line, repeatOnEmpty: true)
+        }
         for command in initCommands {
-            print("pixelrnn> \(command)")
-            if shell.executeAndReport(command) == .quit { return 0 }
+            print(prompt + command)
+            if runLine(command) == .quit { return 0 }
         }
         let editor = LineEditor(completer: Completer(session: session),
                                 historyPath: LineEditor.defaultHistoryPath())
         defer { editor.close() }
         while true {
-            guard case .line(let line) = editor.readLine(prompt: "pixelrnn> ") else { return 0 }
+            guard case .line(let line) = editor.readLine(prompt: prompt) else { return 0 }
             editor.remember(line)
-            Interruption.printsNewline = session.isTerminal
-            let outcome = shell.executeAndReport(line, repeatOnEmpty: true)
-            Interruption.printsNewline = false
-            if outcome == .quit { return 0 }
+            if runLine(line) == .quit { return 0 }
         }
     }
+
+    /// The interactive prompt.
+    static let prompt = "pixelrnn> "
 }
 
 /// Lines of standard input, read one at a time (so a pipe is followed as it comes).
