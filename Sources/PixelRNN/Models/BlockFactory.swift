@@ -9,7 +9,7 @@ public enum BlockFactory {
         case .rowlstm:
             return RowLSTMBlock(hidden: hidden, colors: colors, seed: seed)
         case .diagbilstm:
-            throw ModelError.notAvailable("\(kind.paperName) layers are not built yet")
+            return DiagonalBiLSTMBlock(hidden: hidden, colors: colors, seed: seed)
         }
     }
 }

@@ -1,0 +1,123 @@
+/// The Diagonal BiLSTM residual block (paper §3.2 and Figure 5, right).
+///
+/// Two Diagonal LSTM directions read the block input x (B, 2h, H, W):
+/// - `fwd` walks the diagonals of x from the top-left corner: its state at (r, c)
+///   has seen everything above and to the left;
+/// - `bwd` walks the diagonals of the left–right flipped x (flip the unskewed map, then
+///   skew it — never flip the skewed map): its state has seen everything above and
+///   to the right. Its output is flipped back and SHIFTED DOWN ONE ROW (top row
+///   zeros): otherwise the state at (r, c) would have seen (r, c+1), (r, c+2), … —
+///   the right side of its own row, the future.
+///
+///     F(x) = out( h_fwd + shift_down(flip(h_bwd)) )       out: 1×1, mask B, h → 2h
+///
+/// The network adds F(x) to x. Parameters: `fwd.i_s`, `fwd.s_s`, `bwd.i_s`,
+/// `bwd.s_s` (each `.weight`, `.bias`), `out.weight`, `out.bias`.
+///
+/// Saved maps (for backward and inspection): `fwd.gates`, `fwd.cell`, `fwd.hidden`
+/// (skewed, (B, C, H, H+W−1)), `fwd.output` (unskewed); the same four for `bwd`, in the
+/// bwd direction's own (flipped) frame; `bwd.shifted` = shift_down(flip(bwd.output)),
+/// what bwd adds in the image frame; `sum` = fwd.output + bwd.shifted, the input of `out`.
+public final class DiagonalBiLSTMBlock: ResidualBlock {
+    /// h.
+    public let hidden: Int
+    /// The left-to-right direction (on x).
+    public let fwd: DiagonalLSTM
+    /// The right-to-left direction (on flip(x)).
+    public let bwd: DiagonalLSTM
+    /// `out`: 1×1, mask B, h → 2h.
+    public let out: Conv2d
+
+    /// Test-only switch: with false the bwd output is NOT shifted down, which lets each
+    /// pixel see the right side of its own row. Exists so a test can prove the shift matters.
+    var shiftsBackwardDirection = true
+
+    /// A block for `hidden` = h, initialised from `seed`.
+    public init(hidden: Int, colors: Int, seed: UInt64) {
+        self.hidden = hidden
+        fwd = DiagonalLSTM(hidden: hidden, colors: colors, seed: seed &+ 10)
+        bwd = DiagonalLSTM(hidden: hidden, colors: colors, seed: seed &+ 20)
+        out = Conv2d(inChannels: hidden, outChannels: 2 * hidden, kernelHeight: 1, kernelWidth: 1,
+                     mask: .B, colors: colors, seed: seed &+ 30)
+    }
+
+    public var namedParameters: [(String, Parameter)] {
+        fwd.namedParameters.map { ("fwd.\($0.0)", $0.1) }
+            + bwd.namedParameters.map { ("bwd.\($0.0)", $0.1) }
+            + out.namedParameters.map { ("out.\($0.0)", $0.1) }
+    }
+
+    public func forward(_ x: Tensor) -> BlockForward {
+        let passF = fwd.forward(x)                                        // h_fwd: (B, h, H, W)
+        let passB = bwd.forward(DiagonalBiLSTMBlock.flipLeftRight(x))     // on flip(x), in the flipped frame
+        return combine(x, passF, passB)
+    }
+
+    /// F(x) from the two finished directions (also used by `DiagonalTrace`).
+    func combine(_ x: Tensor, _ passF: DiagonalLSTMForward, _ passB: DiagonalLSTMForward) -> BlockForward {
+        let back = DiagonalBiLSTMBlock.flipLeftRight(passB.output)        // back to the image frame
+        let shifted = shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDown(back) : back
+        let sum = passF.output + shifted                                  // (B, h, H, W)
+        let y = out.forward(sum)                                          // (B, 2h, H, W)
+        return BlockForward(input: x, residual: y, saved: [
+            "fwd.gates": passF.gates, "fwd.cell": passF.cell, "fwd.hidden": passF.hidden, "fwd.output": passF.output,
+            "bwd.gates": passB.gates, "bwd.cell": passB.cell, "bwd.hidden": passB.hidden, "bwd.output": passB.output,
+            "bwd.shifted": shifted, "sum": sum,
+        ])
+    }
+
+    public func backward(_ pass: BlockForward, outputGradient dy: Tensor) -> Tensor {
+        let s = pass.saved
+        let x = pass.input
+        let dSum = out.backward(input: s["sum"]!, outputGradient: dy)     // (B, h, H, W)
+        // fwd: h_fwd enters the sum directly.
+        let passF = DiagonalLSTMForward(input: x, gates: s["fwd.gates"]!, cell: s["fwd.cell"]!,
+                                        hidden: s["fwd.hidden"]!, output: s["fwd.output"]!)
+        let dxF = fwd.backward(passF, outputGradient: dSum)
+        // bwd: sum ∋ shift_down(flip(h_bwd)), so dh_bwd = flip(shift_downᵀ(dSum)).
+        let dShifted = shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDownBackward(dSum) : dSum
+        let passB = DiagonalLSTMForward(input: DiagonalBiLSTMBlock.flipLeftRight(x), gates: s["bwd.gates"]!,
+                                        cell: s["bwd.cell"]!, hidden: s["bwd.hidden"]!, output: s["bwd.output"]!)
+        let dxFlipped = bwd.backward(passB, outputGradient: DiagonalBiLSTMBlock.flipLeftRight(dShifted))
+        return dxF + DiagonalBiLSTMBlock.flipLeftRight(dxFlipped)         // flip is its own backward
+    }
+
+    // MARK: the two moves of the bwd direction, with their backward
+
+    /// Mirrors every row: y[n, c, r, j] = x[n, c, r, W−1−j]. Its own inverse and its own backward.
+    public static func flipLeftRight(_ x: Tensor) -> Tensor {
+        let w = x.shape[3]
+        var y = x
+        let rows = x.count / w
+        for row in 0..<rows {
+            let base = row * w
+            for j in 0..<w { y.data[base + j] = x.data[base + w - 1 - j] }
+        }
+        return y
+    }
+
+    /// Moves a map down one row: y[n, c, r, j] = x[n, c, r−1, j], row 0 zeros (the last row drops out).
+    public static func shiftDown(_ x: Tensor) -> Tensor {
+        let (planes, hh, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
+        var y = Tensor(zeros: x.shape)
+        for p in 0..<planes {
+            for r in 1..<max(hh, 1) {
+                for j in 0..<w { y.data[(p * hh + r) * w + j] = x.data[(p * hh + r - 1) * w + j] }
+            }
+        }
+        return y
+    }
+
+    /// Backward of `shiftDown`: the gradient moves up one row, dx[n, c, r, j] = dy[n, c, r+1, j],
+    /// the last row zeros (it reached nothing).
+    public static func shiftDownBackward(_ dy: Tensor) -> Tensor {
+        let (planes, hh, w) = (dy.shape[0] * dy.shape[1], dy.shape[2], dy.shape[3])
+        var dx = Tensor(zeros: dy.shape)
+        for p in 0..<planes {
+            for r in 0..<max(hh - 1, 0) {
+                for j in 0..<w { dx.data[(p * hh + r) * w + j] = dy.data[(p * hh + r + 1) * w + j] }
+            }
+        }
+        return dx
+    }
+}

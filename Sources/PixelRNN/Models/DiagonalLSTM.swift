@@ -1,0 +1,279 @@
+import Foundation
+
+/// One direction of the Diagonal BiLSTM (paper §3.2, Figure 3 right): an LSTM that
+/// walks the skewed map one column — one diagonal of the image — at a time.
+///
+/// With x the block input (B, 2h, H, W) and Ws = H + W − 1:
+///
+///     z        = i_s(x)                   input-to-state, 1×1 mask B, 2h → 4h, whole map at once
+///     zˢ       = skew(z)                  (B, 4h, H, Ws); column k holds the diagonal r + c = k
+///     for k = 0 ..< Ws:
+///       [o, f, i, g] = zˢ[:, :, :, k] + s_s(h_{k−1})       s_s: 2 taps down the column, rows r−1 and r
+///       c_k = σ(f) ⊙ c_{k−1} + σ(i) ⊙ tanh(g)
+///       h_k = σ(o) ⊙ tanh(c_k)
+///       h_k = c_k = 0 at cells that are not pixels
+///     output   = unskew(h)                (B, h, H, W)
+///
+/// (paper eq. 3–4; h_{−1} = c_{−1} = 0). The state at pixel (r, c) therefore sees the
+/// state of the pixel above (r−1, c) and of the left neighbour (r, c−1): everything
+/// above and to the left of it.
+///
+/// Two paths compute the same numbers: the plain one (`stepPlain`, `backwardPlain`)
+/// follows the equations on the (B, C, H, Ws) skewed maps; the fast one
+/// (`DiagonalLSTMFast.swift`) keeps the maps column by column and does the
+/// state-to-state convolution of each column as two small GEMMs. `useFastPath`
+/// chooses; tests hold the two equal.
+public final class DiagonalLSTM {
+    /// h.
+    public let hidden: Int
+    /// `i_s`: 1×1 convolution, mask B, 2h → 4h.
+    public let inputToState: Conv2d
+    /// `s_s`: 2-tap convolution down a column, h → 4h, unmasked.
+    public let stateToState: DiagonalStateToState
+
+    /// When true (the default) `forward`, `backward` and walks take the fast path.
+    nonisolated(unsafe) public static var useFastPath = true
+
+    /// A direction for `hidden` = h, initialised from `seed`.
+    public init(hidden: Int, colors: Int, seed: UInt64) {
+        self.hidden = hidden
+        inputToState = Conv2d(inChannels: 2 * hidden, outChannels: 4 * hidden, kernelHeight: 1, kernelWidth: 1,
+                               mask: .B, colors: colors, seed: seed &+ 1)
+        stateToState = DiagonalStateToState(hidden: hidden, seed: seed &+ 2)
+    }
+
+    /// `i_s.weight`, `i_s.bias`, `s_s.weight`, `s_s.bias`.
+    public var namedParameters: [(String, Parameter)] {
+        inputToState.namedParameters.map { ("i_s.\($0.0)", $0.1) }
+            + stateToState.namedParameters.map { ("s_s.\($0.0)", $0.1) }
+    }
+
+    /// Starts a walk over x (B, 2h, H, W): computes i_s(x) and stands before column 0.
+    /// `step()` then computes one skewed column at a time (this is what `forward` does).
+    public func beginWalk(_ x: Tensor, fastPath: Bool = DiagonalLSTM.useFastPath) -> DiagonalLSTMWalk {
+        DiagonalLSTMWalk(lstm: self, input: x, fastPath: fastPath)
+    }
+
+    /// The whole forward pass of this direction: every column in turn.
+    public func forward(_ x: Tensor) -> DiagonalLSTMForward {
+        let walk = beginWalk(x)
+        while walk.step() {}
+        return walk.result()
+    }
+
+    /// Back-propagation through time, column by column from the last: accumulates the
+    /// gradients of i_s and s_s and returns ∂L/∂x (B, 2h, H, W), given ∂L/∂output (B, h, H, W).
+    public func backward(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
+        precondition(dOutput.shape == pass.output.shape,
+                     "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
+        return DiagonalLSTM.useFastPath ? backwardFast(pass, outputGradient: dOutput)
+                                        : backwardPlain(pass, outputGradient: dOutput)
+    }
+
+    /// The plain backward, on the (B, C, H, Ws) skewed maps. With dh, dc the gradients
+    /// reaching h_k and c_k (from above and from column k+1):
+    ///
+    ///     dc   = dc_from_{k+1} + dh ⊙ σ(o) ⊙ (1 − tanh²(c_k))
+    ///     do   = dh ⊙ tanh(c_k) ⊙ σ(o)(1 − σ(o))          (pre-activation gradients)
+    ///     df   = dc ⊙ c_{k−1} ⊙ σ(f)(1 − σ(f))
+    ///     di   = dc ⊙ tanh(g) ⊙ σ(i)(1 − σ(i))
+    ///     dg   = dc ⊙ σ(i) ⊙ (1 − tanh²(g))
+    ///     dc_{k−1} ← dc ⊙ σ(f);   dh_{k−1} += s_sᵀ [do, df, di, dg]
+    ///
+    /// and non-pixel cells pass nothing on (their h and c are constants, zero).
+    public func backwardPlain(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
+        let (batch, h, height, width) = (dOutput.shape[0], hidden, dOutput.shape[2], dOutput.shape[3])
+        let ws = Skew.skewedWidth(height: height, width: width)
+        var dHidden = Skew.unskewBackward(outputGradient: dOutput)       // (B, h, H, Ws): ∂L/∂h from above
+        var dPre = Tensor(zeros: [batch, 4 * h, height, ws])              // (B, 4h, H, Ws): ∂L/∂[o, f, i, g] pre-activations
+        var dcCarry = Tensor(zeros: [batch, h, height])                   // ∂L/∂c_k through c_{k+1}
+        let (gates, cell, hiddenMap) = (pass.gates, pass.cell, pass.hidden)
+        for k in stride(from: ws - 1, through: 0, by: -1) {
+            var nextCarry = Tensor(zeros: [batch, h, height])
+            for n in 0..<batch {
+                for r in 0..<height where Skew.isPixel(row: r, skewedColumn: k, width: width) {
+                    for j in 0..<h {
+                        let so = gates[n, j, r, k], sf = gates[n, h + j, r, k]
+                        let si = gates[n, 2 * h + j, r, k], tg = gates[n, 3 * h + j, r, k]
+                        let c = cell[n, j, r, k]
+                        let cPrev: Float = k > 0 ? cell[n, j, r, k - 1] : 0
+                        let tc = tanhf(c)
+                        let dh = dHidden[n, j, r, k]
+                        let dc = dcCarry.data[(n * h + j) * height + r] + dh * so * (1 - tc * tc)
+                        dPre[n, j, r, k] = dh * tc * so * (1 - so)                 // do
+                        dPre[n, h + j, r, k] = dc * cPrev * sf * (1 - sf)          // df
+                        dPre[n, 2 * h + j, r, k] = dc * tg * si * (1 - si)         // di
+                        dPre[n, 3 * h + j, r, k] = dc * si * (1 - tg * tg)         // dg
+                        nextCarry.data[(n * h + j) * height + r] = dc * sf         // dc_{k−1}
+                    }
+                }
+            }
+            dcCarry = nextCarry
+            // s_s read h_{k−1}: its gradient flows back into column k−1 (and into W, b).
+            let dPreColumn = DiagonalLSTM.column(dPre, k)                               // (B, 4h, H)
+            let hPrev = k > 0 ? DiagonalLSTM.column(hiddenMap, k - 1) : Tensor(zeros: [batch, h, height])
+            let dhPrev = stateToState.backward(input: hPrev, outputGradient: dPreColumn) // (B, h, H)
+            if k > 0 { DiagonalLSTM.addColumn(dhPrev, into: &dHidden, k - 1) }
+        }
+        let dz = Skew.skewBackward(outputGradient: dPre, width: width)      // (B, 4h, H, W)
+        return inputToState.backward(input: pass.input, outputGradient: dz) // (B, 2h, H, W)
+    }
+
+    // MARK: columns of skewed maps (plain path)
+
+    /// Column k of a (B, C, H, Ws) map: (B, C, H).
+    static func column(_ map: Tensor, _ k: Int) -> Tensor {
+        let (b, c, hh, ws) = (map.shape[0], map.shape[1], map.shape[2], map.shape[3])
+        var out = Tensor(zeros: [b, c, hh])
+        for i in 0..<(b * c * hh) { out.data[i] = map.data[i * ws + k] }
+        return out
+    }
+
+    /// map[:, :, :, k] += column.
+    static func addColumn(_ column: Tensor, into map: inout Tensor, _ k: Int) {
+        let ws = map.shape[3]
+        for i in 0..<column.count { map.data[i * ws + k] += column.data[i] }
+    }
+}
+
+/// What one direction's forward pass computed. Skewed maps are (B, C, H, Ws), Ws = H + W − 1,
+/// zero at cells that are not pixels. For the `bwd` direction everything is in its own
+/// frame: the left–right flipped image.
+public struct DiagonalLSTMForward {
+    /// x, the direction's input (B, 2h, H, W).
+    public var input: Tensor
+    /// The activated gates [σ(o), σ(f), σ(i), tanh(g)], channel blocks of h: (B, 4h, H, Ws).
+    public var gates: Tensor
+    /// The cell states c: (B, h, H, Ws).
+    public var cell: Tensor
+    /// The hidden states h: (B, h, H, Ws).
+    public var hidden: Tensor
+    /// unskew(hidden): (B, h, H, W).
+    public var output: Tensor
+
+    public init(input: Tensor, gates: Tensor, cell: Tensor, hidden: Tensor, output: Tensor) {
+        self.input = input
+        self.gates = gates
+        self.cell = cell
+        self.hidden = hidden
+        self.output = output
+    }
+}
+
+/// A forward pass of one direction in progress, one skewed column per `step()`.
+/// `DiagonalLSTM.forward` and `DiagonalTrace` both run it, so a traced pass computes
+/// exactly the numbers of an ordinary one.
+public final class DiagonalLSTMWalk {
+    public let lstm: DiagonalLSTM
+    /// x (B, 2h, H, W).
+    public let input: Tensor
+    /// i_s(x), after its bias, unskewed (B, 4h, H, W).
+    public let inputToState: Tensor
+    public let batch: Int
+    public let height: Int
+    public let width: Int
+    /// H + W − 1.
+    public let skewedWidth: Int
+    /// Which path computes the columns.
+    public let fastPath: Bool
+    /// The next skewed column `step()` computes (= the number of columns done).
+    public private(set) var nextColumn = 0
+
+    // Plain path: the skewed maps themselves, (B, C, H, Ws).
+    var skewedZ = Tensor(zeros: [0])
+    var gatesMap = Tensor(zeros: [0])
+    var cellMap = Tensor(zeros: [0])
+    var hiddenMap = Tensor(zeros: [0])
+    // Fast path: the same maps column by column (see `SkewedColumns`).
+    var zColumns: SkewedColumns!
+    var gateColumns: SkewedColumns!
+    var cellColumns: SkewedColumns!
+    var hiddenColumns: SkewedColumns!
+    var stateWeights: (tap0: [Float], tap1: [Float]) = ([], [])
+
+    init(lstm: DiagonalLSTM, input x: Tensor, fastPath: Bool) {
+        precondition(x.rank == 4 && x.shape[1] == 2 * lstm.hidden,
+                     "DiagonalLSTM: expected (B, \(2 * lstm.hidden), H, W), got \(x.shape)")
+        self.lstm = lstm
+        self.input = x
+        self.fastPath = fastPath
+        (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
+        skewedWidth = Skew.skewedWidth(height: height, width: width)
+        inputToState = lstm.inputToState.forward(x)                    // (B, 4h, H, W)
+        let h = lstm.hidden
+        if fastPath {
+            prepareFast()
+        } else {
+            skewedZ = Skew.skew(inputToState)                           // (B, 4h, H, Ws)
+            gatesMap = Tensor(zeros: [batch, 4 * h, height, skewedWidth])
+            cellMap = Tensor(zeros: [batch, h, height, skewedWidth])
+            hiddenMap = Tensor(zeros: [batch, h, height, skewedWidth])
+        }
+    }
+
+    /// True when every column has been computed.
+    public var isFinished: Bool { nextColumn >= skewedWidth }
+
+    /// Computes skewed column `nextColumn` and moves on. Returns false (doing nothing)
+    /// when the walk is already finished.
+    @discardableResult
+    public func step() -> Bool {
+        guard !isFinished else { return false }
+        if fastPath { stepFast(nextColumn) } else { stepPlain(nextColumn) }
+        nextColumn += 1
+        return true
+    }
+
+    /// The skewed input-to-state map zˢ = skew(i_s(x)), (B, 4h, H, Ws).
+    public var skewedInputToState: Tensor { fastPath ? Skew.skew(inputToState) : skewedZ }
+    /// The activated gates so far [σ(o), σ(f), σ(i), tanh(g)], (B, 4h, H, Ws); zero in columns not yet computed.
+    public var gates: Tensor { fastPath ? gateColumns.skewedTensor() : gatesMap }
+    /// The cell states so far, (B, h, H, Ws).
+    public var cell: Tensor { fastPath ? cellColumns.skewedTensor() : cellMap }
+    /// The hidden states so far, (B, h, H, Ws).
+    public var hidden: Tensor { fastPath ? hiddenColumns.skewedTensor() : hiddenMap }
+
+    /// The finished pass (call when `isFinished`).
+    public func result() -> DiagonalLSTMForward {
+        precondition(isFinished, "DiagonalLSTMWalk.result: \(skewedWidth - nextColumn) columns still to go")
+        if fastPath {
+            return DiagonalLSTMForward(input: input, gates: gateColumns.skewedTensor(), cell: cellColumns.skewedTensor(),
+                                       hidden: hiddenColumns.skewedTensor(), output: hiddenColumns.unskewedTensor())
+        }
+        return DiagonalLSTMForward(input: input, gates: gatesMap, cell: cellMap, hidden: hiddenMap,
+                                   output: Skew.unskew(hiddenMap, width: width))
+    }
+
+    /// The plain column step, on the (B, C, H, Ws) maps.
+    func stepPlain(_ k: Int) {
+        let h = lstm.hidden
+        // The previous column's hidden state (zeros before the first column).
+        let hPrev = k > 0 ? DiagonalLSTM.column(hiddenMap, k - 1) : Tensor(zeros: [batch, h, height])   // (B, h, H)
+        // [o, f, i, g] = s_s ⊛ h_{k−1} + zˢ[:, :, :, k]                                                   (B, 4h, H)
+        var pre = lstm.stateToState.forward(hPrev)
+        for n in 0..<batch {
+            for o in 0..<(4 * h) {
+                for r in 0..<height { pre.data[(n * 4 * h + o) * height + r] += skewedZ[n, o, r, k] }
+            }
+        }
+        for n in 0..<batch {
+            // Cells that are not pixels keep h = c = 0 (and show zero gates).
+            for r in 0..<height where Skew.isPixel(row: r, skewedColumn: k, width: width) {
+                for j in 0..<h {
+                    let so = Activation.sigmoid(pre.data[(n * 4 * h + j) * height + r])          // σ(o)
+                    let sf = Activation.sigmoid(pre.data[(n * 4 * h + h + j) * height + r])      // σ(f)
+                    let si = Activation.sigmoid(pre.data[(n * 4 * h + 2 * h + j) * height + r])  // σ(i)
+                    let tg = tanhf(pre.data[(n * 4 * h + 3 * h + j) * height + r])               // tanh(g)
+                    let cPrev: Float = k > 0 ? cellMap[n, j, r, k - 1] : 0
+                    let c = sf * cPrev + si * tg          // c_k = σ(f) ⊙ c_{k−1} + σ(i) ⊙ tanh(g)
+                    gatesMap[n, j, r, k] = so
+                    gatesMap[n, h + j, r, k] = sf
+                    gatesMap[n, 2 * h + j, r, k] = si
+                    gatesMap[n, 3 * h + j, r, k] = tg
+                    cellMap[n, j, r, k] = c
+                    hiddenMap[n, j, r, k] = so * tanhf(c)  // h_k = σ(o) ⊙ tanh(c_k)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+import XCTest
+@testable import PixelRNN
+
+/// Random values in [−scale, scale).
+func diagonalTestTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
+    var rng = SeededGenerator(seed: seed)
+    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(-scale, scale) })
+}
+
+/// Σ a ⊙ b in Double.
+func diagonalTestDot(_ a: Tensor, _ b: Tensor) -> Double {
+    precondition(a.shape == b.shape)
+    return zip(a.data, b.data).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+}
+
+/// Runs `body` with the Diagonal LSTM's fast path on or off, restoring the setting.
+func withDiagonalPath<T>(fast: Bool, _ body: () throws -> T) rethrows -> T {
+    let saved = DiagonalLSTM.useFastPath
+    DiagonalLSTM.useFastPath = fast
+    defer { DiagonalLSTM.useFastPath = saved }
+    return try body()
+}
+
+/// The pieces of the Diagonal BiLSTM, forward against backward (finite differences)
+/// and the fast path against the plain one.
+final class DiagonalBiLSTMTests: XCTestCase {
+
+    // MARK: s_s, the 2-tap state-to-state convolution
+
+    /// Tap 0 reads row r−1, tap 1 reads row r; nothing reads row r+1.
+    func testStateToStateReadsRowsAboveAndSameNeverBelow() {
+        let s = DiagonalStateToState(hidden: 2, seed: 1)
+        let base = s.forward(Tensor(zeros: [1, 2, 5]))
+        for q in 0..<5 {
+            var column = Tensor(zeros: [1, 2, 5])
+            column.data[1 * 5 + q] = 1                       // channel 1, row q
+            let y = s.forward(column)
+            for o in 0..<8 {
+                for r in 0..<5 {
+                    let delta = y.data[o * 5 + r] - base.data[o * 5 + r]
+                    let w = s.weight.value.data
+                    let expected: Float = r == q ? w[(o * 2 + 1) * 2 + 1] : (r == q + 1 ? w[(o * 2 + 1) * 2 + 0] : 0)
+                    XCTAssertEqual(delta, expected, accuracy: 1e-6, "output row \(r) for a state at row \(q)")
+                }
+            }
+        }
+    }
+
+    func testStateToStateGradients() {
+        let s = DiagonalStateToState(hidden: 3, seed: 2)
+        var column = diagonalTestTensor([2, 3, 5], seed: 3)
+        let r = diagonalTestTensor([2, 12, 5], seed: 4)
+        let loss = { diagonalTestDot(s.forward(column), r) }
+        let dColumn = s.backward(input: column, outputGradient: r)
+        for (name, p) in s.namedParameters {
+            checkFiniteDifferences(count: p.value.count, analytic: { p.grad.data[$0] }, get: { p.value.data[$0] },
+                                   set: { p.value.data[$0] = $1 }, loss: loss, samples: 40, "s_s.\(name)")
+        }
+        checkFiniteDifferences(count: column.count, analytic: { dColumn.data[$0] }, get: { column.data[$0] },
+                               set: { column.data[$0] = $1 }, loss: loss, samples: 40, "s_s input")
+    }
+
+    // MARK: one direction
+
+    private func checkDirectionGradients(fast: Bool) {
+        withDiagonalPath(fast: fast) {
+            let lstm = DiagonalLSTM(hidden: 3, colors: 1, seed: 11)
+            var x = diagonalTestTensor([2, 6, 4, 5], seed: 12)              // H ≠ W on purpose
+            let r = diagonalTestTensor([2, 3, 4, 5], seed: 13)
+            let loss = { diagonalTestDot(lstm.forward(x).output, r) }
+            for (_, p) in lstm.namedParameters { p.zeroGrad() }
+            let dx = lstm.backward(lstm.forward(x), outputGradient: r)
+            for (name, p) in lstm.namedParameters {
+                checkFiniteDifferences(count: p.value.count, analytic: { p.grad.data[$0] }, get: { p.value.data[$0] },
+                                       set: { p.value.data[$0] = $1 }, loss: loss, samples: 30, "\(fast ? "fast" : "plain") \(name)")
+            }
+            checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] }, get: { x.data[$0] },
+                                   set: { x.data[$0] = $1 }, loss: loss, samples: 40, "\(fast ? "fast" : "plain") input")
+        }
+    }
+
+    func testOneDirectionGradientsPlain() { checkDirectionGradients(fast: false) }
+    func testOneDirectionGradientsFast() { checkDirectionGradients(fast: true) }
+
+    /// Cells of the skewed map that are not pixels hold zero state and show zero gates.
+    func testNonPixelCellsHoldZeroState() {
+        for fast in [false, true] {
+            let pass = withDiagonalPath(fast: fast) {
+                DiagonalLSTM(hidden: 2, colors: 1, seed: 3).forward(diagonalTestTensor([2, 4, 3, 5], seed: 4))
+            }
+            XCTAssertEqual(pass.gates.shape, [2, 8, 3, 7])
+            XCTAssertEqual(pass.hidden.shape, [2, 2, 3, 7])
+            XCTAssertEqual(pass.output, Skew.unskew(pass.hidden, width: 5))
+            for (name, map) in [("gates", pass.gates), ("cell", pass.cell), ("hidden", pass.hidden)] {
+                for n in 0..<2 { for c in 0..<map.shape[1] { for r in 0..<3 { for k in 0..<7 {
+                    if Skew.isPixel(row: r, skewedColumn: k, width: 5) {
+                        if name != "cell" { XCTAssertNotEqual(map[n, c, r, k], 0, "\(name) at pixel cell (\(r), \(k))") }
+                    } else {
+                        XCTAssertEqual(map[n, c, r, k], 0, "\(name) at non-pixel cell (\(r), \(k))")
+                    }
+                }}}}
+            }
+        }
+    }
+
+    /// The LSTM equations at one cell, by hand, from the saved maps.
+    func testCellEquationsByHand() {
+        withDiagonalPath(fast: false) {
+            let h = 2
+            let lstm = DiagonalLSTM(hidden: h, colors: 1, seed: 21)
+            let x = diagonalTestTensor([1, 4, 3, 3], seed: 22)
+            let pass = lstm.forward(x)
+            let z = Skew.skew(lstm.inputToState.forward(x))
+            let w = lstm.stateToState.weight.value, b = lstm.stateToState.bias.value
+            let (r, k) = (1, 2)                                  // pixel (1, 1): reads (0, 1) above and (1, 0) left
+            for j in 0..<h {
+                func pre(_ o: Int) -> Float {
+                    var s = z[0, o, r, k] + b.data[o]
+                    for c in 0..<h {
+                        s += w.data[(o * h + c) * 2 + 0] * pass.hidden[0, c, r - 1, k - 1]
+                        s += w.data[(o * h + c) * 2 + 1] * pass.hidden[0, c, r, k - 1]
+                    }
+                    return s
+                }
+                let sig = { (v: Float) in 1 / (1 + expf(-v)) }
+                let (o, f, i, g) = (sig(pre(j)), sig(pre(h + j)), sig(pre(2 * h + j)), tanhf(pre(3 * h + j)))
+                let c = f * pass.cell[0, j, r, k - 1] + i * g
+                XCTAssertEqual(pass.cell[0, j, r, k], c, accuracy: 1e-6)
+                XCTAssertEqual(pass.hidden[0, j, r, k], o * tanhf(c), accuracy: 1e-6)
+                XCTAssertEqual(pass.gates[0, 3 * h + j, r, k], g, accuracy: 1e-6)  // tanh, not σ, on g
+            }
+        }
+    }
+
+    func testFastPathEqualsPlainPath() {
+        for (hh, ww) in [(4, 5), (6, 3), (1, 4), (5, 1), (7, 7)] {
+            let lstm = DiagonalLSTM(hidden: 4, colors: 1, seed: 31)
+            let x = diagonalTestTensor([3, 8, hh, ww], seed: 32)
+            let r = diagonalTestTensor([3, 4, hh, ww], seed: 33)
+            var grads: [[Float]] = []
+            var passes: [DiagonalLSTMForward] = []
+            var dxs: [Tensor] = []
+            for fast in [false, true] {
+                withDiagonalPath(fast: fast) {
+                    for (_, p) in lstm.namedParameters { p.zeroGrad() }
+                    let pass = lstm.forward(x)
+                    dxs.append(lstm.backward(pass, outputGradient: r))
+                    passes.append(pass)
+                    grads.append(lstm.namedParameters.flatMap { $0.1.grad.data })
+                }
+            }
+            let (p0, p1) = (passes[0], passes[1])
+            for (a, b, name) in [(p0.gates, p1.gates, "gates"), (p0.cell, p1.cell, "cell"), (p0.hidden, p1.hidden, "hidden"), (p0.output, p1.output, "output")] {
+                XCTAssertLessThan(a.maxAbsDifference(b), 1e-5, "\(name) \(hh)×\(ww)")
+            }
+            XCTAssertLessThan(dxs[0].maxAbsDifference(dxs[1]), 1e-5, "dx \(hh)×\(ww)")
+            let worst = zip(grads[0], grads[1]).map { abs($0 - $1) / (1 + abs($0)) }.max() ?? 0
+            XCTAssertLessThan(worst, 1e-5, "parameter gradients \(hh)×\(ww)")
+        }
+    }
+
+    // MARK: the block
+
+    func testFlipAndShift() {
+        let x = diagonalTestTensor([2, 3, 4, 5], seed: 41)
+        let f = DiagonalBiLSTMBlock.flipLeftRight(x)
+        XCTAssertEqual(DiagonalBiLSTMBlock.flipLeftRight(f), x)
+        XCTAssertEqual(f[1, 2, 3, 0], x[1, 2, 3, 4])
+        let s = DiagonalBiLSTMBlock.shiftDown(x)
+        for n in 0..<2 { for c in 0..<3 { for j in 0..<5 {
+            XCTAssertEqual(s[n, c, 0, j], 0)
+            for r in 1..<4 { XCTAssertEqual(s[n, c, r, j], x[n, c, r - 1, j]) }
+        }}}
+        let g = diagonalTestTensor([2, 3, 4, 5], seed: 42)
+        XCTAssertEqual(diagonalTestDot(s, g), diagonalTestDot(x, DiagonalBiLSTMBlock.shiftDownBackward(g)), accuracy: 1e-9)
+        XCTAssertEqual(diagonalTestDot(f, g), diagonalTestDot(x, DiagonalBiLSTMBlock.flipLeftRight(g)), accuracy: 1e-9)
+    }
+
+    func testParameterNamesAndShapes() {
+        let block = DiagonalBiLSTMBlock(hidden: 3, colors: 1, seed: 1)
+        XCTAssertEqual(block.namedParameters.map { $0.0 }, [
+            "fwd.i_s.weight", "fwd.i_s.bias", "fwd.s_s.weight", "fwd.s_s.bias",
+            "bwd.i_s.weight", "bwd.i_s.bias", "bwd.s_s.weight", "bwd.s_s.bias",
+            "out.weight", "out.bias"])
+        XCTAssertEqual(block.namedParameters.map { $0.1.value.shape }, [
+            [12, 6, 1, 1], [12], [12, 3, 2], [12], [12, 6, 1, 1], [12], [12, 3, 2], [12], [6, 3, 1, 1], [6]])
+        let net = try! PixelNetwork(config: .init(kind: .diagbilstm, layers: 2, hidden: 3))
+        XCTAssertTrue(net.namedParameters.map { $0.0 }.contains("blocks.1.bwd.s_s.weight"))
+    }
+
+    /// bwd runs on flip(x) (flip, then skew), and what it adds is flip(h_bwd) one row down.
+    func testBlockComposition() {
+        let block = DiagonalBiLSTMBlock(hidden: 2, colors: 1, seed: 51)
+        let x = diagonalTestTensor([2, 4, 4, 5], seed: 52)
+        let pass = block.forward(x)
+        let hf = block.fwd.forward(x)
+        let hb = block.bwd.forward(DiagonalBiLSTMBlock.flipLeftRight(x))
+        XCTAssertEqual(pass.saved["fwd.hidden"], hf.hidden)
+        XCTAssertEqual(pass.saved["bwd.hidden"], hb.hidden)
+        let shifted = DiagonalBiLSTMBlock.shiftDown(DiagonalBiLSTMBlock.flipLeftRight(hb.output))
+        XCTAssertEqual(pass.saved["bwd.shifted"], shifted)
+        XCTAssertEqual(pass.residual, block.out.forward(hf.output + shifted))
+        for n in 0..<2 { for c in 0..<2 { for j in 0..<5 { XCTAssertEqual(shifted[n, c, 0, j], 0) } } }
+    }
+
+    private func checkBlockGradients(fast: Bool) {
+        withDiagonalPath(fast: fast) {
+            let block = DiagonalBiLSTMBlock(hidden: 3, colors: 1, seed: 61)
+            var x = diagonalTestTensor([2, 6, 5, 4], seed: 62)
+            let r = diagonalTestTensor([2, 6, 5, 4], seed: 63)
+            let loss = { diagonalTestDot(block.forward(x).residual, r) }
+            for (_, p) in block.namedParameters { p.zeroGrad() }
+            let dx = block.backward(block.forward(x), outputGradient: r)
+            for (name, p) in block.namedParameters {
+                checkFiniteDifferences(count: p.value.count, analytic: { p.grad.data[$0] }, get: { p.value.data[$0] },
+                                       set: { p.value.data[$0] = $1 }, loss: loss, samples: 25, "\(fast ? "fast" : "plain") \(name)")
+            }
+            checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] }, get: { x.data[$0] },
+                                   set: { x.data[$0] = $1 }, loss: loss, samples: 60, "\(fast ? "fast" : "plain") block input")
+        }
+    }
+
+    func testBlockGradientsPlain() { checkBlockGradients(fast: false) }
+    func testBlockGradientsFast() { checkBlockGradients(fast: true) }
+
+    /// The whole network: ∂(mean NLL)/∂θ for every parameter, by finite differences.
+    ///
+    /// The network has ReLUs (on the stream and in the head), so the loss has kinks; a
+    /// parameter whose ±step crosses one has a central difference that is neither one-sided
+    /// derivative. Such an entry counts as a kink — and passes — only if the two one-sided
+    /// differences disagree and the backward value equals one of them; kinks must stay rare.
+    /// (The PyTorch golden test checks every gradient exactly, without this caveat.)
+    func testNetworkGradients() throws {
+        let net = try PixelNetwork(config: .init(kind: .diagbilstm, layers: 2, hidden: 3), seed: 71)
+        var rng = SeededGenerator(seed: 72)
+        let pixels = Tensor(shape: [2, 1, 6, 5], data: (0..<60).map { _ in rng.nextUniform() < 0.4 ? 1 : 0 })
+        let loss = { () -> Double in
+            let nll = Likelihood.negativeLogLikelihood(logits: net.forward(pixels).logits, pixels: pixels, levels: 2)
+            return nll.reduce(0, +) / Double(nll.count)
+        }
+        net.zeroGrad()
+        net.lossAndGradient(pixels)
+        let step: Float = 1e-3, tolerance = 1e-2
+        var checked = 0, kinks = 0
+        func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(1, abs(a), abs(b)) }
+        for (name, p) in net.namedParameters {
+            var pick = SeededGenerator(seed: 73)
+            let indices = p.value.count <= 12 ? Array(0..<p.value.count) : (0..<12).map { _ in Int(pick.next() % UInt64(p.value.count)) }
+            for i in indices {
+                let original = p.value.data[i]
+                let centre = loss()
+                p.value.data[i] = original + step; let plus = loss()
+                p.value.data[i] = original - step; let minus = loss()
+                p.value.data[i] = original
+                let analytic = Double(p.grad.data[i])
+                let central = (plus - minus) / Double(2 * step)
+                let right = (plus - centre) / Double(step), left = (centre - minus) / Double(step)
+                checked += 1
+                if relativeError(central, analytic) <= tolerance { continue }
+                let isKink = relativeError(right, left) > tolerance
+                    && min(relativeError(right, analytic), relativeError(left, analytic)) <= tolerance / 2
+                if isKink { kinks += 1; continue }
+                XCTFail("\(name)[\(i)]: backward \(analytic), central difference \(central) (right \(right), left \(left))")
+            }
+        }
+        XCTAssertLessThanOrEqual(kinks * 10, checked, "\(kinks) of \(checked) entries sit on a ReLU kink")
+    }
+}
