@@ -21,7 +21,8 @@ public enum DataCommands {
     public static let data = Command(
         name: "data",
         summary: "load, describe and show the digits (bundled MNIST 5k, IDX or .amat files)",
-        usage: "data load [bundled|FILE] [--binarize stochastic|fresh|threshold] [--seed N] [--labels FILE] | data info | data show i..j [--split train|valid|test] [--binarized] | data binarize stochastic|fresh|threshold [--seed N]",
+        usage: "data load [bundled|FILE] [--binarize MODE] [--seed N] [--labels FILE] | data info | "
+            + "data show i..j [--split train|valid|test] [--binarized] | data binarize stochastic|fresh|threshold",
         examples: ["data load", "data info", "data show 0..15", "data show 0..7 --split test --binarized",
                    "data load --binarize fresh --seed 3", "data load binarized_mnist_train.amat",
                    "data binarize threshold"],
@@ -41,14 +42,19 @@ public enum DataCommands {
     static let binarizeModes = ["stochastic", "fresh", "threshold"]
 
     static let details = """
-        data load                 the bundled 5,000 MNIST digits (4,000 train / 500 valid / 500 test, 400/50/50 per class)
-        data load FILE            an MNIST IDX image file (raw or .gz; labels found beside it or given with --labels),
-                                  or a binarized .amat file (…_train/_valid/_test.amat side by side become the three splits)
-        --binarize stochastic     each pixel is 1 with probability = its intensity, drawn once with --seed (the paper's data)
-        --binarize fresh          the same, drawn afresh every epoch (seed derived from --seed and the epoch)
-        --binarize threshold      1 where the intensity is above 0.5
-        data info                 counts per split and class, the split rule, the binarization, the source
-        data show i..j            a grid of digits i to j (inclusive) as PNG (grey, or --binarized as the model sees them)
+        data load                 bundled MNIST: 4,000 train / 500 valid / 500 test
+                                  (400/50/50 per class; the rule: data/README.md)
+        data load FILE            an MNIST IDX image file, raw or .gz (labels found
+                                  beside it, or --labels FILE), or a binarized .amat
+                                  file (…_train/_valid/_test.amat side by side become
+                                  the three splits; else 8/1/1 of every 10 images)
+        --binarize stochastic     pixel = 1 with probability = intensity, drawn once
+                                  from --seed (the data the paper's numbers use)
+        --binarize fresh          the same, drawn afresh every epoch
+        --binarize threshold      pixel = 1 where intensity > 0.5
+        data info                 counts per split and class, split rule, binarization
+        data show i..j            digits i to j (inclusive) as a PNG grid; with
+                                  --binarized, the bits the model sees
         data binarize MODE        change the binarization of the loaded set
         A failed load keeps the data set loaded before.
         """
@@ -185,7 +191,8 @@ public enum DataCommands {
         let pictures = (0..<indices.count).map { Array(images.data[($0 * per)..<(($0 + 1) * per)]) }
         let captions = indices.map { i in part.labels.map { "#\(i) (\($0[i]))" } ?? "#\(i)" }
         let look = binarized ? "binarized: \(set.binarization)" : "grey intensities"
-        let title = "\(set.name), \(splitName) \(range.lowerBound)..\(range.upperBound) (\(look))"
+        let key = part.labels == nil ? "" : "; captions: #index (label)"
+        let title = "\(set.name), \(splitName) \(range.lowerBound)..\(range.upperBound) (\(look)\(key))"
         let file = "data-\(splitName)-\(range.lowerBound)-\(range.upperBound)\(binarized ? "-binarized" : "").png"
         try drawDigits(session, pictures: pictures, captions: captions, title: title, fileName: file)
         if let labels = part.labels {
@@ -224,33 +231,36 @@ public enum DataCommands {
         var grid = try ImageGrid(title: title, images: pictures, height: 28, width: 28)
         grid.columns = min(pictures.count, 8)
         grid.captions = captions
-        let url = try session.outputURL(fileName)
+        let url: URL
         do {
-            try grid.render().writePNG(to: url)
+            url = try PixelRender.save(grid.render(), name: fileName, in: session.outputDirectory)
         } catch {
-            throw CommandError("cannot write \(url.path): \(error)")
+            throw CommandError("cannot write \(fileName) in \(session.outputDirectory.path): \(error)")
         }
         session.picture(url, title: title)
-        if session.previewsEnabled && session.isTerminal {
-            for line in digitPreview(pictures, columns: 8) { session.say(line) }
-        }
+        guard session.previewsEnabled && session.isTerminal else { return }
+        let colour = TerminalPreview.colorWanted(isTerminal: true, environment: ProcessInfo.processInfo.environment)
+        let shown = Array(pictures.prefix(previewLimit))
+        for line in digitPreview(shown, colour: colour) { session.writeLine(line) }
+        if pictures.count > shown.count { session.say("(the preview shows the first \(shown.count); the PNG has all \(pictures.count))") }
     }
 
-    /// A plain-character preview of 28×28 digits, two pixel rows per text line
-    /// (stand-in until PixelRender offers a terminal preview of an image grid).
-    static func digitPreview(_ pictures: [[Float]], columns: Int) -> [String] {
-        let shades = Array(" .:-=+*#%@")
+    /// The most digits a terminal preview shows.
+    static let previewLimit = 20
+
+    /// Terminal preview lines: digits side by side on a black strip (5 per strip in
+    /// colour, 2 in plain characters), each strip drawn by `TerminalPreview`.
+    static func digitPreview(_ pictures: [[Float]], colour: Bool) -> [String] {
+        let perStrip = colour ? 5 : 2, gap = 2
         var lines: [String] = []
-        for start in stride(from: 0, to: pictures.count, by: columns) {
-            let row = pictures[start..<min(start + columns, pictures.count)]
-            for y in stride(from: 0, to: 28, by: 2) {
-                lines.append(row.map { image in
-                    String((0..<28).map { x -> Character in
-                        let v = (image[y * 28 + x] + image[(y + 1) * 28 + x]) / 2
-                        return shades[min(shades.count - 1, max(0, Int(v * Float(shades.count - 1) + 0.5)))]
-                    })
-                }.joined(separator: " "))
+        for start in stride(from: 0, to: pictures.count, by: perStrip) {
+            let strip = Array(pictures[start..<min(start + perStrip, pictures.count)])
+            let width = perStrip * (28 + gap) - gap  // full width always: one scale for every strip
+            var pixels = [Float](repeating: 0, count: width * 28)
+            for (k, image) in strip.enumerated() {
+                for y in 0..<28 { for x in 0..<28 { pixels[y * width + k * (28 + gap) + x] = image[y * 28 + x] } }
             }
+            lines += TerminalPreview.lines(gray: pixels, width: width, height: 28, color: colour)
         }
         return lines
     }
