@@ -1,0 +1,215 @@
+import Foundation
+
+/// Model checkpoints as `.safetensors` files (DESIGN §3).
+///
+/// **The model file** holds every parameter under its checkpoint name
+/// (`input.weight`, `blocks.0.a.weight`, `head.1.bias`, …) as F32 in PyTorch's
+/// layouts, i.e. exactly a PyTorch `state_dict`: `model.load_state_dict(
+/// safetensors.torch.load_file(path))` works unchanged. Its `__metadata__` holds
+/// `model` (pixelcnn | rowlstm | diagbilstm), `layers`, `hidden`, `colors` and
+/// `levels` — enough to rebuild the network from the file alone, so a file written
+/// by PyTorch with the same names and metadata loads too — plus whatever the
+/// caller adds (training state such as `step`, `optimizer`, `dataset`, `seed`).
+///
+/// **Optimizer state** goes in a second file next to it, `NAME.optim.safetensors`
+/// (`optimizerStateURL(for:)`), holding the caller's tensors unchanged — for
+/// pixelrnn's optimizers, `Optimizer.state()`: `optimizer.step` and
+/// `optimizer.<moment>.<parameter name>`. The model file stays a clean state_dict
+/// and a model-only load never reads the moments. The two files are tied
+/// together: the model file's metadata `optimizer_state_digest` is a digest
+/// (FNV-1a, 64 bit) of the whole optimizer file, checked by
+/// `loadOptimizerState(for:)`. Saving writes the optimizer file first and the
+/// model file last, each atomically, so a kill between the two leaves the old
+/// model with a new optimizer file — which the digest then rejects as not
+/// belonging to it, instead of resuming with mismatched moments. A save without
+/// optimizer state removes a stale companion file.
+///
+/// **Atomic writes**: each file is written to a temporary file in the same folder,
+/// `fsync`ed, then renamed over the target (`AtomicFile`), so a failure or a kill
+/// during a save leaves the previous file intact and loadable.
+public enum Checkpoint {
+    /// The metadata keys that describe the model; all are required to load.
+    public static let modelKeys = ["model", "layers", "hidden", "colors", "levels"]
+    /// The metadata key tying a model file to its optimizer file.
+    public static let optimizerDigestKey = "optimizer_state_digest"
+
+    /// Saves `network` to `url` (atomically), with `extra` metadata (training state:
+    /// step, optimizer, data set, seed…) and, if given, the optimizer's exported
+    /// state in `optimizerStateURL(for: url)`. `extra` may not redefine the model keys.
+    public static func save(_ network: PixelNetwork, to url: URL, metadata extra: [String: String] = [:],
+                            optimizerState: [String: Tensor]? = nil) throws {
+        try save(network, to: url, metadata: extra, optimizerState: optimizerState, chunkSize: 1 << 20, afterChunk: nil)
+    }
+
+    /// `save` with a hook for tests: the model file is written in chunks of `chunkSize`
+    /// bytes and `afterChunk` is called after each (see `AtomicFile.write`).
+    static func save(_ network: PixelNetwork, to url: URL, metadata extra: [String: String],
+                     optimizerState: [String: Tensor]?, chunkSize: Int, afterChunk: ((Int) throws -> Void)?) throws {
+        var metadata = try self.metadata(for: network.config, adding: extra, file: url.path)
+        let companion = optimizerStateURL(for: url)
+        if let optimizerState {
+            let bytes = try SafeTensors.encode(optimizerState, file: companion.path)
+            metadata[optimizerDigestKey] = digest(bytes)
+            try AtomicFile.write(bytes, to: companion)
+        }
+        let tensors = Dictionary(uniqueKeysWithValues: network.namedParameters.map { ($0.0, $0.1.effective) })
+        try AtomicFile.write(SafeTensors.encode(tensors, metadata: metadata, file: url.path), to: url,
+                            chunkSize: chunkSize, afterChunk: afterChunk)
+        if optimizerState == nil { try? FileManager.default.removeItem(at: companion) }
+    }
+
+    /// Reads a checkpoint and builds a new network from its metadata and tensors.
+    /// Throws `SafeTensorsError` for a malformed file and `CheckpointError` for a
+    /// well-formed file that is not a loadable pixelrnn model. Nothing else is
+    /// touched: the caller's current model changes only if it adopts the result.
+    public static func load(from url: URL) throws -> LoadedCheckpoint {
+        let file = try SafeTensors.read(contentsOf: url)
+        let config = try self.config(fromMetadata: file.metadata, file: url.path)
+        let seed = file.metadata["seed"].flatMap { UInt64($0) } ?? 0
+        let network: PixelNetwork
+        do {
+            network = try PixelNetwork(config: config, seed: seed)
+        } catch let error as ModelError {
+            throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
+        }
+        do {
+            try network.load(parameters: file.tensors)
+        } catch let error as ModelError {
+            throw CheckpointError(file: url.path, fault: .wrongTensors(error.description))
+        }
+        return LoadedCheckpoint(network: network, metadata: file.metadata, notes: file.notes)
+    }
+
+    /// The optimizer state saved with the checkpoint at `url`, or nil if it was saved
+    /// without one. Throws if the optimizer file is missing, malformed, or belongs to
+    /// another save (its digest differs from the one the model file records).
+    public static func loadOptimizerState(for url: URL) throws -> [String: Tensor]? {
+        let model = try SafeTensors.read(contentsOf: url)
+        guard let expected = model.metadata[optimizerDigestKey] else { return nil }
+        let companion = optimizerStateURL(for: url)
+        guard FileManager.default.fileExists(atPath: companion.path) else {
+            throw CheckpointError(file: url.path, fault: .optimizerStateMissing(companion.path))
+        }
+        let bytes = try SafeTensors.readBytes(companion)
+        guard digest(bytes) == expected else {
+            throw CheckpointError(file: url.path, fault: .optimizerStateStale(companion.path))
+        }
+        return try SafeTensors.decode(bytes, file: companion.path).tensors
+    }
+
+    /// `NAME.optim.safetensors` for `NAME.safetensors` (any other name: `NAME.optim.safetensors` appended).
+    public static func optimizerStateURL(for url: URL) -> URL {
+        let base = url.pathExtension == "safetensors" ? url.deletingPathExtension() : url
+        return base.deletingLastPathComponent().appendingPathComponent(base.lastPathComponent + ".optim.safetensors")
+    }
+
+    /// The metadata describing `config` (the model keys), as strings.
+    public static func metadata(for config: ModelConfig) -> [String: String] {
+        ["model": config.kind.rawValue, "layers": String(config.layers), "hidden": String(config.hidden),
+         "colors": String(config.colors), "levels": String(config.levels)]
+    }
+
+    /// The model keys plus `extra`, which may not redefine them.
+    static func metadata(for config: ModelConfig, adding extra: [String: String], file: String) throws -> [String: String] {
+        var out = metadata(for: config)
+        for (key, value) in extra {
+            guard out[key] == nil, key != optimizerDigestKey else {
+                throw CheckpointError(file: file, fault: .reservedKey(key))
+            }
+            out[key] = value
+        }
+        return out
+    }
+
+    /// Rebuilds the configuration from metadata; every model key must be present and valid.
+    public static func config(fromMetadata metadata: [String: String], file: String) throws -> ModelConfig {
+        let missing = modelKeys.filter { metadata[$0] == nil }
+        guard missing.isEmpty else { throw CheckpointError(file: file, fault: .notACheckpoint(missing: missing)) }
+        guard let kind = ModelKind(rawValue: metadata["model"]!) else {
+            throw CheckpointError(file: file, fault: .unknownModel(metadata["model"]!))
+        }
+        func number(_ key: String) throws -> Int {
+            let text = metadata[key]!
+            guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(text) else {
+                throw CheckpointError(file: file, fault: .badNumber(key: key, value: text))
+            }
+            return n
+        }
+        return ModelConfig(kind: kind, layers: try number("layers"), hidden: try number("hidden"),
+                           colors: try number("colors"), levels: try number("levels"))
+    }
+
+    /// FNV-1a (64 bit) of `bytes`, as `fnv1a64:` and 16 hex digits.
+    static func digest(_ bytes: [UInt8]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        let hexDigits = String(h, radix: 16)
+        return "fnv1a64:" + String(repeating: "0", count: 16 - hexDigits.count) + hexDigits
+    }
+}
+
+/// A checkpoint read back: a new network, the file's metadata, and notes.
+public struct LoadedCheckpoint {
+    /// The rebuilt network holding the file's weights.
+    public let network: PixelNetwork
+    /// The whole `__metadata__` (model keys and training state).
+    public let metadata: [String: String]
+    /// Remarks for the user, e.g. tensors converted from F16.
+    public let notes: [String]
+
+    /// The configuration rebuilt from the metadata.
+    public var config: ModelConfig { network.config }
+    /// Whether an optimizer file belongs to this checkpoint (`Checkpoint.loadOptimizerState`).
+    public var hasOptimizerState: Bool { metadata[Checkpoint.optimizerDigestKey] != nil }
+}
+
+/// Why a well-formed safetensors file is not a loadable checkpoint, or a save was refused.
+public enum CheckpointFault: Equatable, Sendable, CustomStringConvertible {
+    /// Some model keys are missing from `__metadata__`.
+    case notACheckpoint(missing: [String])
+    /// `model` names no known architecture.
+    case unknownModel(String)
+    /// A numeric model key is not a whole number.
+    case badNumber(key: String, value: String)
+    /// The metadata describes a model that cannot be built (the reason).
+    case cannotBuild(String)
+    /// The tensors do not fit the model the metadata describes (the reason).
+    case wrongTensors(String)
+    /// Saving: the caller's metadata tried to redefine a key pixelrnn writes.
+    case reservedKey(String)
+    /// The optimizer file recorded in the model file is not there.
+    case optimizerStateMissing(String)
+    /// The optimizer file there was written by another save.
+    case optimizerStateStale(String)
+
+    public var description: String {
+        switch self {
+        case .notACheckpoint(let missing):
+            return "not a pixelrnn checkpoint: __metadata__ lacks \(missing.joined(separator: ", ")) (needed to rebuild the model)"
+        case .unknownModel(let m): return "metadata \"model\" is \"\(m)\", expected pixelcnn, rowlstm or diagbilstm"
+        case let .badNumber(key, value): return "metadata \"\(key)\" is \"\(value)\", expected a whole number"
+        case .cannotBuild(let why): return "the model in its metadata cannot be built: \(why)"
+        case .wrongTensors(let why): return "the tensors do not fit the model in its metadata: \(why)"
+        case .reservedKey(let key): return "metadata key \"\(key)\" is written by pixelrnn itself and cannot be set"
+        case .optimizerStateMissing(let path): return "its optimizer state \(path) is missing"
+        case .optimizerStateStale(let path): return "\(path) belongs to another save (digest differs); not resuming from it"
+        }
+    }
+}
+
+/// A checkpoint that cannot be loaded or saved: the file and its fault, in one line.
+public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
+    /// The checkpoint file as the caller named it.
+    public let file: String
+    /// What is wrong.
+    public let fault: CheckpointFault
+
+    public init(file: String, fault: CheckpointFault) {
+        self.file = file
+        self.fault = fault
+    }
+
+    /// One line: `path: fault`.
+    public var description: String { "\(file): \(fault)" }
+    public var errorDescription: String? { description }
+}
