@@ -10,12 +10,17 @@ struct GoldenFixture {
 
     private struct Entry: Decodable { let shape: [Int]; let data: [Float] }
 
-    /// Loads `Fixtures/<name>.json` next to the tests.
-    init(_ name: String, file: StaticString = #filePath) throws {
-        let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/\(name).json")
+    /// Loads `Tests/PixelRNNTests/Fixtures/<name>.json` (found from this file's own path).
+    init(_ name: String) throws {
+        let url = GoldenFixture.folder.appendingPathComponent("\(name).json")
         let raw = try JSONDecoder().decode([String: Entry].self, from: Data(contentsOf: url))
         tensors = raw.mapValues { Tensor(shape: $0.shape, data: $0.data) }
+    }
+
+    /// Tests/PixelRNNTests/Fixtures.
+    static var folder: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent()   // Support/
+            .deletingLastPathComponent().appendingPathComponent("Fixtures")
     }
 
     subscript(_ key: String) -> Tensor {
