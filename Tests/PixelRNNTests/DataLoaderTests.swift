@@ -199,6 +199,7 @@ final class DataLoaderTests: XCTestCase {
         for i in (damaged.count - 8)..<(damaged.count - 4) { damaged[i] ^= 0xFF }
         let bad = try write(damaged, "crc.gz")
         assertFault(bad, contains: "corrupt gzip") { try IDXFile.readImages(bad) }
+        XCTAssertEqual(try Gzip.decompress(gz + [0, 0, 0, 0]).get().count, 16 + 10 * 784, "zero padding is allowed")
         let junk = try write(gz + [1, 2, 3], "junk.gz")
         assertFault(junk, contains: "corrupt gzip") { try IDXFile.readImages(junk) }
     }

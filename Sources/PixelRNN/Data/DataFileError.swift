@@ -95,6 +95,7 @@ public struct DataFileError: Error, Equatable, Sendable, CustomStringConvertible
     /// What is wrong with it.
     public let fault: DataFileFault
 
+    /// The error for `file` (as the user named it) and its fault.
     public init(file: String, fault: DataFileFault) {
         self.file = file
         self.fault = fault

@@ -84,12 +84,12 @@ public enum DataFileLoader {
         guard images.count > 0 else { throw DataFileError(file: file, fault: .noImages) }
     }
 
-    /// True for a `.amat` name, or text that starts like one (a 0, 1 or space).
+    /// True for a `.amat` name, or text that starts like one (a 0, 1 or white space).
     static func looksLikeAmat(_ url: URL, _ bytes: [UInt8]) -> Bool {
         let name = url.lastPathComponent.lowercased()
         if name.hasSuffix(".amat") || name.hasSuffix(".amat.gz") { return true }
         if name.contains("idx") { return false }
-        return [0x30, 0x31, 0x20].contains(bytes[0])
+        return [0x30, 0x31, 0x20, 0x09, 0x0A, 0x0D].contains(bytes[0])
     }
 
     /// Images (and labels) cut into three splits by `SplitRule`.

@@ -12,6 +12,7 @@ public struct DataSplit: Equatable, Sendable {
     /// Each image's index in its source file (fixes its stochastic binarization).
     public var sourceIndices: [Int]
 
+    /// A split from its images (N, 1, 28, 28), labels (N or nil) and source indices (N).
     public init(images: Tensor, labels: [Int]?, sourceIndices: [Int]) {
         self.images = images
         self.labels = labels

@@ -40,6 +40,7 @@ public enum Gzip {
                     let rest = Int(stream.avail_in)
                     if rest == 0 { return .success(output) }
                     let next = inBuffer.count - rest
+                    if inBuffer[next...].allSatisfy({ $0 == 0 }) { return .success(output) }  // padding
                     guard rest >= 2, inBuffer[next] == 0x1F, inBuffer[next + 1] == 0x8B else {
                         return .failure(.corruptGzip("\(rest) unexpected bytes after the end of the stream"))
                     }

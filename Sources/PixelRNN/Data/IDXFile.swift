@@ -31,6 +31,7 @@ public struct IDXImages: Equatable, Sendable {
     /// All pixels, image after image, each row by row; 0 = background, 255 = ink.
     public var pixels: [UInt8]
 
+    /// Images from their sizes and pixels (`pixels.count` should be count × rows × columns).
     public init(count: Int, rows: Int, columns: Int, pixels: [UInt8]) {
         self.count = count
         self.rows = rows

@@ -20,6 +20,7 @@ public struct LoadedDataSet: Sendable {
     /// How grey images become binary ones (`.givenByFile` for `.amat`).
     public var binarization: Binarization
 
+    /// A data set from its parts (the loaders build these; tests may too).
     public init(name: String, source: String, splitRule: String,
                 train: DataSplit, valid: DataSplit, test: DataSplit, binarization: Binarization) {
         self.name = name
