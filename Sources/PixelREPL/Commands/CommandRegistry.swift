@@ -15,6 +15,9 @@ public struct CommandRegistry {
         factorizeCommands,
         receptiveFieldCommands,
         skewCommands,
+        traceCommands,
+        lessonCommands,
+        notebookCommands,
         helpCommands,
     ]
 

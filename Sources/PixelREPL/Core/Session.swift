@@ -33,6 +33,8 @@ public final class Session {
     public var data: LoadedDataSet?
     /// The current model, if any.
     public var model: PixelNetwork?
+    /// The forward pass being stepped through (`trace`, `step`, `where`, `show`), if any.
+    var trace: TraceState?
 
     /// A session. By default lines go to standard output and errors to standard
     /// error; pass closures to capture them.

@@ -1,0 +1,99 @@
+import Foundation
+import PixelRNN
+
+/// `trace`, `step`, `next`, `continue`, `where`, `show`: stepping through a forward pass.
+let traceCommands: [Command] = [
+    Command(
+        name: "trace",
+        summary: "start stepping through a Row LSTM (row by row) or Diagonal BiLSTM (diagonal by diagonal)",
+        usage: "trace [rowlstm|diagbilstm] [image] [--layer l] [--split train|valid|test]",
+        examples: ["trace rowlstm", "trace diagbilstm 3 --layer 1", "trace"],
+        subcommands: ["rowlstm", "diagbilstm"],
+        options: [OptionSpec("layer", help: "which block to trace (default 0)"),
+                  OptionSpec("split", values: ["train", "valid", "test"], help: "the split of the image (default test)")],
+        details: """
+        Traces the current model on one image of the loaded data. Then 'step' (or an empty line) \
+        computes one row (Row LSTM) or one diagonal of one direction (Diagonal BiLSTM) and draws \
+        the state so far; 'show gates|state|cell' draws the details; 'where' says where you are; \
+        'continue' finishes the block and checks the traced result against the ordinary forward \
+        pass; 'next' moves on to the next block.
+        """,
+        subcommandsAreExhaustive: false,
+        run: startTrace),
+    Command(name: "step", summary: "one step of the current trace (an empty line repeats it)", usage: "step",
+            examples: ["step"], repeatsOnEmptyLine: true,
+            run: { session, args in try expectNoArguments(args, "step"); try currentTrace(session).step(session) }),
+    Command(name: "next", summary: "move the trace on to the next block", usage: "next", examples: ["next"],
+            repeatsOnEmptyLine: true, run: nextBlock),
+    Command(name: "continue", summary: "finish the current block of the trace and check it", usage: "continue",
+            examples: ["continue"],
+            run: { session, args in try expectNoArguments(args, "continue"); try currentTrace(session).finish(session) }),
+    Command(name: "where", summary: "where the current trace stands", usage: "where", examples: ["where"],
+            run: { session, args in
+                try expectNoArguments(args, "where")
+                for line in try currentTrace(session).whereLines() { session.say(line) }
+            }),
+    Command(name: "show", summary: "draw the gates, hidden state or cell state of the current trace",
+            usage: "show gates|state|cell", examples: ["show gates", "show state"],
+            subcommands: ["gates", "state", "cell"],
+            run: { session, args in
+                guard args.positional.count == 1 else { throw CommandError("show expects gates, state or cell") }
+                try currentTrace(session).show(args.positional[0], session)
+            }),
+]
+
+private func expectNoArguments(_ args: ParsedArguments, _ name: String) throws {
+    guard args.positional.isEmpty else { throw CommandError("\(name) takes no arguments") }
+}
+
+private func currentTrace(_ session: Session) throws -> TraceState {
+    guard let trace = session.trace else {
+        throw CommandError("nothing is being traced — start with 'trace rowlstm' or 'trace diagbilstm'")
+    }
+    return trace
+}
+
+private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
+    let network = try session.requireModel()
+    var words = args.positional
+    if let first = words.first, let kind = ModelKind(rawValue: first) {
+        words.removeFirst()
+        guard kind == network.config.kind else {
+            throw CommandError("the current model is a \(network.config.kind.paperName) — make one with 'model new \(kind.rawValue) --layers 2 --hidden 8'")
+        }
+    }
+    guard network.config.kind != .pixelcnn else {
+        throw CommandError("a PixelCNN computes every pixel at once: nothing to step through — trace a rowlstm or diagbilstm model")
+    }
+    guard network.config.colors == 1 else { throw CommandError("trace draws grey images; this model has 3 colours") }
+    guard words.count <= 1 else { throw CommandError("trace takes one image index, e.g. 'trace rowlstm 3'") }
+    let data = try session.requireData()
+    let split = SplitName(rawValue: args.value("split") ?? "test") ?? .test
+    var index = 0
+    if let word = words.first {
+        guard let i = Int(word), (0..<data[split].count).contains(i) else {
+            throw CommandError("image index must be 0…\(data[split].count - 1), got '\(word)'")
+        }
+        index = i
+    }
+    guard !network.blocks.isEmpty else { throw CommandError("the model has no layers to trace") }
+    let layer = try args.int("layer", default: 0, in: 0...(network.blocks.count - 1))
+    let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)
+    let name = "\(split.rawValue) image \(index)"
+    let trace: TraceState = network.config.kind == .rowlstm
+        ? try RowLSTMTraceState(network: network, layer: layer, pixels: pixels, imageName: name)
+        : try DiagonalTraceState(network: network, layer: layer, pixels: pixels, imageName: name)
+    session.trace = trace
+    session.say("tracing \(trace.title)")
+    session.say("type 'step' (or press Enter again after it) for one \(network.config.kind == .rowlstm ? "row" : "diagonal"); 'where', 'show gates|state|cell', 'continue', 'next'")
+}
+
+private func nextBlock(_ session: Session, _ args: ParsedArguments) throws {
+    try expectNoArguments(args, "next")
+    let trace = try currentTrace(session)
+    guard let next = try trace.nextLayer() else {
+        throw CommandError("that was the last block — 'continue' finishes it")
+    }
+    session.trace = next
+    session.say("tracing \(next.title)")
+}

@@ -1,0 +1,87 @@
+import Foundation
+import PixelRNN
+import PixelRender
+
+/// A forward pass being stepped through in the REPL: a Row LSTM row by row, a Diagonal
+/// BiLSTM diagonal by diagonal, or sampling pixel by pixel. The library computes each
+/// step (`RowLSTMTrace`, `DiagonalTrace`, …); a trace state prints and renders it.
+protocol TraceState: AnyObject {
+    /// "Row LSTM block 0 of 2 on test image 3".
+    var title: String { get }
+    /// True when every step of the current layer (or image) is done.
+    var isFinished: Bool { get }
+    /// One step: print what changed, render it.
+    func step(_ session: Session) throws
+    /// Every remaining step of the current layer, then a summary.
+    func finish(_ session: Session) throws
+    /// The same trace on the next layer, or nil after the last.
+    func nextLayer() throws -> TraceState?
+    /// `show gates|state|cell`.
+    func show(_ what: String, _ session: Session) throws
+    /// Where the trace stands, a few lines.
+    func whereLines() -> [String]
+}
+
+/// Drawing helpers shared by the traces.
+enum TraceDrawing {
+    /// The channel mean of a (1, C, H, W) map as H·W values (NaN stays NaN).
+    static func channelMean(_ map: Tensor) -> [Float] {
+        let (c, h, w) = (map.shape[1], map.shape[2], map.shape[3])
+        return (0..<(h * w)).map { i in
+            var s: Float = 0
+            for ch in 0..<c { s += map.data[ch * h * w + i] }
+            return s / Float(c)
+        }
+    }
+
+    /// One channel of a (1, C, H, W) map as H·W values.
+    static func channel(_ map: Tensor, _ ch: Int) -> [Float] {
+        let hw = map.shape[2] * map.shape[3]
+        return Array(map.data[(ch * hw)..<((ch + 1) * hw)])
+    }
+
+    /// A heat map panel; NaN cells (not computed yet, not pixels) are gray.
+    static func panel(_ subtitle: String, values: [Float], rows: Int, cols: Int, range: ClosedRange<Float>,
+                      colormap: Colormap, barLabel: String, overlays: [Overlay] = [], cellSize: Int? = nil,
+                      colTitle: String = "column", rowTitle: String = "row") throws -> Panel {
+        var map = try HeatMap(title: "", values: values, rows: rows, cols: cols, colormap: colormap,
+                              range: range, barLabel: barLabel)
+        map.overlays = overlays
+        map.cellSize = cellSize
+        map.colTitle = colTitle
+        map.rowTitle = rowTitle
+        return Panel(subtitle: subtitle, canvas: map.render())
+    }
+
+    /// Composes panels, saves them and prints the path (and a preview of `preview`).
+    static func save(_ session: Session, _ panels: [Panel], title: String, legend: [LegendItem], name: String,
+                     columns: Int = 4, preview: (values: [Float], width: Int, height: Int)? = nil) throws {
+        do {
+            var composed = try Panels(title: title, panels: panels, columns: min(panels.count, columns))
+            composed.legend = legend
+            let lines = preview.map {
+                TerminalPreview.lines(heatMap: $0.values.map { $0.isNaN ? 0 : $0 }, width: $0.width, height: $0.height,
+                                      colormap: .diverging, range: symmetricRange($0.values), color: session.previewColour)
+            }
+            try session.show(composed.render(), name: name, title: title, preview: lines)
+        } catch let error as CommandError {
+            throw error
+        } catch {
+            throw CommandError("cannot draw the trace: \(error)")
+        }
+    }
+
+    /// ±max|v| over the finite values (at least ±1e-6): a diverging colour scale centred on 0.
+    static func symmetricRange(_ values: [Float]) -> ClosedRange<Float> {
+        let m = values.filter { $0.isFinite }.map { abs($0) }.max() ?? 1
+        return -max(m, 1e-6)...max(m, 1e-6)
+    }
+
+    /// "mean 0.512  min 0.301  max 0.702".
+    static func stats(_ values: [Float]) -> String {
+        let finite = values.filter { $0.isFinite }
+        guard !finite.isEmpty else { return "—" }
+        let mean = finite.reduce(0, +) / Float(finite.count)
+        return String(format: "mean %6.3f  min %6.3f  max %6.3f", mean, finite.min()!, finite.max()!)
+    }
+}
