@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import PixelRNN
 
@@ -14,12 +15,14 @@ func rowLSTMWeightedSum(_ t: Tensor, _ weights: Tensor) -> Double {
     return s
 }
 
-/// Runs `body` with both convolution fast paths set to `fast`, restoring them afterwards.
+/// Runs `body` with the fast paths of the Row LSTM and of both convolutions set to `fast`,
+/// restoring them afterwards.
 func withRowLSTMPaths(fast: Bool, _ body: () throws -> Void) rethrows {
-    let (conv, row) = (Conv2d.useFastPath, RowConv1d.useFastPath)
+    let (conv, row, block) = (Conv2d.useFastPath, RowConv1d.useFastPath, RowLSTMBlock.useFastPath)
     Conv2d.useFastPath = fast
     RowConv1d.useFastPath = fast
-    defer { Conv2d.useFastPath = conv; RowConv1d.useFastPath = row }
+    RowLSTMBlock.useFastPath = fast
+    defer { Conv2d.useFastPath = conv; RowConv1d.useFastPath = row; RowLSTMBlock.useFastPath = block }
     try body()
 }
 
@@ -127,6 +130,7 @@ final class RowLSTMBlockTests: XCTestCase {
         XCTAssertEqual(pass.saved["gates"]!.shape, [2, 16, 3, 5])
         XCTAssertEqual(pass.saved["gate_values"]!.shape, [2, 16, 3, 5])
         XCTAssertEqual(pass.saved["cell"]!.shape, [2, 4, 3, 5])
+        XCTAssertEqual(pass.saved["cell_tanh"]!.shape, [2, 4, 3, 5])
         XCTAssertEqual(pass.saved["hidden"]!.shape, [2, 4, 3, 5])
     }
 
@@ -175,7 +179,7 @@ final class RowLSTMBlockTests: XCTestCase {
         }
         let (plain, fast) = (results[0], results[1])
         assertClose(fast.0.residual, plain.0.residual, tolerance: 1e-5, "residual")
-        for key in ["gates", "gate_values", "cell", "hidden"] {
+        for key in ["gates", "gate_values", "cell", "cell_tanh", "hidden"] {
             assertClose(fast.0.saved[key]!, plain.0.saved[key]!, tolerance: 1e-5, key)
         }
         assertClose(fast.1, plain.1, tolerance: 1e-5, "∂x")
@@ -197,5 +201,25 @@ final class RowLSTMBlockTests: XCTestCase {
         // The blocks' weights come from different seeds.
         let (b0, b1) = (net.blocks[0] as! RowLSTMBlock, net.blocks[1] as! RowLSTMBlock)
         XCTAssertNotEqual(b0.s_s.weight.value, b1.s_s.weight.value)
+    }
+}
+
+/// The fast path's σ and tanh agree with the C library to a few ulp, edge values included.
+final class RowLSTMKernelTests: XCTestCase {
+    func testSigmoidAndTanhAgreeWithLibm() {
+        var rng = SeededGenerator(seed: 1)
+        var xs: [Float] = (0..<20_000).map { _ in rng.nextUniform(-12, 12) * rng.nextUniform() }
+        xs += [0, -0.0, 1e-30, -1e-30, 1e-6, 0.624, 0.625, 0.626, -0.625, 9, -9, 20, -20, 87, -87, 88, -88, 100, -100, 1e30, -1e30]
+        var s = [Float](repeating: 0, count: xs.count), t = s
+        RowLSTMKernels.sigmoid(xs, into: &s, count: xs.count)
+        RowLSTMKernels.tanh(xs, into: &t, count: xs.count)
+        for (k, x) in xs.enumerated() {
+            let sigma = 1 / (1 + Foundation.exp(-Double(x))), th = Foundation.tanh(Double(x))
+            XCTAssertLessThanOrEqual(abs(Double(s[k]) - sigma), 3 * Double(Float(sigma).ulp) + 1e-40, "σ(\(x)) = \(s[k])")
+            XCTAssertLessThanOrEqual(abs(Double(t[k]) - th), 3 * Double(Float(th).ulp) + 1e-40, "tanh(\(x)) = \(t[k])")
+        }
+        var nan: [Float] = [.nan]
+        RowLSTMKernels.tanh(nan, into: &nan, count: 1)
+        XCTAssertTrue(nan[0].isNaN)
     }
 }

@@ -6,8 +6,8 @@
 ///     [o, f, i, g] = σ, σ, σ, tanh of  (K^is ⊛ x)[r] + K^ss ⊛ h_{r−1}
 ///     c_r = f ⊙ c_{r−1} + i ⊙ g,   h_r = o ⊙ tanh(c_r)
 ///
-/// The row computation is the block's own (`RowLSTMBlock.step`), so the traced values are
-/// exactly those of `RowLSTMBlock.forward` on the same input. The maps hold NaN in the rows
+/// The row computation is the one `RowLSTMBlock.forward` runs (`RowLSTMRecurrence`, plain or
+/// fast path alike), so the traced values are exactly those of the forward pass on the same input. The maps hold NaN in the rows
 /// not computed yet. One image (B = 1). The library side only: nothing is printed.
 public final class RowLSTMTrace {
     /// The traced block.
@@ -21,19 +21,19 @@ public final class RowLSTMTrace {
     public let width: Int
 
     /// h: (1, h, H, W); rows not computed yet are NaN.
-    public private(set) var hidden: Tensor
+    public var hidden: Tensor { maps.hidden }
     /// c: (1, h, H, W); rows not computed yet are NaN.
-    public private(set) var cell: Tensor
+    public var cell: Tensor { maps.cell }
     /// The gates before their nonlinearities, [o, f, i, g] groups: (1, 4h, H, W); NaN rows not computed yet.
-    public private(set) var gates: Tensor
+    public var gates: Tensor { maps.gates }
     /// The gates after σ, σ, σ, tanh: (1, 4h, H, W); NaN rows not computed yet.
-    public private(set) var gateValues: Tensor
+    public var gateValues: Tensor { maps.gateValues }
     /// Every step taken so far, in order.
     public private(set) var steps: [RowLSTMTraceStep] = []
 
+    private var maps: RowLSTMMaps
+    private let recurrence: RowLSTMRecurrence
     private let order: [Int]
-    private var hPrev: Tensor   // (1, h, W)
-    private var cPrev: Tensor   // (1, h, W)
 
     /// A trace of `block` on `x` (1, 2h, H, W), before any row is computed.
     public init(block: RowLSTMBlock, input x: Tensor) {
@@ -42,15 +42,10 @@ public final class RowLSTMTrace {
         self.block = block
         self.input = x
         (height, width) = (x.shape[2], x.shape[3])
-        let h = block.hidden
         inputToState = block.i_s.forward(x)
-        hidden = Tensor(repeating: .nan, shape: [1, h, height, width])
-        cell = Tensor(repeating: .nan, shape: [1, h, height, width])
-        gates = Tensor(repeating: .nan, shape: [1, 4 * h, height, width])
-        gateValues = Tensor(repeating: .nan, shape: [1, 4 * h, height, width])
+        maps = RowLSTMMaps(batch: 1, hidden: block.hidden, height: height, width: width, fill: .nan)
+        recurrence = RowLSTMRecurrence(block: block, batch: 1, width: width)
         order = block.recurrenceOrder(height: height)
-        hPrev = Tensor(zeros: [1, h, width])      // h_{−1} = 0
-        cPrev = Tensor(zeros: [1, h, width])      // c_{−1} = 0
     }
 
     /// A trace of block `layer` of `network` on one image `pixels` (1, C, H, W): the block's
@@ -88,19 +83,13 @@ public final class RowLSTMTrace {
     public func step() -> RowLSTMTraceStep {
         precondition(!isFinished, "RowLSTMTrace: every row has been computed")
         let r = order[steps.count]
-        let values = block.step(inputToStateRow: inputToState.mapRow(r), previousHidden: hPrev, previousCell: cPrev)
-        gates.setMapRow(r, values.gates)
-        gateValues.setMapRow(r, values.gateValues)
-        cell.setMapRow(r, values.cell)
-        hidden.setMapRow(r, values.hidden)
-        hPrev = values.hidden
-        cPrev = values.cell
+        recurrence.computeRow(r, inputToState: inputToState, maps: &maps)
         let h = block.hidden
         let s = RowLSTMTraceStep(row: r, hiddenSize: h, width: width,
-                                 preActivation: values.gates.reshaped([4 * h, width]),
-                                 gateValues: values.gateValues.reshaped([4 * h, width]),
-                                 cell: values.cell.reshaped([h, width]),
-                                 hidden: values.hidden.reshaped([h, width]))
+                                 preActivation: maps.gates.mapRow(r).reshaped([4 * h, width]),
+                                 gateValues: maps.gateValues.mapRow(r).reshaped([4 * h, width]),
+                                 cell: maps.cell.mapRow(r).reshaped([h, width]),
+                                 hidden: maps.hidden.mapRow(r).reshaped([h, width]))
         steps.append(s)
         return s
     }

@@ -113,29 +113,58 @@ public final class RowConv1d {
 
     // MARK: - Fast path: im2col + GEMM
 
-    /// The columns of x: a matrix (in·k, B·W) whose column n·W + j holds the k-wide window
-    /// of every input channel around position j of image n (zero outside the row):
-    /// cols[c·k + v, n·W + j] = x[n, c, j + v − p].
-    func columns(_ x: Tensor) -> [Float] {
-        let (batch, width, k, p) = (x.shape[0], x.shape[2], kernelWidth, kernelWidth / 2)
-        let n = batch * width
-        var cols = [Float](repeating: 0, count: inChannels * k * n)
-        x.data.withUnsafeBufferPointer { xs in
-            cols.withUnsafeMutableBufferPointer { cs in
-                for c in 0..<inChannels {
-                    for v in 0..<k {
-                        let rowBase = (c * k + v) * n
-                        let lo = max(0, p - v), hi = min(width, width + p - v)   // j with 0 ≤ j+v−p < W
-                        for b in 0..<batch {
-                            let src = (b * inChannels + c) * width + v - p
-                            let dst = rowBase + b * width
-                            for j in lo..<hi { cs[dst + j] = xs[src + j] }
-                        }
-                    }
+    /// im2col for rows: fills `cols` (channels·k, B·W) with
+    /// cols[c·k + v, b·W + j] = source[c·channelStride + b·batchStride + j + v − k/2]
+    /// (zero where j + v − k/2 falls outside the row). The strides say where each
+    /// channel's row of each image starts: (in·W, W) for a (B, in, W) tensor.
+    static func im2col(_ source: UnsafePointer<Float>, channels: Int, batch: Int, width: Int,
+                       channelStride: Int, batchStride: Int, kernelWidth k: Int,
+                       into cols: UnsafeMutablePointer<Float>) {
+        let p = k / 2, n = batch * width
+        for c in 0..<channels {
+            for v in 0..<k {
+                // The columns j with 0 ≤ j + v − p < W (none if the row is shorter than the offset).
+                let lo = min(max(0, p - v), width), hi = max(min(width, width + p - v), lo)
+                for b in 0..<batch {
+                    let dst = cols + (c * k + v) * n + b * width
+                    let src = source + c * channelStride + b * batchStride + v - p
+                    for j in 0..<lo { dst[j] = 0 }
+                    for j in lo..<hi { dst[j] = src[j] }
+                    for j in hi..<width { dst[j] = 0 }
                 }
             }
         }
-        return cols
+    }
+
+    /// col2im for rows, the adjoint of `im2col`: target[c·channelStride + b·batchStride + j + v − k/2]
+    /// += cols[c·k + v, b·W + j] for every position inside the row.
+    static func col2im(_ cols: UnsafePointer<Float>, channels: Int, batch: Int, width: Int,
+                       channelStride: Int, batchStride: Int, kernelWidth k: Int,
+                       into target: UnsafeMutablePointer<Float>) {
+        let p = k / 2, n = batch * width
+        for c in 0..<channels {
+            for v in 0..<k {
+                let lo = min(max(0, p - v), width), hi = max(min(width, width + p - v), lo)
+                for b in 0..<batch {
+                    let src = cols + (c * k + v) * n + b * width
+                    let dst = target + c * channelStride + b * batchStride + v - p
+                    for j in lo..<hi { dst[j] += src[j] }
+                }
+            }
+        }
+    }
+
+    /// The columns of a (B, in, W) tensor: (in·k, B·W), see `im2col`.
+    func columns(_ x: Tensor) -> [Float] {
+        let (batch, width) = (x.shape[0], x.shape[2])
+        return [Float](unsafeUninitializedCapacity: inChannels * kernelWidth * batch * width) { cols, initialized in
+            x.data.withUnsafeBufferPointer { xs in
+                RowConv1d.im2col(xs.baseAddress!, channels: inChannels, batch: batch, width: width,
+                                 channelStride: width, batchStride: inChannels * width, kernelWidth: kernelWidth,
+                                 into: cols.baseAddress!)
+            }
+            initialized = cols.count
+        }
     }
 
     /// Y (out, B·W) = W (out, in·k) · cols (in·k, B·W), then y[n,o,j] = Y[o, n·W+j] + b[o].
@@ -171,7 +200,7 @@ public final class RowConv1d {
     /// With dY (out, B·W) the gradient laid out like Y:
     /// ∂L/∂W += dY · colsᵀ;  ∂L/∂b[o] += Σ dY[o, ·];  dcols = Wᵀ · dY, folded back onto x (col2im).
     public func backwardFast(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
-        let (batch, width, k, p) = (x.shape[0], x.shape[2], kernelWidth, kernelWidth / 2)
+        let (batch, width, k) = (x.shape[0], x.shape[2], kernelWidth)
         let n = batch * width, kk = inChannels * k
         // dY (out, B·W) from dy (B, out, W); the bias gradient on the way.
         var dymat = [Float](repeating: 0, count: outChannels * n)
@@ -209,17 +238,9 @@ public final class RowConv1d {
         var dx = Tensor(zeros: x.shape)
         dcols.withUnsafeBufferPointer { dc in
             dx.data.withUnsafeMutableBufferPointer { dxs in
-                for c in 0..<inChannels {
-                    for v in 0..<k {
-                        let rowBase = (c * k + v) * n
-                        let lo = max(0, p - v), hi = min(width, width + p - v)
-                        for b in 0..<batch {
-                            let dst = (b * inChannels + c) * width + v - p
-                            let src = rowBase + b * width
-                            for j in lo..<hi { dxs[dst + j] += dc[src + j] }
-                        }
-                    }
-                }
+                RowConv1d.col2im(dc.baseAddress!, channels: inChannels, batch: batch, width: width,
+                                 channelStride: width, batchStride: inChannels * width, kernelWidth: k,
+                                 into: dxs.baseAddress!)
             }
         }
         return dx

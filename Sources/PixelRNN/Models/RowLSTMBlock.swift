@@ -62,41 +62,37 @@ public final class RowLSTMBlock: ResidualBlock {
 
     // MARK: - Forward
 
+    /// When true (the default), forward and backward take the fused fast path
+    /// (RowLSTMFastPath.swift); otherwise the plain path written out below. Tests hold them equal.
+    nonisolated(unsafe) public static var useFastPath = true
+
+    /// The fast path is used for the real block only; the test-only buggy variants run plain.
+    var usesFastPath: Bool { RowLSTMBlock.useFastPath && knownBug == nil }
+
     /// F(x) for x (B, 2h, H, W). Saves `gates` (pre-activation, (B, 4h, H, W)),
-    /// `gate_values` (after σ, σ, σ, tanh; (B, 4h, H, W)), `cell` and `hidden` ((B, h, H, W)).
+    /// `gate_values` (after σ, σ, σ, tanh; (B, 4h, H, W)), `cell`, `cell_tanh` (tanh c, for
+    /// backward) and `hidden` ((B, h, H, W)).
     public func forward(_ x: Tensor) -> BlockForward {
         precondition(x.rank == 4 && x.shape[1] == 2 * hidden,
                      "RowLSTMBlock: expected (B, \(2 * hidden), H, W), got \(x.shape)")
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
-        let h = hidden
 
         // Input-to-state for the whole map at once: K^is ⊛ x.
         let inputToState = i_s.forward(x)                           // (B, 4h, H, W)
 
-        var gates = Tensor(zeros: [batch, 4 * h, height, width])    // pre-activations
-        var gateValues = Tensor(zeros: [batch, 4 * h, height, width])
-        var cell = Tensor(zeros: [batch, h, height, width])
-        var hiddenMap = Tensor(zeros: [batch, h, height, width])
-
-        var hPrev = Tensor(zeros: [batch, h, width])                // h_{−1} = 0   (B, h, W)
-        var cPrev = Tensor(zeros: [batch, h, width])                // c_{−1} = 0   (B, h, W)
+        // The recurrence, one row at a time, top to bottom; h_{−1} = c_{−1} = 0.
+        var maps = RowLSTMMaps(batch: batch, hidden: hidden, height: height, width: width)
+        let recurrence = RowLSTMRecurrence(block: self, batch: batch, width: width)
         for r in recurrenceOrder(height: height) {
-            let row = step(inputToStateRow: inputToState.mapRow(r), previousHidden: hPrev, previousCell: cPrev)
-            gates.setMapRow(r, row.gates)
-            gateValues.setMapRow(r, row.gateValues)
-            cell.setMapRow(r, row.cell)
-            hiddenMap.setMapRow(r, row.hidden)
-            hPrev = row.hidden
-            cPrev = row.cell
+            recurrence.computeRow(r, inputToState: inputToState, maps: &maps)
         }
 
-        let residual = out.forward(hiddenMap)                       // F(x) = out(h)   (B, 2h, H, W)
-        return BlockForward(input: x, residual: residual,
-                            saved: ["gates": gates, "gate_values": gateValues, "cell": cell, "hidden": hiddenMap])
+        let residual = out.forward(maps.hidden)                     // F(x) = out(h)   (B, 2h, H, W)
+        return BlockForward(input: x, residual: residual, saved: maps.named)
     }
 
-    /// One step of the recurrence: row r from its input-to-state row and the previous row's
-    /// h and c. Shared by `forward` and `RowLSTMTrace`, so both compute the same numbers.
+    /// One step of the recurrence, the plain way: row r from its input-to-state row and the
+    /// previous row's h and c (zeros above the first row). All (B, ·, W).
     ///
     ///     z = (K^is ⊛ x)[r] + K^ss ⊛ h_{r−1}          (B, 4h, W), split [o, f, i, g]
     ///     c_r = σ(f) ⊙ c_{r−1} + σ(i) ⊙ tanh(g)
@@ -104,39 +100,30 @@ public final class RowLSTMBlock: ResidualBlock {
     func step(inputToStateRow: Tensor, previousHidden hPrev: Tensor, previousCell cPrev: Tensor) -> RowLSTMRowValues {
         let (batch, width, h) = (hPrev.shape[0], hPrev.shape[2], hidden)
         let z = inputToStateRow + s_s.forward(hPrev)                // (B, 4h, W)
-        var a = Tensor(zeros: z.shape)                              // the gates after σ/tanh
-        var c = Tensor(zeros: [batch, h, width])
+        var a = Tensor(zeros: z.shape)                              // σ(o), σ(f), σ(i), tanh(g)
+        var c = Tensor(zeros: [batch, h, width])                    // (B, h, W)
+        var cTanh = Tensor(zeros: [batch, h, width])
         var hNew = Tensor(zeros: [batch, h, width])
-        let sigmoidOnContent = knownBug == .sigmoidOnContent
-        z.data.withUnsafeBufferPointer { z in
-            cPrev.data.withUnsafeBufferPointer { cPrev in
-                a.data.withUnsafeMutableBufferPointer { a in
-                    c.data.withUnsafeMutableBufferPointer { c in
-                        hNew.data.withUnsafeMutableBufferPointer { hNew in
-                            for n in 0..<batch {
-                                for k in 0..<h {
-                                    // Flat offsets of channel k of each gate group, and of state k.
-                                    let (zo, zf, zi, zg) = (((n * 4 + 0) * h + k) * width, ((n * 4 + 1) * h + k) * width,
-                                                            ((n * 4 + 2) * h + k) * width, ((n * 4 + 3) * h + k) * width)
-                                    let s = (n * h + k) * width
-                                    for j in 0..<width {
-                                        let o = Activation.sigmoid(z[zo + j])
-                                        let f = Activation.sigmoid(z[zf + j])
-                                        let i = Activation.sigmoid(z[zi + j])
-                                        let g = sigmoidOnContent ? Activation.sigmoid(z[zg + j]) : tanhf(z[zg + j])
-                                        let cr = f * cPrev[s + j] + i * g           // c = f ⊙ c_prev + i ⊙ g
-                                        a[zo + j] = o; a[zf + j] = f; a[zi + j] = i; a[zg + j] = g
-                                        c[s + j] = cr
-                                        hNew[s + j] = o * tanhf(cr)                 // h = o ⊙ tanh(c)
-                                    }
-                                }
-                            }
-                        }
-                    }
+        let contentActivation: (Float) -> Float = knownBug == .sigmoidOnContent ? Activation.sigmoid : tanhf
+        for n in 0..<batch {
+            for k in 0..<h {
+                for j in 0..<width {
+                    // Gate q ∈ [o, f, i, g] of state k is channel q·h + k of z.
+                    let (zo, zf, zi, zg) = (((n * 4 + 0) * h + k) * width + j, ((n * 4 + 1) * h + k) * width + j,
+                                            ((n * 4 + 2) * h + k) * width + j, ((n * 4 + 3) * h + k) * width + j)
+                    let s = (n * h + k) * width + j
+                    let o = Activation.sigmoid(z.data[zo])
+                    let f = Activation.sigmoid(z.data[zf])
+                    let i = Activation.sigmoid(z.data[zi])
+                    let g = contentActivation(z.data[zg])
+                    (a.data[zo], a.data[zf], a.data[zi], a.data[zg]) = (o, f, i, g)
+                    c.data[s] = f * cPrev.data[s] + i * g               // c = f ⊙ c_prev + i ⊙ g
+                    cTanh.data[s] = tanhf(c.data[s])
+                    hNew.data[s] = o * cTanh.data[s]                    // h = o ⊙ tanh(c)
                 }
             }
         }
-        return RowLSTMRowValues(gates: z, gateValues: a, cell: c, hidden: hNew)
+        return RowLSTMRowValues(gates: z, gateValues: a, cell: c, cellTanh: cTanh, hidden: hNew)
     }
 
     // MARK: - Backward
@@ -144,7 +131,13 @@ public final class RowLSTMBlock: ResidualBlock {
     /// Back-propagation through time, row by row from the bottom up. Accumulates the
     /// gradients of i_s, s_s and out, and returns ∂L/∂x through F.
     public func backward(_ pass: BlockForward, outputGradient dResidual: Tensor) -> Tensor {
+        usesFastPath ? backwardFast(pass, outputGradient: dResidual) : backwardPlain(pass, outputGradient: dResidual)
+    }
+
+    /// The plain backward, written out with Tensors.
+    func backwardPlain(_ pass: BlockForward, outputGradient dResidual: Tensor) -> Tensor {
         let gateValues = pass.saved["gate_values"]!, cell = pass.saved["cell"]!, hiddenMap = pass.saved["hidden"]!
+        let cellTanh = pass.saved["cell_tanh"]!
         let (batch, height, width) = (cell.shape[0], cell.shape[2], cell.shape[3])
         let h = hidden
         let sigmoidOnContent = knownBug == .sigmoidOnContent
@@ -161,7 +154,7 @@ public final class RowLSTMBlock: ResidualBlock {
             let r = order[t]
             let previous: Int? = t > 0 ? order[t - 1] : nil     // the row whose h, c this row read
             let a = gateValues.mapRow(r)                         // (B, 4h, W)
-            let c = cell.mapRow(r)                               // (B, h, W)
+            let cTanh = cellTanh.mapRow(r)                       // tanh(c_r)   (B, h, W)
             let cPrev = previous.map { cell.mapRow($0) } ?? zeroRow
             // h_r feeds the output and the next row.
             let dh = dHiddenOut.mapRow(r) + dhNext               // (B, h, W)
@@ -174,7 +167,7 @@ public final class RowLSTMBlock: ResidualBlock {
                     let s = (n * h + k) * width
                     for j in 0..<width {
                         let (o, f, i, g) = (a.data[zo + j], a.data[zf + j], a.data[zi + j], a.data[zg + j])
-                        let tc = tanhf(c.data[s + j])
+                        let tc = cTanh.data[s + j]
                         // h = o ⊙ tanh(c):  ∂o = ∂h ⊙ tanh(c),  ∂c += ∂h ⊙ o ⊙ (1 − tanh²(c))
                         let dhj = dh.data[s + j]
                         let dO = dhj * tc
@@ -211,6 +204,8 @@ struct RowLSTMRowValues {
     var gateValues: Tensor
     /// c_r: (B, h, W).
     var cell: Tensor
+    /// tanh(c_r): (B, h, W).
+    var cellTanh: Tensor
     /// h_r: (B, h, W).
     var hidden: Tensor
 }
