@@ -110,3 +110,37 @@ final class ModelCommandTests: XCTestCase {
         fails("rf 3", saying: "a row and a column")
     }
 }
+
+/// `model save` / `model load` through the shell.
+final class ModelFileCommandTests: XCTestCase {
+    func testSaveLoadRoundTripAndAFailedLoadKeepsTheModel() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-model-files-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var lines: [String] = []
+        let shell = Shell(session: Session(outputDirectory: folder, previewsEnabled: false, isTerminal: false,
+                                           writeLine: { lines.append($0) }, writeError: { lines.append($0) }))
+        let file = folder.appendingPathComponent("m.safetensors").path
+        XCTAssertEqual(shell.execute("model new rowlstm --layers 2 --hidden 3 --seed 4"), .ran)
+        let original = shell.session.model!
+        XCTAssertEqual(shell.execute("model save \(file)"), .ran)
+        XCTAssertEqual(shell.execute("model new pixelcnn --layers 1 --hidden 2"), .ran)
+        XCTAssertEqual(shell.execute("model load \(file)"), .ran)
+        let loaded = shell.session.model!
+        XCTAssertEqual(loaded.config, original.config)
+        for ((name, a), (_, b)) in zip(original.namedParameters, loaded.namedParameters) {
+            XCTAssertEqual(a.value, b.value, name)
+        }
+        // A truncated file: one clear line, and the model stays.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        let broken = folder.appendingPathComponent("broken.safetensors")
+        try bytes.prefix(bytes.count / 2).write(to: broken)
+        guard case .failed(let message) = shell.execute("model load \(broken.path)") else { return XCTFail("loaded a truncated file") }
+        XCTAssertTrue(message.contains("broken.safetensors"), message)
+        XCTAssertTrue(message.contains("is kept"), message)
+        XCTAssertTrue(shell.session.model === loaded)
+        guard case .failed(let missing) = shell.execute("model load \(folder.path)/nope.safetensors") else { return XCTFail() }
+        XCTAssertTrue(missing.contains("nope.safetensors"), missing)
+        guard case .failed(let ext) = shell.execute("model save \(folder.path)/m.bin") else { return XCTFail() }
+        XCTAssertTrue(ext.contains(".safetensors"), ext)
+    }
+}

@@ -1,9 +1,49 @@
 import Foundation
 import PixelRNN
 
-/// `model save FILE` / `model load FILE`: safetensors checkpoints (DESIGN §3).
+/// `model save FILE` / `model load FILE`: safetensors checkpoints (DESIGN §3), readable
+/// by Python's `safetensors` and PyTorch unchanged. A failed load leaves the current
+/// model as it was: the new network is built apart and only replaces it on success.
 enum ModelFiles {
     static func run(_ sub: String, _ session: Session, _ args: ParsedArguments) throws {
-        throw CommandError("model \(sub): checkpoints are being wired in")
+        guard args.positional.count == 2 else {
+            throw CommandError("model \(sub) expects one file, e.g. 'model \(sub) out/model.safetensors'")
+        }
+        let url = URL(fileURLWithPath: (args.positional[1] as NSString).expandingTildeInPath)
+        if sub == "save" { try save(session, to: url) } else { try load(session, from: url) }
+    }
+
+    private static func save(_ session: Session, to url: URL) throws {
+        let network = try session.requireModel()
+        guard url.pathExtension == "safetensors" else {
+            throw CommandError("checkpoints are .safetensors files, e.g. 'model save out/model.safetensors'")
+        }
+        var metadata = ["seed": String(network.seed)]
+        if let data = session.data { metadata["dataset"] = data.name; metadata["binarization"] = data.binarization.description }
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Checkpoint.save(network, to: url, metadata: metadata)
+        } catch {
+            throw CommandError("cannot save \(url.path): \(Shell.describe(error))")
+        }
+        session.say("saved \(describe(network.config)) to \(url.path) (\(network.namedParameters.count) tensors, \(network.parameterCount) parameters)")
+    }
+
+    private static func load(_ session: Session, from url: URL) throws {
+        let loaded: LoadedCheckpoint
+        do {
+            loaded = try Checkpoint.load(from: url)
+        } catch {
+            let kept = session.model.map { " (the current \($0.config.kind.paperName) is kept)" } ?? ""
+            throw CommandError("cannot load \(Shell.describe(error))\(kept)")
+        }
+        session.model = loaded.network
+        session.trace = nil
+        session.say("loaded \(describe(loaded.config)) from \(url.path): \(loaded.network.parameterCount) parameters")
+        let training = loaded.metadata.filter { !Checkpoint.modelKeys.contains($0.key) && $0.key != Checkpoint.optimizerDigestKey }
+        if !training.isEmpty {
+            session.say("metadata: " + training.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        for note in loaded.notes { session.say("note: \(note)") }
     }
 }
