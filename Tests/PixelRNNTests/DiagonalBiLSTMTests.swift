@@ -1,3 +1,4 @@
+import CBLAS
 import XCTest
 @testable import PixelRNN
 
@@ -88,10 +89,21 @@ final class DiagonalBiLSTMTests: XCTestCase {
             let pass = withDiagonalPath(fast: fast) {
                 DiagonalLSTM(hidden: 2, colors: 1, seed: 3).forward(diagonalTestTensor([2, 4, 3, 5], seed: 4))
             }
-            XCTAssertEqual(pass.gates.shape, [2, 8, 3, 7])
-            XCTAssertEqual(pass.hidden.shape, [2, 2, 3, 7])
-            XCTAssertEqual(pass.output, Skew.unskew(pass.hidden, width: 5))
-            for (name, map) in [("gates", pass.gates), ("cell", pass.cell), ("hidden", pass.hidden)] {
+            let (gates, cell, hidden) = (pass.gates.skewedTensor(), pass.cell.skewedTensor(), pass.hidden.skewedTensor())
+            XCTAssertEqual(gates.shape, [2, 8, 3, 7])
+            XCTAssertEqual(hidden.shape, [2, 2, 3, 7])
+            XCTAssertEqual(pass.output, Skew.unskew(hidden, width: 5))
+            // The stored zero rows above and below each column stay zero.
+            for map in [pass.cell, pass.hidden] {
+                for k in 0..<7 {
+                    let rows = Skew.pixelRows(skewedColumn: k, height: 3, width: 5)!
+                    for c in 0..<2 { for n in 0..<2 {
+                        XCTAssertEqual(map.data[map.layout.offset(k, c, rows.lowerBound - 1) + n], 0)
+                        XCTAssertEqual(map.data[map.layout.offset(k, c, rows.upperBound + 1) + n], 0)
+                    }}
+                }
+            }
+            for (name, map) in [("gates", gates), ("cell", cell), ("hidden", hidden)] {
                 for n in 0..<2 { for c in 0..<map.shape[1] { for r in 0..<3 { for k in 0..<7 {
                     if Skew.isPixel(row: r, skewedColumn: k, width: 5) {
                         if name != "cell" { XCTAssertNotEqual(map[n, c, r, k], 0, "\(name) at pixel cell (\(r), \(k))") }
@@ -109,7 +121,8 @@ final class DiagonalBiLSTMTests: XCTestCase {
             let h = 2
             let lstm = DiagonalLSTM(hidden: h, colors: 1, seed: 21)
             let x = diagonalTestTensor([1, 4, 3, 3], seed: 22)
-            let pass = lstm.forward(x)
+            let forward = lstm.forward(x)
+            let pass = (cell: forward.cell.skewedTensor(), hidden: forward.hidden.skewedTensor(), gates: forward.gates.skewedTensor())
             let z = Skew.skew(lstm.inputToState.forward(x))
             let w = lstm.stateToState.weight.value, b = lstm.stateToState.bias.value
             let (r, k) = (1, 2)                                  // pixel (1, 1): reads (0, 1) above and (1, 0) left
@@ -150,12 +163,29 @@ final class DiagonalBiLSTMTests: XCTestCase {
                 }
             }
             let (p0, p1) = (passes[0], passes[1])
-            for (a, b, name) in [(p0.gates, p1.gates, "gates"), (p0.cell, p1.cell, "cell"), (p0.hidden, p1.hidden, "hidden"), (p0.output, p1.output, "output")] {
+            for (a, b, name) in [(p0.gates.skewedTensor(), p1.gates.skewedTensor(), "gates"), (p0.cell.skewedTensor(), p1.cell.skewedTensor(), "cell"),
+                                 (p0.hidden.skewedTensor(), p1.hidden.skewedTensor(), "hidden"), (p0.output, p1.output, "output")] {
                 XCTAssertLessThan(a.maxAbsDifference(b), 1e-5, "\(name) \(hh)×\(ww)")
             }
             XCTAssertLessThan(dxs[0].maxAbsDifference(dxs[1]), 1e-5, "dx \(hh)×\(ww)")
             let worst = zip(grads[0], grads[1]).map { abs($0 - $1) / (1 + abs($0)) }.max() ?? 0
             XCTAssertLessThan(worst, 1e-5, "parameter gradients \(hh)×\(ww)")
+        }
+    }
+
+    /// The fast path's σ and tanh (one expf each) against the library functions.
+    func testFastNonlinearities() {
+        var worstTanh: Float = 0, worstSigmoid: Float = 0
+        for i in -40000...40000 {
+            let x = Float(i) * 5e-4                              // −20 … 20
+            worstTanh = max(worstTanh, abs(DiagonalLSTMMath.tanh(x) - tanhf(x)))
+            worstSigmoid = max(worstSigmoid, abs(DiagonalLSTMMath.sigmoid(x) - 1 / (1 + expf(-x))))
+        }
+        XCTAssertLessThan(worstTanh, 2e-7)
+        XCTAssertLessThan(worstSigmoid, 1e-7)
+        for x: Float in [-1e30, -100, 100, 1e30, .infinity, -.infinity] {
+            XCTAssertEqual(DiagonalLSTMMath.tanh(x), x > 0 ? 1 : -1)
+            XCTAssertEqual(DiagonalLSTMMath.sigmoid(x), x > 0 ? 1 : 0)
         }
     }
 
@@ -195,12 +225,38 @@ final class DiagonalBiLSTMTests: XCTestCase {
         let pass = block.forward(x)
         let hf = block.fwd.forward(x)
         let hb = block.bwd.forward(DiagonalBiLSTMBlock.flipLeftRight(x))
-        XCTAssertEqual(pass.saved["fwd.hidden"], hf.hidden)
-        XCTAssertEqual(pass.saved["bwd.hidden"], hb.hidden)
+        let maps = block.skewedMaps(pass)
+        XCTAssertEqual(maps["fwd.hidden"], hf.hidden.skewedTensor())
+        XCTAssertEqual(maps["bwd.hidden"], hb.hidden.skewedTensor())
+        XCTAssertEqual(maps["bwd.gates"], hb.gates.skewedTensor())
+        XCTAssertEqual(pass.saved["fwd.output"], hf.output)
         let shifted = DiagonalBiLSTMBlock.shiftDown(DiagonalBiLSTMBlock.flipLeftRight(hb.output))
         XCTAssertEqual(pass.saved["bwd.shifted"], shifted)
         XCTAssertEqual(pass.residual, block.out.forward(hf.output + shifted))
         for n in 0..<2 { for c in 0..<2 { for j in 0..<5 { XCTAssertEqual(shifted[n, c, 0, j], 0) } } }
+    }
+
+    /// fwd and bwd on two threads compute what they compute one after the other, and the
+    /// OpenBLAS thread setting is restored.
+    func testConcurrentDirectionsEqualSerial() {
+        let block = DiagonalBiLSTMBlock(hidden: 4, colors: 1, seed: 91)
+        let x = diagonalTestTensor([3, 8, 6, 7], seed: 92)
+        let dy = diagonalTestTensor([3, 8, 6, 7], seed: 93)
+        let saved = DiagonalBiLSTMBlock.concurrentDirections
+        defer { DiagonalBiLSTMBlock.concurrentDirections = saved }
+        var results: [(Tensor, Tensor, [Float])] = []
+        for concurrent in [false, true] {
+            DiagonalBiLSTMBlock.concurrentDirections = concurrent
+            let threads = openblas_get_num_threads()
+            for (_, p) in block.namedParameters { p.zeroGrad() }
+            let pass = block.forward(x)
+            let dx = block.backward(pass, outputGradient: dy)
+            XCTAssertEqual(openblas_get_num_threads(), threads)
+            results.append((pass.residual, dx, block.namedParameters.flatMap { $0.1.grad.data }))
+        }
+        XCTAssertLessThan(results[0].0.maxAbsDifference(results[1].0), 1e-6)
+        XCTAssertLessThan(results[0].1.maxAbsDifference(results[1].1), 1e-6)
+        XCTAssertLessThan(zip(results[0].2, results[1].2).map { abs($0 - $1) }.max()!, 1e-5)
     }
 
     private func checkBlockGradients(fast: Bool) {

@@ -9,6 +9,7 @@ final class DiagonalBiLSTMTraceTests: XCTestCase {
             let block = DiagonalBiLSTMBlock(hidden: 2, colors: 1, seed: 81)
             let x = diagonalTestTensor([2, 4, hh, ww], seed: 82)
             let reference = block.forward(x)
+            let referenceMaps = block.skewedMaps(reference)
             let trace = DiagonalTrace(block: block, input: x)
             let ws = hh + ww - 1
             XCTAssertEqual(trace.totalSteps, 2 * ws)
@@ -28,9 +29,9 @@ final class DiagonalBiLSTMTraceTests: XCTestCase {
                 XCTAssertEqual(trace.pixelsInImage.map { [$0.row, $0.column] },
                                d == .fwd ? own : own.map { [$0[0], ww - 1 - $0[1]] })
                 // The state so far is the final state in columns ≤ k and zero after: exactly.
-                for (now, final) in [(trace.skewedState, reference.saved["\(d).hidden"]!),
-                                     (trace.skewedCell, reference.saved["\(d).cell"]!),
-                                     (trace.skewedGates, reference.saved["\(d).gates"]!)] {
+                for (now, final) in [(trace.skewedState, referenceMaps["\(d).hidden"]!),
+                                     (trace.skewedCell, referenceMaps["\(d).cell"]!),
+                                     (trace.skewedGates, referenceMaps["\(d).gates"]!)] {
                     XCTAssertEqual(now.shape, final.shape)
                     for i in 0..<now.count {
                         let col = i % ws
@@ -38,7 +39,7 @@ final class DiagonalBiLSTMTraceTests: XCTestCase {
                     }
                 }
                 if d == .bwd {   // fwd is complete and unchanged while bwd walks
-                    XCTAssertEqual(trace.walk(.fwd).hidden, reference.saved["fwd.hidden"]!)
+                    XCTAssertEqual(trace.walk(.fwd).hidden, referenceMaps["fwd.hidden"]!)
                 }
             }
             XCTAssertTrue(trace.isFinished)

@@ -78,21 +78,31 @@ final class SkewTests: XCTestCase {
         XCTAssertEqual(dot(Skew.unskew(y, width: 3), g), dot(y, Skew.unskewBackward(outputGradient: g)), accuracy: 1e-9)
     }
 
-    /// The fast path's column-by-column layout holds the same skewed map.
-    func testColumnLayoutAgreesWithSkew() {
-        for padTop in [0, 1] {
-            let x = random([3, 2, 4, 5], seed: 9)
-            let columns = SkewedColumns(skewing: x, padTop: padTop)
-            XCTAssertEqual(columns.skewedTensor(), Skew.skew(x))
-            XCTAssertEqual(columns.unskewedTensor(), x)
-            XCTAssertEqual(SkewedColumns(columnsOf: Skew.skew(x), width: 5, padTop: padTop).data, columns.data)
-            // (k, c, r, n) lives at offset(k, c, r) + n.
-            for k in 0..<8 { for c in 0..<2 { for r in 0..<4 { for n in 0..<3 {
-                let expected: Float = Skew.column(row: r, skewedColumn: k, width: 5).map { x[n, c, r, $0] } ?? 0
-                XCTAssertEqual(columns.data[columns.offset(k, c, r) + n], expected)
-            }}}}
-            if padTop == 1 {   // the stored row −1 is zero
-                for k in 0..<8 { for c in 0..<2 { for n in 0..<3 { XCTAssertEqual(columns.data[columns.offset(k, c, -1) + n], 0) } } }
+    /// The fast path's packed column-by-column layout holds the same skewed map.
+    func testPackedColumnsAgreeWithSkew() {
+        for (hh, w) in [(4, 5), (5, 4), (1, 3), (3, 1)] {
+            for pad in [0, 1] {
+                let x = random([3, 2, hh, w], seed: 9)
+                let columns = SkewedColumns(skewing: x, pad: pad)
+                XCTAssertEqual(columns.skewedTensor(), Skew.skew(x))
+                XCTAssertEqual(columns.unskewedTensor(), x)
+                XCTAssertEqual(SkewedColumns(packing: Skew.skew(x), width: w, pad: pad).data, columns.data)
+                // Only the pixel cells (and the zero pad rows) are stored: pixels·C·B + 2·pad rows per column.
+                XCTAssertEqual(columns.data.count, 3 * 2 * (hh * w + 2 * pad * (hh + w - 1)))
+                let lay = columns.layout
+                for k in 0..<(hh + w - 1) {
+                    let rows = Skew.pixelRows(skewedColumn: k, height: hh, width: w)!
+                    for c in 0..<2 { for n in 0..<3 {
+                        for r in rows { XCTAssertEqual(columns.data[lay.offset(k, c, r) + n], x[n, c, r, k - r]) }
+                        if pad == 1 {
+                            XCTAssertEqual(columns.data[lay.offset(k, c, rows.lowerBound - 1) + n], 0)
+                            XCTAssertEqual(columns.data[lay.offset(k, c, rows.upperBound + 1) + n], 0)
+                        }
+                    }}
+                    // Each channel of a column is one run of (rows)·B floats.
+                    XCTAssertEqual(lay.offset(k, 1, rows.lowerBound) - lay.offset(k, 0, rows.lowerBound), lay.leading(k))
+                    XCTAssertEqual(lay.leading(k), (rows.count + 2 * pad) * 3)
+                }
             }
         }
     }

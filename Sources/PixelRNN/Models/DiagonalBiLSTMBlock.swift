@@ -1,3 +1,6 @@
+import CBLAS
+import Foundation
+
 /// The Diagonal BiLSTM residual block (paper §3.2 and Figure 5, right).
 ///
 /// Two Diagonal LSTM directions read the block input x (B, 2h, H, W):
@@ -14,10 +17,17 @@
 /// The network adds F(x) to x. Parameters: `fwd.i_s`, `fwd.s_s`, `bwd.i_s`,
 /// `bwd.s_s` (each `.weight`, `.bias`), `out.weight`, `out.bias`.
 ///
-/// Saved maps (for backward and inspection): `fwd.gates`, `fwd.cell`, `fwd.hidden`
-/// (skewed, (B, C, H, H+W−1)), `fwd.output` (unskewed); the same four for `bwd`, in the
-/// bwd direction's own (flipped) frame; `bwd.shifted` = shift_down(flip(bwd.output)),
-/// what bwd adds in the image frame; `sum` = fwd.output + bwd.shifted, the input of `out`.
+/// Saved maps (for backward and inspection), each direction in its own frame (bwd: the
+/// flipped image): `fwd.gates.columns`, `fwd.cell.columns`, `fwd.hidden.columns` — the
+/// skewed maps packed column by column as the walk keeps them (`SkewedColumns`, flat;
+/// `DiagonalBiLSTMBlock.skewedMaps(_:)` turns them into (B, C, H, H+W−1) maps named
+/// `fwd.gates`, …) — and `fwd.output` (unskewed h, (B, h, H, W)); the same for `bwd`;
+/// `bwd.shifted` = shift_down(flip(bwd.output)), what bwd adds in the image frame;
+/// `sum` = fwd.output + bwd.shifted, the input of `out`.
+///
+/// The two directions do not depend on each other; with `concurrentDirections` (the
+/// default) they run on two threads, in forward and in backward. Each has its own
+/// parameters and scratch memory, so the numbers are the same either way.
 public final class DiagonalBiLSTMBlock: ResidualBlock {
     /// h.
     public let hidden: Int
@@ -31,6 +41,21 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     /// Test-only switch: with false the bwd output is NOT shifted down, which lets each
     /// pixel see the right side of its own row. Exists so a test can prove the shift matters.
     var shiftsBackwardDirection = true
+
+    /// Run fwd and bwd on two threads (true by default).
+    nonisolated(unsafe) public static var concurrentDirections = true
+
+    /// Runs `first` and `second`, on two threads if `concurrentDirections`. Meanwhile
+    /// OpenBLAS runs single-threaded: each direction is one thread's work, and two callers
+    /// each asking OpenBLAS's shared thread pool for two threads would wait on each other
+    /// (measured: ten times slower). The previous setting is restored afterwards.
+    private static func both(_ first: () -> Void, _ second: () -> Void) {
+        guard concurrentDirections else { first(); second(); return }
+        let blasThreads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(blasThreads) }
+        DispatchQueue.concurrentPerform(iterations: 2) { i in if i == 0 { first() } else { second() } }
+    }
 
     /// A block for `hidden` = h, initialised from `seed`.
     public init(hidden: Int, colors: Int, seed: UInt64) {
@@ -48,9 +73,12 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     }
 
     public func forward(_ x: Tensor) -> BlockForward {
-        let passF = fwd.forward(x)                                        // h_fwd: (B, h, H, W)
-        let passB = bwd.forward(DiagonalBiLSTMBlock.flipLeftRight(x))     // on flip(x), in the flipped frame
-        return combine(x, passF, passB)
+        var passF: DiagonalLSTMForward?, passB: DiagonalLSTMForward?
+        DiagonalBiLSTMBlock.both(
+            { passF = self.fwd.forward(x) },                                  // h_fwd: (B, h, H, W)
+            { passB = self.bwd.forward(DiagonalBiLSTMBlock.flipLeftRight(x)) } // on flip(x), in the flipped frame
+        )
+        return combine(x, passF!, passB!)
     }
 
     /// F(x) from the two finished directions (also used by `DiagonalTrace`).
@@ -60,26 +88,56 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
         let sum = passF.output + shifted                                  // (B, h, H, W)
         let y = out.forward(sum)                                          // (B, 2h, H, W)
         return BlockForward(input: x, residual: y, saved: [
-            "fwd.gates": passF.gates, "fwd.cell": passF.cell, "fwd.hidden": passF.hidden, "fwd.output": passF.output,
-            "bwd.gates": passB.gates, "bwd.cell": passB.cell, "bwd.hidden": passB.hidden, "bwd.output": passB.output,
+            "fwd.gates.columns": passF.gates.flat, "fwd.cell.columns": passF.cell.flat,
+            "fwd.hidden.columns": passF.hidden.flat, "fwd.output": passF.output,
+            "bwd.gates.columns": passB.gates.flat, "bwd.cell.columns": passB.cell.flat,
+            "bwd.hidden.columns": passB.hidden.flat, "bwd.output": passB.output,
             "bwd.shifted": shifted, "sum": sum,
         ])
+    }
+
+    /// A direction's pass rebuilt from the saved maps.
+    private func savedPass(_ d: String, _ pass: BlockForward, input: Tensor) -> DiagonalLSTMForward {
+        let s = pass.saved
+        let (b, hh, w) = (input.shape[0], input.shape[2], input.shape[3])
+        func columns(_ name: String, _ channels: Int, pad: Int) -> SkewedColumns {
+            SkewedColumns(layout: SkewedColumnLayout(height: hh, width: w, channels: channels, batch: b, pad: pad),
+                          data: s["\(d).\(name).columns"]!.data)
+        }
+        return DiagonalLSTMForward(input: input, gates: columns("gates", 4 * hidden, pad: 0),
+                                   cell: columns("cell", hidden, pad: 1), hidden: columns("hidden", hidden, pad: 1),
+                                   output: s["\(d).output"]!)
+    }
+
+    /// The saved skewed maps of a forward pass of this block as (B, C, H, H+W−1) maps:
+    /// `fwd.gates`, `fwd.cell`, `fwd.hidden`, `bwd.gates`, `bwd.cell`, `bwd.hidden`
+    /// (bwd in its own, flipped, frame).
+    public func skewedMaps(_ pass: BlockForward) -> [String: Tensor] {
+        var maps: [String: Tensor] = [:]
+        for d in ["fwd", "bwd"] {
+            let p = savedPass(d, pass, input: pass.input)
+            maps["\(d).gates"] = p.gates.skewedTensor()
+            maps["\(d).cell"] = p.cell.skewedTensor()
+            maps["\(d).hidden"] = p.hidden.skewedTensor()
+        }
+        return maps
     }
 
     public func backward(_ pass: BlockForward, outputGradient dy: Tensor) -> Tensor {
         let s = pass.saved
         let x = pass.input
         let dSum = out.backward(input: s["sum"]!, outputGradient: dy)     // (B, h, H, W)
-        // fwd: h_fwd enters the sum directly.
-        let passF = DiagonalLSTMForward(input: x, gates: s["fwd.gates"]!, cell: s["fwd.cell"]!,
-                                        hidden: s["fwd.hidden"]!, output: s["fwd.output"]!)
-        let dxF = fwd.backward(passF, outputGradient: dSum)
-        // bwd: sum ∋ shift_down(flip(h_bwd)), so dh_bwd = flip(shift_downᵀ(dSum)).
-        let dShifted = shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDownBackward(dSum) : dSum
-        let passB = DiagonalLSTMForward(input: DiagonalBiLSTMBlock.flipLeftRight(x), gates: s["bwd.gates"]!,
-                                        cell: s["bwd.cell"]!, hidden: s["bwd.hidden"]!, output: s["bwd.output"]!)
-        let dxFlipped = bwd.backward(passB, outputGradient: DiagonalBiLSTMBlock.flipLeftRight(dShifted))
-        return dxF + DiagonalBiLSTMBlock.flipLeftRight(dxFlipped)         // flip is its own backward
+        var dxF: Tensor?, dxFlipped: Tensor?
+        DiagonalBiLSTMBlock.both({
+            // fwd: h_fwd enters the sum directly.
+            dxF = self.fwd.backward(self.savedPass("fwd", pass, input: x), outputGradient: dSum)
+        }, {
+            // bwd: sum ∋ shift_down(flip(h_bwd)), so dh_bwd = flip(shift_downᵀ(dSum)).
+            let dShifted = self.shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDownBackward(dSum) : dSum
+            let passB = self.savedPass("bwd", pass, input: DiagonalBiLSTMBlock.flipLeftRight(x))
+            dxFlipped = self.bwd.backward(passB, outputGradient: DiagonalBiLSTMBlock.flipLeftRight(dShifted))
+        })
+        return dxF! + DiagonalBiLSTMBlock.flipLeftRight(dxFlipped!)         // flip is its own backward
     }
 
     // MARK: the two moves of the bwd direction, with their backward

@@ -20,9 +20,10 @@ import Foundation
 ///
 /// Two paths compute the same numbers: the plain one (`stepPlain`, `backwardPlain`)
 /// follows the equations on the (B, C, H, Ws) skewed maps; the fast one
-/// (`DiagonalLSTMFast.swift`) keeps the maps column by column and does the
-/// state-to-state convolution of each column as two small GEMMs. `useFastPath`
-/// chooses; tests hold the two equal.
+/// (`DiagonalLSTMFast.swift`) keeps the maps packed column by column (`SkewedColumns`)
+/// and does the state-to-state convolution of each column as two small GEMMs.
+/// `useFastPath` chooses; tests hold the two equal. Either way a finished pass keeps
+/// its maps packed (`DiagonalLSTMForward`).
 public final class DiagonalLSTM {
     /// h.
     public let hidden: Int
@@ -87,7 +88,7 @@ public final class DiagonalLSTM {
         var dHidden = Skew.unskewBackward(outputGradient: dOutput)       // (B, h, H, Ws): ∂L/∂h from above
         var dPre = Tensor(zeros: [batch, 4 * h, height, ws])              // (B, 4h, H, Ws): ∂L/∂[o, f, i, g] pre-activations
         var dcCarry = Tensor(zeros: [batch, h, height])                   // ∂L/∂c_k through c_{k+1}
-        let (gates, cell, hiddenMap) = (pass.gates, pass.cell, pass.hidden)
+        let (gates, cell, hiddenMap) = (pass.gates.skewedTensor(), pass.cell.skewedTensor(), pass.hidden.skewedTensor())
         for k in stride(from: ws - 1, through: 0, by: -1) {
             var nextCarry = Tensor(zeros: [batch, h, height])
             for n in 0..<batch {
@@ -136,22 +137,23 @@ public final class DiagonalLSTM {
     }
 }
 
-/// What one direction's forward pass computed. Skewed maps are (B, C, H, Ws), Ws = H + W − 1,
-/// zero at cells that are not pixels. For the `bwd` direction everything is in its own
-/// frame: the left–right flipped image.
+/// What one direction's forward pass computed. The skewed maps (B, C, H, Ws), Ws = H + W − 1,
+/// are kept packed column by column (`SkewedColumns`: pixel cells only; `skewedTensor()`
+/// gives the map itself, zeros off the pixels). For the `bwd` direction everything is in
+/// its own frame: the left–right flipped image.
 public struct DiagonalLSTMForward {
     /// x, the direction's input (B, 2h, H, W).
     public var input: Tensor
-    /// The activated gates [σ(o), σ(f), σ(i), tanh(g)], channel blocks of h: (B, 4h, H, Ws).
-    public var gates: Tensor
-    /// The cell states c: (B, h, H, Ws).
-    public var cell: Tensor
-    /// The hidden states h: (B, h, H, Ws).
-    public var hidden: Tensor
+    /// The activated gates [σ(o), σ(f), σ(i), tanh(g)], channel blocks of h: 4h channels.
+    public var gates: SkewedColumns
+    /// The cell states c: h channels (stored with a zero row above and below each column).
+    public var cell: SkewedColumns
+    /// The hidden states h: h channels (stored with a zero row above and below each column).
+    public var hidden: SkewedColumns
     /// unskew(hidden): (B, h, H, W).
     public var output: Tensor
 
-    public init(input: Tensor, gates: Tensor, cell: Tensor, hidden: Tensor, output: Tensor) {
+    public init(input: Tensor, gates: SkewedColumns, cell: SkewedColumns, hidden: SkewedColumns, output: Tensor) {
         self.input = input
         self.gates = gates
         self.cell = cell
@@ -184,8 +186,8 @@ public final class DiagonalLSTMWalk {
     var gatesMap = Tensor(zeros: [0])
     var cellMap = Tensor(zeros: [0])
     var hiddenMap = Tensor(zeros: [0])
-    // Fast path: the same maps column by column (see `SkewedColumns`).
-    var zColumns: SkewedColumns!
+    // Fast path: the same maps packed column by column; the gate map starts as zˢ and
+    // column k becomes the gates in step k.
     var gateColumns: SkewedColumns!
     var cellColumns: SkewedColumns!
     var hiddenColumns: SkewedColumns!
@@ -227,7 +229,13 @@ public final class DiagonalLSTMWalk {
     /// The skewed input-to-state map zˢ = skew(i_s(x)), (B, 4h, H, Ws).
     public var skewedInputToState: Tensor { fastPath ? Skew.skew(inputToState) : skewedZ }
     /// The activated gates so far [σ(o), σ(f), σ(i), tanh(g)], (B, 4h, H, Ws); zero in columns not yet computed.
-    public var gates: Tensor { fastPath ? gateColumns.skewedTensor() : gatesMap }
+    public var gates: Tensor {
+        guard fastPath else { return gatesMap }
+        var map = gateColumns.skewedTensor()            // columns ≥ nextColumn still hold zˢ: show zeros
+        let ws = skewedWidth
+        for i in 0..<map.count where i % ws >= nextColumn { map.data[i] = 0 }
+        return map
+    }
     /// The cell states so far, (B, h, H, Ws).
     public var cell: Tensor { fastPath ? cellColumns.skewedTensor() : cellMap }
     /// The hidden states so far, (B, h, H, Ws).
@@ -237,10 +245,12 @@ public final class DiagonalLSTMWalk {
     public func result() -> DiagonalLSTMForward {
         precondition(isFinished, "DiagonalLSTMWalk.result: \(skewedWidth - nextColumn) columns still to go")
         if fastPath {
-            return DiagonalLSTMForward(input: input, gates: gateColumns.skewedTensor(), cell: cellColumns.skewedTensor(),
-                                       hidden: hiddenColumns.skewedTensor(), output: hiddenColumns.unskewedTensor())
+            return DiagonalLSTMForward(input: input, gates: gateColumns, cell: cellColumns,
+                                       hidden: hiddenColumns, output: hiddenColumns.unskewedTensor())
         }
-        return DiagonalLSTMForward(input: input, gates: gatesMap, cell: cellMap, hidden: hiddenMap,
+        return DiagonalLSTMForward(input: input, gates: SkewedColumns(packing: gatesMap, width: width),
+                                   cell: SkewedColumns(packing: cellMap, width: width, pad: 1),
+                                   hidden: SkewedColumns(packing: hiddenMap, width: width, pad: 1),
                                    output: Skew.unskew(hiddenMap, width: width))
     }
 

@@ -1,140 +1,172 @@
 import CBLAS
 import Foundation
 
-/// A skewed map stored column by column, in the order the Diagonal LSTM walks it:
-/// `[k][channel][row][image]`. Column k is one contiguous (C, H, B) block, and inside
-/// it the pixel rows of the column (a contiguous run of rows) times the batch are a
-/// contiguous run of each channel — so the state-to-state convolution of the whole
-/// column, for the whole batch, is one matrix product.
-///
-/// With `padTop` = 1 a zero row −1 is stored above row 0: tap 0 of s_s (row r−1) then
-/// reads it like any other row.
-struct SkewedColumns {
-    /// Where each cell lives; holds no data, so it can be used while `data` is being written.
-    struct Layout {
-        let height: Int
-        let width: Int
-        let channels: Int
-        let batch: Int
-        let padTop: Int
+/// Where each cell of a column-packed skewed map lives (see `SkewedColumns`).
+/// Holds no values, so it can be read while the values are being written.
+public final class SkewedColumnLayout {
+    public let height: Int
+    public let width: Int
+    public let channels: Int
+    public let batch: Int
+    /// 1 if every column also stores a zero row above and a zero row below its pixel rows.
+    public let pad: Int
+    /// Per skewed column k: the first stored row (its first pixel row − pad).
+    let firstRow: [Int]
+    /// Per skewed column k: the number of stored rows (its pixel rows + 2·pad).
+    let rows: [Int]
+    /// Per skewed column k: the flat index where the column starts.
+    let start: [Int]
+    /// The number of floats.
+    public let count: Int
 
-        /// H + W − 1.
-        var columns: Int { height + width - 1 }
-        /// Rows stored per channel (H, or H + 1 with the zero row on top).
-        var rowsStored: Int { height + padTop }
-        /// Floats between one channel and the next (the leading dimension of a column's matrix).
-        var channelStride: Int { rowsStored * batch }
-        /// Floats between one column and the next.
-        var columnStride: Int { channels * rowsStored * batch }
-        /// The number of floats.
-        var count: Int { columns * columnStride }
-
-        /// The flat index of (column k, channel c, row r, image 0); r may be −1 when padTop = 1.
-        @inline(__always)
-        func offset(_ k: Int, _ c: Int, _ r: Int) -> Int {
-            ((k * channels + c) * rowsStored + r + padTop) * batch
+    public init(height: Int, width: Int, channels: Int, batch: Int, pad: Int) {
+        (self.height, self.width, self.channels, self.batch, self.pad) = (height, width, channels, batch, pad)
+        var first: [Int] = [], rows: [Int] = [], start: [Int] = []
+        var total = 0
+        for k in 0..<(height + width - 1) {
+            let pixels = Skew.pixelRows(skewedColumn: k, height: height, width: width)!
+            first.append(pixels.lowerBound - pad)
+            rows.append(pixels.count + 2 * pad)
+            start.append(total)
+            total += channels * (pixels.count + 2 * pad) * batch
         }
+        (firstRow, self.rows, self.start, count) = (first, rows, start, total)
     }
 
-    let layout: Layout
-    var data: [Float]
+    /// H + W − 1.
+    public var columns: Int { height + width - 1 }
 
-    var height: Int { layout.height }
-    var width: Int { layout.width }
-    var channels: Int { layout.channels }
-    var batch: Int { layout.batch }
-    var columns: Int { layout.columns }
-    var channelStride: Int { layout.channelStride }
-    var columnStride: Int { layout.columnStride }
+    /// The flat index of (skewed column k, channel c, row r, image 0); images follow.
+    /// r may be a pad row.
     @inline(__always)
-    func offset(_ k: Int, _ c: Int, _ r: Int) -> Int { layout.offset(k, c, r) }
+    public func offset(_ k: Int, _ c: Int, _ r: Int) -> Int {
+        start[k] + (c * rows[k] + r - firstRow[k]) * batch
+    }
 
-    init(zerosHeight height: Int, width: Int, channels: Int, batch: Int, padTop: Int = 0) {
-        layout = Layout(height: height, width: width, channels: channels, batch: batch, padTop: padTop)
+    /// Floats from one channel of column k to the next: the leading dimension of the
+    /// column as a (channels × rows·B) matrix.
+    @inline(__always)
+    public func leading(_ k: Int) -> Int { rows[k] * batch }
+}
+
+/// A skewed map (B, C, H, H+W−1) stored column by column, in the order the Diagonal
+/// LSTM walks it, and only where it holds pixels ("packed"):
+///
+///     column k  =  [channel][row r0(k) … r1(k)][image]
+///
+/// Column k is one contiguous block, and each channel of it — the column's pixel rows
+/// times the batch — is one contiguous run, so the state-to-state convolution of a whole
+/// column for the whole batch is one matrix product. The cells that are not pixels
+/// (zeros by definition) take no memory, which halves it.
+///
+/// With `pad` = 1 a zero row is also stored above and below the pixel rows of every
+/// column: the state of column k reads rows r−1 and r of column k−1, and those reads
+/// then never leave the stored block (row −1 and the cells just outside a diagonal are zeros).
+public struct SkewedColumns {
+    public let layout: SkewedColumnLayout
+    /// The values, `layout.count` floats.
+    public internal(set) var data: [Float]
+
+    public var height: Int { layout.height }
+    public var width: Int { layout.width }
+    public var channels: Int { layout.channels }
+    public var batch: Int { layout.batch }
+
+    /// Zeros.
+    public init(height: Int, width: Int, channels: Int, batch: Int, pad: Int = 0) {
+        layout = SkewedColumnLayout(height: height, width: width, channels: channels, batch: batch, pad: pad)
         data = [Float](repeating: 0, count: layout.count)
     }
 
-    /// skew(x) of an unskewed map x (B, C, H, W), column by column.
-    init(skewing x: Tensor, padTop: Int = 0) {
-        let (b, ch, hh, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        self.init(zerosHeight: hh, width: w, channels: ch, batch: b, padTop: padTop)
-        let lay = layout, colStride = layout.columnStride
-        x.data.withUnsafeBufferPointer { src in
-            data.withUnsafeMutableBufferPointer { dst in
-                for c in 0..<ch {
-                    for r in 0..<hh {
-                        let base = lay.offset(r, c, r)                  // pixel (r, 0) sits in skewed column r
-                        for n in 0..<b {
-                            let from = ((n * ch + c) * hh + r) * w
-                            for j in 0..<w { dst[base + j * colStride + n] = src[from + j] }
-                        }
+    /// Packed values as saved (`data.count` must be the layout's count).
+    public init(layout: SkewedColumnLayout, data: [Float]) {
+        precondition(data.count == layout.count, "SkewedColumns: \(data.count) values for a layout of \(layout.count)")
+        self.layout = layout
+        self.data = data
+    }
+
+    /// skew(x) of an ordinary map x (B, C, H, W), packed.
+    public init(skewing x: Tensor, pad: Int = 0) {
+        precondition(x.rank == 4, "SkewedColumns: expected (B, C, H, W), got \(x.shape)")
+        self.init(height: x.shape[2], width: x.shape[3], channels: x.shape[1], batch: x.shape[0], pad: pad)
+        pack(from: x, rowLength: width, rowShift: 0)
+    }
+
+    /// The pixel cells of a skewed map y (B, C, H, H+W−1), packed.
+    public init(packing y: Tensor, width: Int, pad: Int = 0) {
+        precondition(y.rank == 4 && y.shape[3] == y.shape[2] + width - 1,
+                     "SkewedColumns: a skewed map of width \(width) must be (B, C, H, H+\(width)−1), got \(y.shape)")
+        self.init(height: y.shape[2], width: width, channels: y.shape[1], batch: y.shape[0], pad: pad)
+        pack(from: y, rowLength: y.shape[3], rowShift: 1)
+    }
+
+    /// Copies pixel (r, j) of every image and channel from a (B, C, H, rowLength) map whose
+    /// row r starts `rowShift · r` cells in. Per (channel, row): first the B×W block is
+    /// turned around in a small buffer, then each pixel's B values go out as one run.
+    private mutating func pack(from map: Tensor, rowLength: Int, rowShift: Int) {
+        let lay = layout
+        let (b, ch, hh, w) = (batch, channels, height, width)
+        var block = [Float](repeating: 0, count: w * b)              // [j][n]
+        map.data.withUnsafeBufferPointer { src in
+        data.withUnsafeMutableBufferPointer { dst in
+        block.withUnsafeMutableBufferPointer { tmp in
+            for c in 0..<ch {
+                for r in 0..<hh {
+                    for n in 0..<b {
+                        let row = ((n * ch + c) * hh + r) * rowLength + rowShift * r
+                        for j in 0..<w { tmp[j * b + n] = src[row + j] }
+                    }
+                    for j in 0..<w {                                  // pixel (r, j) sits in skewed column r + j
+                        let to = lay.offset(r + j, c, r)
+                        for n in 0..<b { dst[to + n] = tmp[j * b + n] }
                     }
                 }
             }
-        }
+        }}}
     }
 
-    /// The columns of a skewed map y (B, C, H, Ws); only pixel cells are read.
-    init(columnsOf y: Tensor, width w: Int, padTop: Int = 0) {
-        let (b, ch, hh, ws) = (y.shape[0], y.shape[1], y.shape[2], y.shape[3])
-        precondition(ws == hh + w - 1, "SkewedColumns: a skewed map of \(hh) rows and width \(w) is \(hh + w - 1) wide, got \(ws)")
-        self.init(zerosHeight: hh, width: w, channels: ch, batch: b, padTop: padTop)
-        let lay = layout, colStride = layout.columnStride
-        y.data.withUnsafeBufferPointer { src in
-            data.withUnsafeMutableBufferPointer { dst in
-                for c in 0..<ch {
-                    for r in 0..<hh {
-                        let base = lay.offset(r, c, r)
-                        for n in 0..<b {
-                            let from = ((n * ch + c) * hh + r) * ws + r
-                            for j in 0..<w { dst[base + j * colStride + n] = src[from + j] }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The pixel cells as a skewed map (B, C, H, Ws), zeros elsewhere.
-    func skewedTensor() -> Tensor {
-        let ws = columns
-        var y = Tensor(zeros: [batch, channels, height, ws])
-        let colStride = columnStride
+    /// The reverse of `pack`: pixel values into a zeroed (B, C, H, rowLength) map.
+    private func unpack(rowLength: Int, rowShift: Int) -> Tensor {
+        let lay = layout
+        let (b, ch, hh, w) = (batch, channels, height, width)
+        var out = Tensor(zeros: [b, ch, hh, rowLength])
+        var block = [Float](repeating: 0, count: w * b)
         data.withUnsafeBufferPointer { src in
-            y.data.withUnsafeMutableBufferPointer { dst in
-                for c in 0..<channels {
-                    for r in 0..<height {
-                        let base = offset(r, c, r)
-                        for n in 0..<batch {
-                            let to = ((n * channels + c) * height + r) * ws + r
-                            for j in 0..<width { dst[to + j] = src[base + j * colStride + n] }
-                        }
+        out.data.withUnsafeMutableBufferPointer { dst in
+        block.withUnsafeMutableBufferPointer { tmp in
+            for c in 0..<ch {
+                for r in 0..<hh {
+                    for j in 0..<w {
+                        let from = lay.offset(r + j, c, r)
+                        for n in 0..<b { tmp[j * b + n] = src[from + n] }
+                    }
+                    for n in 0..<b {
+                        let row = ((n * ch + c) * hh + r) * rowLength + rowShift * r
+                        for j in 0..<w { dst[row + j] = tmp[j * b + n] }
                     }
                 }
             }
-        }
-        return y
+        }}}
+        return out
     }
 
-    /// unskew: the pixel cells as an ordinary map (B, C, H, W).
-    func unskewedTensor() -> Tensor {
-        var x = Tensor(zeros: [batch, channels, height, width])
-        let colStride = columnStride
-        data.withUnsafeBufferPointer { src in
-            x.data.withUnsafeMutableBufferPointer { dst in
-                for c in 0..<channels {
-                    for r in 0..<height {
-                        let base = offset(r, c, r)
-                        for n in 0..<batch {
-                            let to = ((n * channels + c) * height + r) * width
-                            for j in 0..<width { dst[to + j] = src[base + j * colStride + n] }
-                        }
-                    }
-                }
-            }
-        }
-        return x
-    }
+    /// The skewed map (B, C, H, H+W−1), zeros at the cells that are not pixels.
+    public func skewedTensor() -> Tensor { unpack(rowLength: height + width - 1, rowShift: 1) }
+
+    /// unskew: the ordinary map (B, C, H, W).
+    public func unskewedTensor() -> Tensor { unpack(rowLength: width, rowShift: 0) }
+
+    /// The values as a flat tensor, for `BlockForward.saved`.
+    var flat: Tensor { Tensor(shape: [data.count], data: data) }
+}
+
+/// The nonlinearities of the fast path, each through one `expf` (glibc's `tanhf` goes through
+/// `expm1f` and costs several times more): σ(x) = 1 / (1 + e^−x), tanh(x) = 1 − 2 / (e^2x + 1).
+/// Both are exact at ±∞; the tanh form loses relative (not absolute) accuracy near 0:
+/// |error| < 2·10⁻⁷, below Float32's resolution of the O(1) sums it feeds.
+enum DiagonalLSTMMath {
+    @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+    @inline(__always) static func tanh(_ x: Float) -> Float { 1 - 2 / (expf(2 * x) + 1) }
 }
 
 extension DiagonalStateToState {
@@ -153,145 +185,153 @@ extension DiagonalStateToState {
 }
 
 extension DiagonalLSTMWalk {
-    /// Lays out zˢ and zeroed gate, cell and hidden maps column by column.
+    /// Lays out zˢ column by column — it becomes the gate map in place, one column per
+    /// step — and zeroed cell and hidden maps (with their zero rows above and below).
     func prepareFast() {
         let h = lstm.hidden
-        zColumns = SkewedColumns(skewing: inputToState)                                             // (Ws, 4h, H, B)
-        gateColumns = SkewedColumns(zerosHeight: height, width: width, channels: 4 * h, batch: batch)
-        cellColumns = SkewedColumns(zerosHeight: height, width: width, channels: h, batch: batch)
-        hiddenColumns = SkewedColumns(zerosHeight: height, width: width, channels: h, batch: batch, padTop: 1)
+        gateColumns = SkewedColumns(skewing: inputToState)                                           // 4h: zˢ, then gates
+        cellColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch, pad: 1)
+        hiddenColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch, pad: 1)
         stateWeights = lstm.stateToState.tapMatrices
     }
 
-    /// The fast column step: the same equations as `stepPlain`, only on the pixel rows
-    /// r0...r1 of column k. For the column, n = (r1 − r0 + 1)·B cells:
+    /// The fast column step: `stepPlain`'s equations on the pixel rows r0 … r1 of column k
+    /// only. With n = (r1 − r0 + 1)·B cells in the column:
     ///
-    ///     P = zˢ_k + b                         (4h × n)
+    ///     P  = zˢ_k + b                        (4h × n), in place in the gate map
     ///     P += W₀ · h_{k−1}[rows r−1]          (4h × h)·(h × n)    tap 0: the pixel above
     ///     P += W₁ · h_{k−1}[rows r]            (4h × h)·(h × n)    tap 1: the left neighbour
-    ///     then the gates and c_k, h_k cell by cell.
+    ///     then per cell: the gates, c_k = σ(f) c_{k−1} + σ(i) tanh(g), h_k = σ(o) tanh(c_k).
     func stepFast(_ k: Int) {
-        guard let rows = Skew.pixelRows(skewedColumn: k, height: height, width: width) else { return }
+        let rows = Skew.pixelRows(skewedColumn: k, height: height, width: width)!
         let h = lstm.hidden
         let r0 = rows.lowerBound
         let n = rows.count * batch
         let bias = lstm.stateToState.bias.value.data
-        let z = zColumns.layout, g = gateColumns.layout, cl = cellColumns.layout, hd = hiddenColumns.layout
-        zColumns.data.withUnsafeBufferPointer { zp in
+        let g = gateColumns.layout, cl = cellColumns.layout, hd = hiddenColumns.layout
         gateColumns.data.withUnsafeMutableBufferPointer { gp in
         cellColumns.data.withUnsafeMutableBufferPointer { cp in
         hiddenColumns.data.withUnsafeMutableBufferPointer { hp in
         stateWeights.tap0.withUnsafeBufferPointer { w0 in
         stateWeights.tap1.withUnsafeBufferPointer { w1 in
-            let zBase = zp.baseAddress!, gBase = gp.baseAddress!, cBase = cp.baseAddress!, hBase = hp.baseAddress!
-            // P = zˢ_k + b, written straight into the gate block of column k.
+            let gB = gp.baseAddress!, cB = cp.baseAddress!, hB = hp.baseAddress!
+            let p = gB + g.offset(k, 0, r0)                     // P: (4h × n), leading dimension n
             for o in 0..<(4 * h) {
-                let src = zBase + z.offset(k, o, r0), dst = gBase + g.offset(k, o, r0), b = bias[o]
-                for e in 0..<n { dst[e] = src[e] + b }
+                let row = p + o * n, b = bias[o]
+                for e in 0..<n { row[e] += b }
             }
             if k > 0 {
-                // P += W₀ · h_{k−1}(r−1) + W₁ · h_{k−1}(r); rows that are not pixels of column k−1 hold zeros.
-                let p = gBase + g.offset(k, 0, r0)
+                // Rows of column k−1 that hold no pixel are stored zeros.
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(4 * h), Int32(n), Int32(h),
-                            1, w0.baseAddress!, Int32(h), hBase + hd.offset(k - 1, 0, r0 - 1), Int32(hd.channelStride),
-                            1, p, Int32(g.channelStride))
+                            1, w0.baseAddress!, Int32(h), hB + hd.offset(k - 1, 0, r0 - 1), Int32(hd.leading(k - 1)),
+                            1, p, Int32(n))
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(4 * h), Int32(n), Int32(h),
-                            1, w1.baseAddress!, Int32(h), hBase + hd.offset(k - 1, 0, r0), Int32(hd.channelStride),
-                            1, p, Int32(g.channelStride))
+                            1, w1.baseAddress!, Int32(h), hB + hd.offset(k - 1, 0, r0), Int32(hd.leading(k - 1)),
+                            1, p, Int32(n))
             }
             for j in 0..<h {
-                let po = gBase + g.offset(k, j, r0), pf = gBase + g.offset(k, h + j, r0)
-                let pi = gBase + g.offset(k, 2 * h + j, r0), pg = gBase + g.offset(k, 3 * h + j, r0)
-                let cNow = cBase + cl.offset(k, j, r0), hNow = hBase + hd.offset(k, j, r0)
-                let cPrev: UnsafeMutablePointer<Float>? = k > 0 ? cBase + cl.offset(k - 1, j, r0) : nil
-                for e in 0..<n {
-                    let so = Activation.sigmoid(po[e]), sf = Activation.sigmoid(pf[e])
-                    let si = Activation.sigmoid(pi[e]), tg = tanhf(pg[e])
-                    let c = sf * (cPrev?[e] ?? 0) + si * tg      // c_k = σ(f) ⊙ c_{k−1} + σ(i) ⊙ tanh(g)
-                    po[e] = so; pf[e] = sf; pi[e] = si; pg[e] = tg
-                    cNow[e] = c
-                    hNow[e] = so * tanhf(c)                      // h_k = σ(o) ⊙ tanh(c_k)
+                let po = p + j * n, pf = p + (h + j) * n, pi = p + (2 * h + j) * n, pg = p + (3 * h + j) * n
+                let cNow = cB + cl.offset(k, j, r0), hNow = hB + hd.offset(k, j, r0)
+                if k > 0 {
+                    let cPrev = cB + cl.offset(k - 1, j, r0)        // c_{k−1}, same rows (stored zeros off the diagonal)
+                    for e in 0..<n {
+                        let so = DiagonalLSTMMath.sigmoid(po[e]), sf = DiagonalLSTMMath.sigmoid(pf[e])
+                        let si = DiagonalLSTMMath.sigmoid(pi[e]), tg = DiagonalLSTMMath.tanh(pg[e])
+                        let c = sf * cPrev[e] + si * tg             // c_k = σ(f) ⊙ c_{k−1} + σ(i) ⊙ tanh(g)
+                        po[e] = so; pf[e] = sf; pi[e] = si; pg[e] = tg
+                        cNow[e] = c
+                        hNow[e] = so * DiagonalLSTMMath.tanh(c)     // h_k = σ(o) ⊙ tanh(c_k)
+                    }
+                } else {
+                    for e in 0..<n {                                 // c_{−1} = 0
+                        let so = DiagonalLSTMMath.sigmoid(po[e]), sf = DiagonalLSTMMath.sigmoid(pf[e])
+                        let si = DiagonalLSTMMath.sigmoid(pi[e]), tg = DiagonalLSTMMath.tanh(pg[e])
+                        let c = si * tg
+                        po[e] = so; pf[e] = sf; pi[e] = si; pg[e] = tg
+                        cNow[e] = c
+                        hNow[e] = so * DiagonalLSTMMath.tanh(c)
+                    }
                 }
             }
-        }}}}}}
+        }}}}}
     }
 }
 
 extension DiagonalLSTM {
-    /// The fast backward: `backwardPlain`'s equations on the column-by-column layout,
-    /// the state-to-state products of each column as GEMMs:
+    /// The fast backward: `backwardPlain`'s equations on the packed columns, the
+    /// state-to-state products of each column as GEMMs:
     ///
-    ///     dh_{k−1}[rows r−1] += W₀ᵀ · dP_k,   dh_{k−1}[rows r] += W₁ᵀ · dP_k
-    ///     dW₀ += dP_k · h_{k−1}[rows r−1]ᵀ,    dW₁ += dP_k · h_{k−1}[rows r]ᵀ,    db += Σ dP_k
+    ///     dh_{k−1}[rows r−1] += W₀ᵀ · dP_k,   dh_{k−1}[rows r] += W₁ᵀ · dP_k       (h × 4h)·(4h × n)
+    ///     dW₀ += dP_k · h_{k−1}[rows r−1]ᵀ,    dW₁ += dP_k · h_{k−1}[rows r]ᵀ,      (4h × n)·(n × h)
+    ///     db  += Σ dP_k
     public func backwardFast(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
         let h = hidden
         let (batch, height, width) = (dOutput.shape[0], dOutput.shape[2], dOutput.shape[3])
         let ws = Skew.skewedWidth(height: height, width: width)
-        let g = SkewedColumns(columnsOf: pass.gates, width: width)                // (Ws, 4h, H, B)
-        let cl = SkewedColumns(columnsOf: pass.cell, width: width)                // (Ws, h, H, B)
-        let hd = SkewedColumns(columnsOf: pass.hidden, width: width, padTop: 1)   // (Ws, h, 1+H, B)
-        var dH = SkewedColumns(skewing: dOutput, padTop: 1)                       // ∂L/∂h, from above for now
-        var dP = SkewedColumns(zerosHeight: height, width: width, channels: 4 * h, batch: batch)  // ∂L/∂[o,f,i,g] pre-activations
-        let dHL = dH.layout, dPL = dP.layout
+        let (gates, cell, hiddenMap) = (pass.gates, pass.cell, pass.hidden)
+        let (gL, cL, hL) = (gates.layout, cell.layout, hiddenMap.layout)
+        var dH = SkewedColumns(skewing: dOutput, pad: 1)                        // ∂L/∂h: from above, then + from column k+1
+        var dP = SkewedColumns(height: height, width: width, channels: 4 * h, batch: batch)   // ∂L/∂[o, f, i, g] pre-activations
+        let (dHL, dPL) = (dH.layout, dP.layout)
         let plane = height * batch
-        var carry = [Float](repeating: 0, count: h * plane)                       // ∂L/∂c_k through c_{k+1}, [j][r][n]
+        var carry = [Float](repeating: 0, count: h * plane)                     // ∂L/∂c_k through c_{k+1}: [j][r][n]
         var nextCarry = carry
         var dW0 = [Float](repeating: 0, count: 4 * h * h), dW1 = dW0
         var db = [Float](repeating: 0, count: 4 * h)
         let (w0, w1) = stateToState.tapMatrices
-        let (gL, clL, hdL) = (g.layout, cl.layout, hd.layout)
-        g.data.withUnsafeBufferPointer { gp in
-        cl.data.withUnsafeBufferPointer { cp in
-        hd.data.withUnsafeBufferPointer { hp in
+        gates.data.withUnsafeBufferPointer { gp in
+        cell.data.withUnsafeBufferPointer { cp in
+        hiddenMap.data.withUnsafeBufferPointer { hp in
         dH.data.withUnsafeMutableBufferPointer { dhp in
         dP.data.withUnsafeMutableBufferPointer { dpp in
+        carry.withUnsafeMutableBufferPointer { carryP in
+        nextCarry.withUnsafeMutableBufferPointer { nextP in
             let gB = gp.baseAddress!, cB = cp.baseAddress!, hB = hp.baseAddress!
             let dhB = dhp.baseAddress!, dpB = dpp.baseAddress!
+            var (cin, cout) = (carryP.baseAddress!, nextP.baseAddress!)
             for k in stride(from: ws - 1, through: 0, by: -1) {
-                guard let rows = Skew.pixelRows(skewedColumn: k, height: height, width: width) else { continue }
+                let rows = Skew.pixelRows(skewedColumn: k, height: height, width: width)!
                 let r0 = rows.lowerBound, n = rows.count * batch
-                for e in 0..<nextCarry.count { nextCarry[e] = 0 }     // non-pixel cells of column k pass nothing back
+                cout.update(repeating: 0, count: h * plane)           // cells off column k's diagonal pass nothing back
+                let s = gB + gL.offset(k, 0, r0)                      // [σ(o), σ(f), σ(i), tanh(g)]: (4h × n)
+                let dPk = dpB + dPL.offset(k, 0, r0)                  // (4h × n), leading dimension n
                 for j in 0..<h {
-                    let so = gB + gL.offset(k, j, r0), sf = gB + gL.offset(k, h + j, r0)
-                    let si = gB + gL.offset(k, 2 * h + j, r0), tg = gB + gL.offset(k, 3 * h + j, r0)
-                    let c = cB + clL.offset(k, j, r0)
-                    let cPrev: UnsafePointer<Float>? = k > 0 ? cB + clL.offset(k - 1, j, r0) : nil
+                    let so = s + j * n, sf = s + (h + j) * n, si = s + (2 * h + j) * n, tg = s + (3 * h + j) * n
+                    let c = cB + cL.offset(k, j, r0)
+                    let cPrev = cB + cL.offset(max(k - 1, 0), j, r0)  // read only when k > 0
                     let dh = dhB + dHL.offset(k, j, r0)
-                    let dO = dpB + dPL.offset(k, j, r0), dF = dpB + dPL.offset(k, h + j, r0)
-                    let dI = dpB + dPL.offset(k, 2 * h + j, r0), dG = dpB + dPL.offset(k, 3 * h + j, r0)
-                    let carryBase = j * plane + r0 * batch
+                    let dO = dPk + j * n, dF = dPk + (h + j) * n, dI = dPk + (2 * h + j) * n, dG = dPk + (3 * h + j) * n
+                    let carried = cin + j * plane + r0 * batch, passOn = cout + j * plane + r0 * batch
                     for e in 0..<n {
-                        let tc = tanhf(c[e])
-                        let dc = carry[carryBase + e] + dh[e] * so[e] * (1 - tc * tc)
-                        dO[e] = dh[e] * tc * so[e] * (1 - so[e])                     // do
-                        dF[e] = dc * (cPrev?[e] ?? 0) * sf[e] * (1 - sf[e])          // df
-                        dI[e] = dc * tg[e] * si[e] * (1 - si[e])                     // di
-                        dG[e] = dc * si[e] * (1 - tg[e] * tg[e])                     // dg
-                        nextCarry[carryBase + e] = dc * sf[e]                        // dc_{k−1}
+                        let tc = DiagonalLSTMMath.tanh(c[e])
+                        let dc = carried[e] + dh[e] * so[e] * (1 - tc * tc)
+                        let cp: Float = k > 0 ? cPrev[e] : 0
+                        dO[e] = dh[e] * tc * so[e] * (1 - so[e])      // do
+                        dF[e] = dc * cp * sf[e] * (1 - sf[e])         // df
+                        dI[e] = dc * tg[e] * si[e] * (1 - si[e])      // di
+                        dG[e] = dc * si[e] * (1 - tg[e] * tg[e])      // dg
+                        passOn[e] = dc * sf[e]                        // dc_{k−1}
                     }
                 }
-                swap(&carry, &nextCarry)
-                let dPk = dpB + dPL.offset(k, 0, r0)                                  // (4h × n), leading dimension H·B
+                swap(&cin, &cout)
                 for o in 0..<(4 * h) {
-                    var s: Float = 0
-                    let row = dPk + o * dPL.channelStride
-                    for e in 0..<n { s += row[e] }
-                    db[o] += s
+                    var sum: Float = 0
+                    let row = dPk + o * n
+                    for e in 0..<n { sum += row[e] }
+                    db[o] += sum
                 }
                 guard k > 0 else { continue }
-                let ldP = Int32(dPL.channelStride), ldH = Int32(hdL.channelStride)
-                // dh_{k−1}(r−1) += W₀ᵀ · dP_k ;  dh_{k−1}(r) += W₁ᵀ · dP_k            (h × 4h)·(4h × n)
+                let ldH = Int32(hL.leading(k - 1))
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(h), Int32(n), Int32(4 * h),
-                            1, w0, Int32(h), dPk, ldP, 1, dhB + dHL.offset(k - 1, 0, r0 - 1), ldH)
+                            1, w0, Int32(h), dPk, Int32(n), 1, dhB + dHL.offset(k - 1, 0, r0 - 1), Int32(dHL.leading(k - 1)))
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(h), Int32(n), Int32(4 * h),
-                            1, w1, Int32(h), dPk, ldP, 1, dhB + dHL.offset(k - 1, 0, r0), ldH)
-                // dW₀ += dP_k · h_{k−1}(r−1)ᵀ ;  dW₁ += dP_k · h_{k−1}(r)ᵀ              (4h × n)·(n × h)
+                            1, w1, Int32(h), dPk, Int32(n), 1, dhB + dHL.offset(k - 1, 0, r0), Int32(dHL.leading(k - 1)))
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(4 * h), Int32(h), Int32(n),
-                            1, dPk, ldP, hB + hdL.offset(k - 1, 0, r0 - 1), ldH, 1, &dW0, Int32(h))
+                            1, dPk, Int32(n), hB + hL.offset(k - 1, 0, r0 - 1), ldH, 1, &dW0, Int32(h))
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(4 * h), Int32(h), Int32(n),
-                            1, dPk, ldP, hB + hdL.offset(k - 1, 0, r0), ldH, 1, &dW1, Int32(h))
+                            1, dPk, Int32(n), hB + hL.offset(k - 1, 0, r0), ldH, 1, &dW1, Int32(h))
             }
-        }}}}}
+        }}}}}}}
         for o in 0..<(4 * h) {
             stateToState.bias.grad.data[o] += db[o]
             for c in 0..<h {
