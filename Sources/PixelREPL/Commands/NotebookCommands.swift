@@ -1,0 +1,117 @@
+import Foundation
+
+/// The notebook commands, for `CommandRegistry.families`.
+public let notebookCommands: [Command] = [NotebookCommands.notebook]
+
+/// `notebook save FILE.html|FILE.md`: the session so far as a notebook.
+public enum NotebookCommands {
+    /// The `notebook` command.
+    public static let notebook = Command(
+        name: "notebook",
+        summary: "save the session so far (commands, output, pictures) as HTML or Markdown",
+        usage: "notebook save FILE.html|FILE.md",
+        examples: ["notebook save session.html", "notebook save notes/masks.md"],
+        subcommands: ["save"],
+        details: """
+        Writes every command of this session with what it printed and the pictures \
+        it wrote. FILE.html is one self-contained page (styles inside, pictures \
+        inlined), to open in any browser or send as one file. FILE.md is Markdown: \
+        the pictures are copied into FILE_files/ beside it and linked by relative \
+        paths, so the two move together. The file is written atomically (a \
+        temporary file, then a rename). A picture overwritten later by a command \
+        writing the same file name shows its latest version.
+        """,
+        completesFiles: true,
+        subcommandArguments: ["save": ["<file>"]],
+        run: run)
+
+    static func run(_ session: Session, _ args: ParsedArguments) throws {
+        guard args.positional.first == "save" else {
+            throw CommandError("usage: notebook save FILE.html|FILE.md")
+        }
+        guard args.positional.count == 2, !args.positional[1].isEmpty else {
+            throw CommandError("notebook save expects one file name ending in .html or .md (quote a path with spaces)")
+        }
+        let target = URL(fileURLWithPath: NSString(string: args.positional[1]).expandingTildeInPath)
+        let notebook = Notebook(session: session)
+        try NotebookWriter.save(notebook, to: target)
+        session.say("wrote \(target.path) (\(notebook.summary))")
+    }
+}
+
+/// Writes notebooks to disk, atomically, with one-line errors.
+public enum NotebookWriter {
+    /// Writes `notebook` as HTML or Markdown, chosen by the file's extension.
+    public static func save(_ notebook: Notebook, to file: URL) throws {
+        let ext = file.pathExtension.lowercased()
+        guard ext == "html" || ext == "htm" || ext == "md" else {
+            let got = ext.isEmpty ? "no extension" : ".\(ext)"
+            throw CommandError("a notebook is FILE.html or FILE.md, got \(got) in '\(file.lastPathComponent)'")
+        }
+        try checkWritableFolder(of: file)
+        if ext == "md" {
+            try saveMarkdown(notebook, to: file)
+        } else {
+            try write(Data(notebook.html().utf8), to: file)
+        }
+    }
+
+    /// The Markdown file and its `FILE_files/` folder of pictures.
+    static func saveMarkdown(_ notebook: Notebook, to file: URL) throws {
+        let folderName = file.deletingPathExtension().lastPathComponent + "_files"
+        let (text, copies) = notebook.markdown(imageFolderName: folderName)
+        if !copies.isEmpty {
+            let folder = file.deletingLastPathComponent().appendingPathComponent(folderName)
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw CommandError("cannot create \(folder.path) for the pictures: \(reason(error))")
+            }
+            for copy in copies {
+                let data: Data
+                do { data = try Data(contentsOf: copy.source) } catch {
+                    throw CommandError("cannot read the picture \(copy.source.path): \(reason(error))")
+                }
+                try write(data, to: folder.appendingPathComponent(copy.name))
+            }
+        }
+        try write(Data(text.utf8), to: file)
+    }
+
+    /// A clear error when the file's folder is missing, not a folder, or read-only,
+    /// or when the file is a folder.
+    static func checkWritableFolder(of file: URL) throws {
+        let folder = file.deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
+            throw CommandError("cannot write \(file.path): the folder \(folder) does not exist")
+        }
+        guard isFolder.boolValue else {
+            throw CommandError("cannot write \(file.path): \(folder) is a file, not a folder")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw CommandError("cannot write \(file.path): the folder \(folder) is not writable")
+        }
+        if FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw CommandError("cannot write \(file.path): it is a folder")
+        }
+    }
+
+    /// Writes through a temporary file and a rename.
+    static func write(_ data: Data, to file: URL) throws {
+        do {
+            try data.write(to: file, options: .atomic)
+        } catch {
+            throw CommandError("cannot write \(file.path): \(reason(error))")
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let posix = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain,
+           let message = strerror(Int32(posix.code)) {
+            return String(cString: message).lowercased()
+        }
+        return nsError.localizedDescription
+    }
+}
