@@ -10,34 +10,7 @@ final class BatchModeTests: XCTestCase {
         var errors: String
     }
 
-    /// `$PIXELRNN_BIN`, else `pixelrnn` next to the test bundle (same build
-    /// folder), else `.build/debug/pixelrnn` in the package. Fails clearly if none.
-    func executable() throws -> URL {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["PIXELRNN_BIN"], !path.isEmpty {
-            candidates.append(URL(fileURLWithPath: path))
-        } else {
-            var folder = Bundle.main.bundleURL
-            for _ in 0..<3 {
-                candidates.append(folder.appendingPathComponent("pixelrnn"))
-                folder.deleteLastPathComponent()
-            }
-            for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-                candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("pixelrnn"))
-            }
-            let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent()
-            candidates.append(package.appendingPathComponent(".build/debug/pixelrnn"))
-        }
-        for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) {
-            return url
-        }
-        XCTFail("the pixelrnn executable is missing (looked at \(candidates.map(\.path))); "
-                + "run 'swift build' first, or set PIXELRNN_BIN")
-        throw CommandLineMissing()
-    }
-
-    struct CommandLineMissing: Error {}
+    func executable() throws -> URL { try locateExecutable() }
 
     func run(_ arguments: [String], input: String? = nil, debug: Bool = true) throws -> Run {
         let process = Process()
@@ -172,3 +145,32 @@ final class BatchModeTests: XCTestCase {
         XCTAssertEqual(errors, "error: command 1 (debug-wait 30): interrupted (Ctrl-C)\n")
     }
 }
+
+/// `$PIXELRNN_BIN`, else `pixelrnn` next to the test bundle (same build
+/// folder), else `.build/debug/pixelrnn` in the package. Fails clearly if none.
+func locateExecutable() throws -> URL {
+    var candidates: [URL] = []
+    if let path = ProcessInfo.processInfo.environment["PIXELRNN_BIN"], !path.isEmpty {
+        candidates.append(URL(fileURLWithPath: path))
+    } else {
+        var folder = Bundle.main.bundleURL
+        for _ in 0..<3 {
+            candidates.append(folder.appendingPathComponent("pixelrnn"))
+            folder.deleteLastPathComponent()
+        }
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("pixelrnn"))
+        }
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(package.appendingPathComponent(".build/debug/pixelrnn"))
+    }
+    for url in candidates where FileManager.default.isExecutableFile(atPath: url.path) {
+        return url
+    }
+    XCTFail("the pixelrnn executable is missing (looked at \(candidates.map(\.path))); "
+            + "run 'swift build' first, or set PIXELRNN_BIN")
+    throw ExecutableMissing()
+}
+
+struct ExecutableMissing: Error {}

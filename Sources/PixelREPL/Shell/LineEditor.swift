@@ -79,9 +79,11 @@ final class LineEditor {
         return .line(line)
     }
 
-    /// Adds a line to the history (not blank ones, nor a repeat of the last) and
-    /// appends it to the history file.
-    func remember(_ line: String) {
+    /// Adds a line to the history (without trailing blanks; not blank lines, nor a
+    /// repeat of the last) and appends it to the history file.
+    func remember(_ typed: String) {
+        var line = typed
+        while let last = line.last, last == " " || last == "\t" { line.removeLast() }
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
         let count = cr_history_length()
         if count > 0, let last = cr_history_line(count - 1), String(cString: last) == line { return }
