@@ -18,6 +18,11 @@ public final class Conv2d {
     public let weight: Parameter
     /// (out)
     public let bias: Parameter
+    /// The kernel taps the fast path uses: flat indices `(c·kh + u)·kw + v` into one output
+    /// channel's (in, kh, kw) kernel, in increasing order, leaving out every tap the mask
+    /// removes for *all* output channels (the rows below the centre, the right half of the
+    /// centre row, and at the centre the colours no output may see). Fixed by the mask.
+    let usedTaps: [Int]
 
     /// When true (the default), `forward`/`backward` take the fast path.
     nonisolated(unsafe) public static var useFastPath = true
@@ -41,6 +46,11 @@ public final class Conv2d {
                                            kernelHeight: kernelHeight, kernelWidth: kernelWidth, colors: colors) }
         self.weight = Parameter(m.map { w * $0 } ?? w, mask: m)
         self.bias = Parameter(b)
+        let tapsPerOutput = inChannels * kernelHeight * kernelWidth
+        self.usedTaps = (0..<tapsPerOutput).filter { tap in
+            guard let m else { return true }
+            return (0..<outChannels).contains { o in m.data[o * tapsPerOutput + tap] != 0 }
+        }
     }
 
     /// Parameters with their names relative to this layer.
@@ -128,10 +138,6 @@ public final class Conv2d {
         return dx
     }
 
-    /// The fast path; until im2col + GEMM lands it is the plain one.
-    public func forwardFast(_ x: Tensor) -> Tensor { forwardPlain(x) }
-    /// The fast backward; until im2col + GEMM lands it is the plain one.
-    public func backwardFast(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
-        backwardPlain(input: x, outputGradient: dy)
-    }
+    // The fast path, `forwardFast` / `backwardFast` (im2col + GEMM through OpenBLAS),
+    // is in Conv2dFast.swift.
 }

@@ -1,0 +1,196 @@
+import Foundation
+import XCTest
+@testable import PixelRNN
+
+// Helpers shared by the PixelCNN-half tests (Conv2d, Mask, Activation, Likelihood,
+// PixelCNN, Causality), prefixed `pcnn` so they cannot clash with other test files.
+
+/// A tensor of uniform values in [−scale, scale), from a seed.
+func pcnnRandomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
+    var rng = SeededGenerator(seed: seed)
+    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(-scale, scale) })
+}
+
+/// Σ t ⊙ r in Double: a scalar loss whose gradient with respect to t is r.
+func pcnnWeightedSum(_ t: Tensor, _ r: Tensor) -> Double {
+    precondition(t.shape == r.shape)
+    var s = 0.0
+    for i in 0..<t.count { s += Double(t.data[i]) * Double(r.data[i]) }
+    return s
+}
+
+/// The golden fixture `Fixtures/<name>.json` (format: see Support/GoldenFixture.swift).
+/// Read here rather than through `GoldenFixture.init`, whose default `#filePath` only
+/// finds the Fixtures folder when called from a file one folder deeper (Support/).
+struct PCNNGolden {
+    let tensors: [String: Tensor]
+    private struct Entry: Decodable { let shape: [Int]; let data: [Float] }
+
+    init(_ name: String, file: StaticString = #filePath) throws {
+        let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/\(name).json")
+        tensors = try JSONDecoder().decode([String: Entry].self, from: Data(contentsOf: url))
+            .mapValues { Tensor(shape: $0.shape, data: $0.data) }
+    }
+
+    subscript(_ key: String) -> Tensor {
+        guard let t = tensors[key] else { fatalError("fixture has no tensor '\(key)'") }
+        return t
+    }
+}
+
+/// A masked convolution whose masked-out weight entries hold random non-zero values
+/// (as a PyTorch checkpoint may store them): the layer must ignore them.
+func pcnnConv(in cin: Int, out cout: Int, kernel: (Int, Int), mask: MaskType?, colors: Int, seed: UInt64) -> Conv2d {
+    let conv = Conv2d(inChannels: cin, outChannels: cout, kernelHeight: kernel.0, kernelWidth: kernel.1,
+                      mask: mask, colors: colors, seed: seed)
+    conv.weight.value = pcnnRandomTensor(conv.weight.value.shape, seed: seed &+ 99, scale: 0.5)
+    conv.bias.value = pcnnRandomTensor([cout], seed: seed &+ 98, scale: 0.5)
+    return conv
+}
+
+/// The masked convolution: both paths against each other, against finite differences
+/// and against PyTorch.
+final class Conv2dTests: XCTestCase {
+
+    // MARK: fast path == plain path
+
+    /// Random shapes: every kernel the models use (1×1, 1×3, 3×3, 7×7) and a few more,
+    /// no mask / A / B, 1 and 3 colours, batch 1–3, odd and tiny image sizes (1×1 included).
+    func testFastPathEqualsPlainPathOnRandomShapes() {
+        var rng = SeededGenerator(seed: 2016)
+        let kernels = [(1, 1), (1, 3), (3, 3), (7, 7), (5, 5), (3, 1), (1, 5)]
+        for trial in 0..<60 {
+            let kernel = kernels[trial % kernels.count]
+            let mask: MaskType? = [nil, .A, .B][Int(rng.next() % 3)]
+            let colors = rng.next() % 2 == 0 ? 1 : 3
+            let cin = 1 + Int(rng.next() % 7), cout = 1 + Int(rng.next() % 7)
+            let batch = 1 + Int(rng.next() % 3)
+            let height = 1 + Int(rng.next() % 9), width = 1 + Int(rng.next() % 9)
+            let what = "trial \(trial): \(kernel.0)×\(kernel.1) mask \(mask?.rawValue ?? "none"), \(colors) colours, \(cin)→\(cout), x \([batch, cin, height, width])"
+
+            let conv = pcnnConv(in: cin, out: cout, kernel: kernel, mask: mask, colors: colors, seed: 500 + UInt64(trial))
+            let x = pcnnRandomTensor([batch, cin, height, width], seed: 700 + UInt64(trial))
+            let dy = pcnnRandomTensor([batch, cout, height, width], seed: 900 + UInt64(trial))
+
+            assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-5, "forward, \(what)")
+
+            conv.weight.zeroGrad(); conv.bias.zeroGrad()
+            let dxPlain = conv.backwardPlain(input: x, outputGradient: dy)
+            let (dWPlain, dbPlain) = (conv.weight.grad, conv.bias.grad)
+            conv.weight.zeroGrad(); conv.bias.zeroGrad()
+            let dxFast = conv.backwardFast(input: x, outputGradient: dy)
+            assertClose(dxFast, dxPlain, tolerance: 1e-5, "dx, \(what)")
+            assertClose(conv.weight.grad, dWPlain, tolerance: 1e-5, "dW, \(what)")
+            assertClose(conv.bias.grad, dbPlain, tolerance: 1e-5, "db, \(what)")
+        }
+    }
+
+    /// The models' own layer shapes at a realistic size: input 7×7 A, b 3×3 B, 1×1 a/c/head.
+    func testFastPathEqualsPlainPathOnModelLayers() {
+        let layers: [(Int, Int, (Int, Int), MaskType, Int)] = [
+            (1, 32, (7, 7), .A, 1), (32, 16, (1, 1), .B, 1), (16, 16, (3, 3), .B, 1), (16, 32, (1, 1), .B, 1),
+            (3, 12, (7, 7), .A, 3), (12, 6, (1, 1), .B, 3), (6, 6, (3, 3), .B, 3), (32, 768, (1, 1), .B, 3),
+            (12, 24, (1, 3), .B, 3),
+        ]
+        for (k, (cin, cout, kernel, mask, colors)) in layers.enumerated() {
+            let conv = pcnnConv(in: cin, out: cout, kernel: kernel, mask: mask, colors: colors, seed: 40 + UInt64(k))
+            let x = pcnnRandomTensor([2, cin, 9, 11], seed: 60 + UInt64(k))
+            let dy = pcnnRandomTensor([2, cout, 9, 11], seed: 80 + UInt64(k))
+            let what = "\(cin)→\(cout) \(kernel) mask \(mask) \(colors) colours"
+            assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-5, "forward \(what)")
+            conv.weight.zeroGrad(); conv.bias.zeroGrad()
+            let dxPlain = conv.backwardPlain(input: x, outputGradient: dy)
+            let (dWPlain, dbPlain) = (conv.weight.grad, conv.bias.grad)
+            conv.weight.zeroGrad(); conv.bias.zeroGrad()
+            assertClose(conv.backwardFast(input: x, outputGradient: dy), dxPlain, tolerance: 1e-5, "dx \(what)")
+            assertClose(conv.weight.grad, dWPlain, tolerance: 1e-5, "dW \(what)")
+            assertClose(conv.bias.grad, dbPlain, tolerance: 1e-5, "db \(what)")
+        }
+    }
+
+    /// The fast path skips the taps a mask removes for every output channel.
+    func testFastPathSkipsMaskedOutTaps() {
+        let inputLayer = Conv2d(inChannels: 1, outChannels: 4, kernelHeight: 7, kernelWidth: 7, mask: .A, colors: 1, seed: 1)
+        XCTAssertEqual(inputLayer.usedTaps.count, 24)            // 3 rows of 7 + 3 left of the centre
+        let b = Conv2d(inChannels: 2, outChannels: 2, kernelHeight: 3, kernelWidth: 3, mask: .B, colors: 1, seed: 1)
+        XCTAssertEqual(b.usedTaps.count, 2 * 5)                  // 3 above + left + centre, per input channel
+        // 3 colours, mask A: at the centre, input colour B is seen by no output colour.
+        let rgb = Conv2d(inChannels: 3, outChannels: 3, kernelHeight: 3, kernelWidth: 3, mask: .A, colors: 3, seed: 1)
+        XCTAssertEqual(rgb.usedTaps.count, 3 * 4 + 2)
+        let plain = Conv2d(inChannels: 2, outChannels: 3, kernelHeight: 3, kernelWidth: 3, mask: nil, colors: 1, seed: 1)
+        XCTAssertEqual(plain.usedTaps.count, 18)
+        let oneByOne = Conv2d(inChannels: 4, outChannels: 2, kernelHeight: 1, kernelWidth: 1, mask: .B, colors: 1, seed: 1)
+        XCTAssertTrue(oneByOne.patchesAreInput(batch: 1))
+        XCTAssertFalse(oneByOne.patchesAreInput(batch: 2))
+    }
+
+    // MARK: finite differences
+
+    /// ∂/∂x, ∂/∂W, ∂/∂b of Σ y ⊙ r against central differences, on both paths, for
+    /// mask A and B with 1 and 3 colours; masked weight entries get exactly zero gradient.
+    func testGradientsMatchFiniteDifferences() {
+        let cases: [(MaskType?, Int, Int, Int, (Int, Int))] = [
+            (.A, 1, 2, 3, (7, 7)), (.B, 1, 3, 2, (3, 3)), (.A, 3, 3, 6, (7, 7)), (.B, 3, 6, 3, (3, 3)),
+            (.B, 3, 6, 6, (1, 1)), (.B, 1, 4, 5, (1, 3)), (nil, 1, 2, 2, (3, 3)),
+        ]
+        for (k, (mask, colors, cin, cout, kernel)) in cases.enumerated() {
+            for fast in [false, true] {
+                let what = "\(kernel) mask \(mask?.rawValue ?? "none") \(colors) colours \(fast ? "fast" : "plain")"
+                let conv = pcnnConv(in: cin, out: cout, kernel: kernel, mask: mask, colors: colors, seed: 10 + UInt64(k))
+                var x = pcnnRandomTensor([2, cin, 5, 6], seed: 20 + UInt64(k))
+                let r = pcnnRandomTensor([2, cout, 5, 6], seed: 30 + UInt64(k))
+                let forward = { fast ? conv.forwardFast(x) : conv.forwardPlain(x) }
+                conv.weight.zeroGrad(); conv.bias.zeroGrad()
+                let dx = fast ? conv.backwardFast(input: x, outputGradient: r) : conv.backwardPlain(input: x, outputGradient: r)
+                let loss = { pcnnWeightedSum(forward(), r) }
+
+                checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] },
+                                       get: { x.data[$0] }, set: { x.data[$0] = $1 }, loss: loss,
+                                       samples: 40, tolerance: 1e-3, "dx \(what)")
+                checkFiniteDifferences(count: conv.weight.value.count, analytic: { conv.weight.grad.data[$0] },
+                                       get: { conv.weight.value.data[$0] }, set: { conv.weight.value.data[$0] = $1 },
+                                       loss: loss, samples: 60, tolerance: 1e-3, "dW \(what)")
+                checkFiniteDifferences(count: cout, analytic: { conv.bias.grad.data[$0] },
+                                       get: { conv.bias.value.data[$0] }, set: { conv.bias.value.data[$0] = $1 },
+                                       loss: loss, tolerance: 1e-3, "db \(what)")
+                if let m = conv.weight.mask {
+                    for i in 0..<m.count where m.data[i] == 0 {
+                        XCTAssertEqual(conv.weight.grad.data[i], 0, "masked entry \(i) got a gradient, \(what)")
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: PyTorch
+
+    /// Forward and backward of masked 3×3 / 7×7 convolutions, mask A and B, 1 and 3
+    /// colours, against PyTorch (Fixtures/make_pixelcnn_golden.py). The fixture's weights
+    /// are unmasked: our layer must apply the mask itself.
+    func testMatchesPyTorch() throws {
+        let golden = try PCNNGolden("conv_golden")
+        let cases = Set(golden.tensors.keys.map { String($0.split(separator: ".")[0]) })
+        XCTAssertEqual(cases.count, 8)
+        for name in cases.sorted() {
+            // name: k<size>_<mask>_c<colours>
+            let parts = name.split(separator: "_")
+            let size = Int(parts[0].dropFirst())!, mask = MaskType(rawValue: String(parts[1]))!, colors = Int(parts[2].dropFirst())!
+            let w = golden["\(name).weight"]
+            for fast in [false, true] {
+                let conv = Conv2d(inChannels: w.shape[1], outChannels: w.shape[0], kernelHeight: size, kernelWidth: size,
+                                  mask: mask, colors: colors, seed: 0)
+                conv.weight.value = w
+                conv.bias.value = golden["\(name).bias"]
+                let x = golden["\(name).x"], dy = golden["\(name).dy"]
+                let y = fast ? conv.forwardFast(x) : conv.forwardPlain(x)
+                let dx = fast ? conv.backwardFast(input: x, outputGradient: dy) : conv.backwardPlain(input: x, outputGradient: dy)
+                let what = "\(name) \(fast ? "fast" : "plain")"
+                assertClose(y, golden["\(name).y"], tolerance: 1e-5, "y \(what)")
+                assertClose(dx, golden["\(name).dx"], tolerance: 1e-5, "dx \(what)")
+                assertClose(conv.weight.grad, golden["\(name).dW"], tolerance: 1e-5, "dW \(what)")
+                assertClose(conv.bias.grad, golden["\(name).db"], tolerance: 1e-5, "db \(what)")
+            }
+        }
+    }
+}
