@@ -1,19 +1,36 @@
 import Foundation
 
 /// Elementwise nonlinearities and their derivatives, written out.
+///
+/// The loops run over raw buffers so the compiler can vectorise them; each one reads
+/// like its formula.
 public enum Activation {
     /// ReLU(x) = max(0, x).
     public static func relu(_ x: Tensor) -> Tensor {
-        var y = x
-        for i in 0..<y.count where y.data[i] < 0 { y.data[i] = 0 }
-        return y
+        let data = [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+            x.data.withUnsafeBufferPointer { x in
+                for i in 0..<x.count { y[i] = max(x[i], 0) }
+            }
+            initialized = x.count
+        }
+        return Tensor(shape: x.shape, data: data)
     }
 
-    /// ∂ReLU: dy where x > 0, else 0.
+    /// ∂ReLU: ∂L/∂x = ∂L/∂y where x > 0, else 0 (the subgradient at 0 is taken as 0, as PyTorch does).
     public static func reluBackward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
-        var dx = dy
-        for i in 0..<dx.count where x.data[i] <= 0 { dx.data[i] = 0 }
-        return dx
+        precondition(x.shape == dy.shape, "reluBackward: input \(x.shape) and gradient \(dy.shape) differ")
+        let data = [Float](unsafeUninitializedCapacity: x.count) { dx, initialized in
+            x.data.withUnsafeBufferPointer { x in
+                dy.data.withUnsafeBufferPointer { dy in
+                    for i in 0..<x.count {
+                        let g = dy[i]            // read unconditionally: the loop vectorises to a select
+                        dx[i] = x[i] > 0 ? g : 0
+                    }
+                }
+            }
+            initialized = x.count
+        }
+        return Tensor(shape: x.shape, data: data)
     }
 
     /// σ(x) = 1 / (1 + e^−x), computed without overflow.
@@ -25,14 +42,18 @@ public enum Activation {
     /// σ elementwise.
     public static func sigmoid(_ x: Tensor) -> Tensor {
         var y = x
-        for i in 0..<y.count { y.data[i] = sigmoid(y.data[i]) }
+        y.data.withUnsafeMutableBufferPointer { y in
+            for i in 0..<y.count { y[i] = sigmoid(y[i]) }
+        }
         return y
     }
 
     /// tanh elementwise.
     public static func tanh(_ x: Tensor) -> Tensor {
         var y = x
-        for i in 0..<y.count { y.data[i] = tanhf(y.data[i]) }
+        y.data.withUnsafeMutableBufferPointer { y in
+            for i in 0..<y.count { y[i] = tanhf(y[i]) }
+        }
         return y
     }
 }

@@ -23,21 +23,43 @@ public enum Likelihood {
             return out
         }
         precondition(logits.shape == [b, levels * c, h, w], "256-level logits must be (B, \(levels * c), H, W), got \(logits.shape)")
-        for n in 0..<b {
-            for colour in 0..<c {
-                for y in 0..<h {
-                    for x in 0..<w {
-                        let target = Int(pixels[n, colour, y, x])
-                        var m = -Float.infinity
-                        for k in 0..<levels { m = max(m, logits[n, k * c + colour, y, x]) }
-                        var s: Float = 0
-                        for k in 0..<levels { s += expf(logits[n, k * c + colour, y, x] - m) }
-                        out[n, colour, y, x] = logits[n, target * c + colour, y, x] - m - logf(s)
+        // One (image, colour) plane at a time, every pixel of the plane together:
+        // log p(x = t) = l_t − log Σ_k e^{l_k} = l_t − m − log Σ_k e^{l_k − m},  m = max_k l_k.
+        let pixelsPerPlane = h * w
+        logits.data.withUnsafeBufferPointer { l in
+            out.data.withUnsafeMutableBufferPointer { lp in
+                var m = [Float](repeating: 0, count: pixelsPerPlane)
+                var s = [Float](repeating: 0, count: pixelsPerPlane)
+                for n in 0..<b {
+                    for colour in 0..<c {
+                        let plane = { (k: Int) in l.baseAddress! + ((n * levels + k) * c + colour) * pixelsPerPlane }
+                        softmaxStatistics(levels: levels, plane: plane, count: pixelsPerPlane, max: &m, sum: &s)
+                        let target = (n * c + colour) * pixelsPerPlane
+                        for p in 0..<pixelsPerPlane {
+                            let t = Int(pixels.data[target + p])
+                            precondition(t >= 0 && t < levels, "pixel level \(pixels.data[target + p]) is outside 0…\(levels - 1)")
+                            lp[target + p] = plane(t)[p] - m[p] - logf(s[p])
+                        }
                     }
                 }
             }
         }
         return out
+    }
+
+    /// For one colour plane of 256-way logits (level k's plane at `plane(k)`): the largest
+    /// logit m and Σ_k e^{l_k − m} at every pixel. Loops run over the pixels, so they vectorise.
+    private static func softmaxStatistics(levels: Int, plane: (Int) -> UnsafePointer<Float>, count: Int,
+                                          max m: inout [Float], sum s: inout [Float]) {
+        for p in 0..<count { m[p] = -.infinity; s[p] = 0 }
+        for k in 0..<levels {
+            let l = plane(k)
+            for p in 0..<count { m[p] = Swift.max(m[p], l[p]) }
+        }
+        for k in 0..<levels {
+            let l = plane(k)
+            for p in 0..<count { s[p] += expf(l[p] - m[p]) }
+        }
     }
 
     /// NLL of each image in nats: −Σ_{i,c} log p(x_{i,c} | …).  Returns B values.
@@ -58,22 +80,37 @@ public enum Likelihood {
         let scale = 1 / Float(b)
         var g = Tensor(zeros: logits.shape)
         if levels == 2 {
-            for i in 0..<g.count { g.data[i] = (Activation.sigmoid(logits.data[i]) - pixels.data[i]) * scale }
+            precondition(logits.shape == pixels.shape, "binary logits \(logits.shape) ≠ pixels \(pixels.shape)")
+            logits.data.withUnsafeBufferPointer { l in
+                pixels.data.withUnsafeBufferPointer { x in
+                    g.data.withUnsafeMutableBufferPointer { g in
+                        for i in 0..<g.count { g[i] = (Activation.sigmoid(l[i]) - x[i]) * scale }
+                    }
+                }
+            }
             return g
         }
         let (c, h, w) = (pixels.shape[1], pixels.shape[2], pixels.shape[3])
-        for n in 0..<b {
-            for colour in 0..<c {
-                for y in 0..<h {
-                    for x in 0..<w {
-                        var m = -Float.infinity
-                        for k in 0..<levels { m = max(m, logits[n, k * c + colour, y, x]) }
-                        var s: Float = 0
-                        for k in 0..<levels { s += expf(logits[n, k * c + colour, y, x] - m) }
-                        let target = Int(pixels[n, colour, y, x])
+        let pixelsPerPlane = h * w
+        logits.data.withUnsafeBufferPointer { l in
+            g.data.withUnsafeMutableBufferPointer { g in
+                var m = [Float](repeating: 0, count: pixelsPerPlane)
+                var s = [Float](repeating: 0, count: pixelsPerPlane)
+                for n in 0..<b {
+                    for colour in 0..<c {
+                        let offset = { (k: Int) in ((n * levels + k) * c + colour) * pixelsPerPlane }
+                        softmaxStatistics(levels: levels, plane: { l.baseAddress! + offset($0) }, count: pixelsPerPlane, max: &m, sum: &s)
+                        // ∂/∂l_k = (softmax_k − [k = target]) / B
+                        for p in 0..<pixelsPerPlane { s[p] = scale / s[p] }
                         for k in 0..<levels {
-                            let p = expf(logits[n, k * c + colour, y, x] - m) / s
-                            g[n, k * c + colour, y, x] = (p - (k == target ? 1 : 0)) * scale
+                            let lk = l.baseAddress! + offset(k), gk = g.baseAddress! + offset(k)
+                            for p in 0..<pixelsPerPlane { gk[p] = expf(lk[p] - m[p]) * s[p] }
+                        }
+                        let target = (n * c + colour) * pixelsPerPlane
+                        for p in 0..<pixelsPerPlane {
+                            let t = Int(pixels.data[target + p])
+                            precondition(t >= 0 && t < levels, "pixel level \(pixels.data[target + p]) is outside 0…\(levels - 1)")
+                            g[offset(t) + p] -= scale
                         }
                     }
                 }

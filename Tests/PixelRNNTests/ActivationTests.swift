@@ -1,0 +1,38 @@
+import Foundation
+import XCTest
+@testable import PixelRNN
+
+/// ReLU, σ and tanh, and ReLU's backward.
+final class ActivationTests: XCTestCase {
+    func testValues() {
+        let x = Tensor(shape: [1, 1, 1, 5], data: [-2, -0.5, 0, 0.5, 3])
+        XCTAssertEqual(Activation.relu(x).data, [0, 0, 0, 0.5, 3])
+        XCTAssertEqual(Activation.sigmoid(Tensor(shape: [1], data: [0])).data, [0.5])
+        XCTAssertEqual(Activation.sigmoid(-100), 0, accuracy: 1e-30)
+        XCTAssertEqual(Activation.sigmoid(100), 1)
+        XCTAssertFalse(Activation.sigmoid(-1000).isNaN)
+        for v: Float in [-3, -0.2, 0.7, 4] {
+            XCTAssertEqual(Activation.sigmoid(v), 1 / (1 + expf(-v)), accuracy: 1e-6)
+            XCTAssertEqual(Activation.tanh(Tensor(shape: [1], data: [v])).data[0], tanhf(v))
+        }
+    }
+
+    /// ∂ReLU passes the gradient where x > 0 and blocks it elsewhere (0 at x = 0, as PyTorch).
+    func testReLUBackward() {
+        let x = Tensor(shape: [1, 1, 1, 4], data: [-1, 0, 2, 0.1])
+        let dy = Tensor(shape: [1, 1, 1, 4], data: [5, 6, 7, 8])
+        XCTAssertEqual(Activation.reluBackward(input: x, outputGradient: dy).data, [0, 0, 7, 8])
+    }
+
+    /// Finite differences, away from the kink at 0.
+    func testReLUGradientMatchesFiniteDifferences() {
+        var x = pcnnRandomTensor([2, 3, 4, 5], seed: 11)
+        for i in 0..<x.count where abs(x.data[i]) < 0.05 { x.data[i] = 0.3 }
+        let r = pcnnRandomTensor(x.shape, seed: 12)
+        let dx = Activation.reluBackward(input: x, outputGradient: r)
+        checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] },
+                               get: { x.data[$0] }, set: { x.data[$0] = $1 },
+                               loss: { pcnnWeightedSum(Activation.relu(x), r) },
+                               samples: 120, tolerance: 1e-4, "ReLU")
+    }
+}
