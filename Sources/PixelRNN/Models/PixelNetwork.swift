@@ -18,7 +18,13 @@ public final class PixelNetwork {
     public let seed: UInt64
 
     /// A freshly initialised network. Throws for impossible configurations.
-    public init(config: ModelConfig, seed: UInt64 = 0) throws {
+    public convenience init(config: ModelConfig, seed: UInt64 = 0) throws {
+        try self.init(config: config, seed: seed, inputMask: .A)
+    }
+
+    /// Test-only: `inputMask: .B` builds the deliberately wrong network whose first layer
+    /// lets every pixel see itself, so the causality tests can show that they catch it.
+    init(config: ModelConfig, seed: UInt64, inputMask: MaskType) throws {
         guard config.layers >= 0, config.layers <= 64 else { throw ModelError.invalidConfig("layers must be 0…64, got \(config.layers)") }
         guard config.hidden >= 1, config.hidden <= 512 else { throw ModelError.invalidConfig("hidden must be 1…512, got \(config.hidden)") }
         guard config.colors == 1 || config.colors == 3 else { throw ModelError.invalidConfig("colors must be 1 or 3, got \(config.colors)") }
@@ -30,7 +36,7 @@ public final class PixelNetwork {
         self.seed = seed
         let (h, c) = (config.hidden, config.colors)
         input = Conv2d(inChannels: c, outChannels: 2 * h, kernelHeight: 7, kernelWidth: 7,
-                       mask: .A, colors: c, seed: seed &* 1000 &+ 1)
+                       mask: inputMask, colors: c, seed: seed &* 1000 &+ 1)
         blocks = try (0..<config.layers).map { l in
             try BlockFactory.makeBlock(kind: config.kind, hidden: h, colors: c, seed: seed &* 1000 &+ 100 &* UInt64(l + 1))
         }
