@@ -18,6 +18,11 @@ import Foundation
 /// The 4h channels of a gate map are four h-channel groups in the paper's order
 /// [o, f, i, g]: channels 0..<h are o, h..<2h are f, 2h..<3h are i, 3h..<4h are g.
 ///
+/// Colours (C = 3): channel k of every map belongs to colour k mod 3 (`colourGroup`); with h
+/// a multiple of 3, o_k, f_k, i_k, g_k, c_k and h_k all share state k's colour. i_s and out
+/// carry mask B; K^ss stays unmasked, as in the paper, because it reads only the previous
+/// row, which is entirely in the past for every colour.
+///
 /// Receptive field: h_r at column j reads h_{r−1} at j−1…j+1, so the field grows by one
 /// column on each side per row going up — a triangle above the pixel, not the whole context.
 public final class RowLSTMBlock: ResidualBlock {
