@@ -110,6 +110,23 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(out, try Sampler.complete(network: net, images: images, keep: keep, samplesPerImage: 3, seed: 4))
     }
 
+    func testOcclusionMasksAndTheCompletionTrace() throws {
+        let bottom = Occlusion.bottomHalf.keepMask(height: 4, width: 3)
+        XCTAssertEqual(bottom.shape, [1, 1, 4, 3])
+        XCTAssertEqual(bottom.data, [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(Occlusion.rightHalf.keepMask(height: 2, width: 4).data, [1, 1, 0, 0, 1, 1, 0, 0])
+        XCTAssertEqual(Occlusion.box(row: 1, column: 1, height: 1, width: 5).keepMask(height: 3, width: 3).data,
+                       [1, 1, 1, 1, 0, 0, 1, 1, 1])
+        let net = try network(ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2))
+        let images = Tensor(repeating: 1, shape: [1, 1, 4, 3])
+        let trace = try Sampler.completionTrace(network: net, images: images, keep: bottom, samplesPerImage: 2, seed: 6)
+        XCTAssertEqual(trace.image.sum(), 12, "the occluded half starts at 0")
+        let first = try XCTUnwrap(trace.step())
+        XCTAssertEqual(first.given, [true, true])
+        XCTAssertTrue(trace.run())
+        XCTAssertEqual(trace.image, try Sampler.complete(network: net, images: images, keep: bottom, samplesPerImage: 2, seed: 6))
+    }
+
     func testTraceStepsInRasterOrderAndExposesTheDistribution() throws {
         let net = try network(ModelConfig(kind: .pixelcnn, layers: 1, hidden: 3, colors: 3, levels: 256))
         let trace = try Sampler.trace(network: net, count: 2, height: 2, width: 2, seed: 0)

@@ -16,9 +16,16 @@ public enum Sampler {
     public static func complete(network: PixelNetwork, images: Tensor, keep: Tensor, samplesPerImage: Int,
                                 seed: UInt64, method: SamplingMethod = .automatic,
                                 shouldStop: () -> Bool = { false }) throws -> Tensor {
-        let (start, mask) = try completionStart(images, keep: keep, samplesPerImage: samplesPerImage, config: network.config)
-        let trace = try makeTrace(network: network, start: start, keep: mask, seed: seed, method: method)
+        let trace = try completionTrace(network: network, images: images, keep: keep, samplesPerImage: samplesPerImage,
+                                        seed: seed, method: method)
         return try finish(trace, shouldStop: shouldStop)
+    }
+
+    /// A trace of the completions `complete` would make (for stepping through one).
+    public static func completionTrace(network: PixelNetwork, images: Tensor, keep: Tensor, samplesPerImage: Int,
+                                       seed: UInt64, method: SamplingMethod = .automatic) throws -> SampleTrace {
+        let (start, mask) = try completionStart(images, keep: keep, samplesPerImage: samplesPerImage, config: network.config)
+        return try makeTrace(network: network, start: start, keep: mask, seed: seed, method: method)
     }
 
     /// A trace of `count` new images (for `trace sample`).
