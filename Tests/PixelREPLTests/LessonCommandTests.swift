@@ -157,6 +157,17 @@ final class LessonCommandTests: XCTestCase {
         XCTAssertEqual(failure(shell, "lesson run"), "this cell has no commands to run — 'lesson next' moves on")
     }
 
+    func testAnUnwritableProgressFolderIsANoteNotAnError() throws {
+        let blocker = folder.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: blocker)
+        let session = Session(outputDirectory: folder.appendingPathComponent("out"), previewsEnabled: false,
+                              isTerminal: false, writeLine: { [unowned self] in self.lines.append($0) })
+        LessonContext.attach(to: session, lessonsFolder: lessonsFolder, progressFolder: blocker.appendingPathComponent("home"))
+        let out = run(Shell(session: session), "lesson 1")
+        XCTAssertTrue(out[0].hasPrefix("note: cannot save lesson progress to "), out[0])
+        XCTAssertTrue(out.contains("── Lesson 1: First steps — cell 1 of 3 ──"))
+    }
+
     func testBadInputIsOneLine() {
         let shell = newShell()
         XCTAssertEqual(failure(shell, "lesson next"), "no lesson started — type 'lesson 1' (or 'lesson list')")

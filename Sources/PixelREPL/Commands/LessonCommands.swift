@@ -83,7 +83,7 @@ public enum LessonCommands {
         var progress = context.store.load()
         progress.currentLesson = number
         progress.currentCell = 0
-        try context.store.save(progress)
+        remember(progress, context, session)
         show(session, lesson, cell: 0)
     }
 
@@ -100,7 +100,7 @@ public enum LessonCommands {
         if target < 0 { throw CommandError("already at the first cell of lesson \(number)") }
         if target < lesson.cells.count {
             progress.currentCell = target
-            try context.store.save(progress)
+            remember(progress, context, session)
             show(session, lesson, cell: target)
             return
         }
@@ -108,13 +108,23 @@ public enum LessonCommands {
         let following = try library.lessons().first { $0.number > number }
         progress.currentLesson = following?.number
         progress.currentCell = 0
-        try context.store.save(progress)
+        remember(progress, context, session)
         session.say("✓ Lesson \(number) finished (\(progress.finished.count) done).")
         if let following {
             session.say("")
             show(session, following, cell: 0)
         } else {
             session.say("That was the last lesson. 'lesson list' shows them all; 'notebook save FILE.html' keeps this session.")
+        }
+    }
+
+    /// Saves progress; a failure (a read-only home folder) is a note, not an
+    /// error: the lesson goes on, only the progress is not kept.
+    static func remember(_ progress: LessonProgress, _ context: LessonContext, _ session: Session) {
+        do {
+            try context.store.save(progress)
+        } catch {
+            session.say("note: \(Shell.describe(error)) — set PIXELRNN_HOME to a writable folder to keep it")
         }
     }
 
