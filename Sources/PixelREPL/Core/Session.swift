@@ -35,6 +35,8 @@ public final class Session {
     public var model: PixelNetwork?
     /// The forward pass being stepped through (`trace`, `step`, `where`, `show`), if any.
     var trace: TraceState?
+    /// The training run of the current model (its optimizer moments and history), if any.
+    var trainer: Trainer?
 
     /// A session. By default lines go to standard output and errors to standard
     /// error; pass closures to capture them.

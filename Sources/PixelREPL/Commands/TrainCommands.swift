@@ -1,0 +1,249 @@
+import Foundation
+import PixelRNN
+
+/// `train`: minibatch training of the current model on the loaded training split.
+let trainCommands: [Command] = [
+    Command(
+        name: "train",
+        summary: "train the current model on the training split (Ctrl-C stops and keeps the model)",
+        usage: "train [--epochs N] [--batch B] [--lr R] [--optimizer adam|rmsprop] [--clip C|off] [--seed S] [--steps N] [--checkpoint FILE [--every N]] | train --resume FILE",
+        examples: ["train --epochs 1", "train --epochs 10 --checkpoint out/pixelcnn.safetensors",
+                   "train --steps 20 --batch 8", "train --resume out/pixelcnn.safetensors"],
+        options: [
+            OptionSpec("epochs", help: "epochs to train (more, when continuing a run); default 10"),
+            OptionSpec("batch", help: "images per step (default 16)"),
+            OptionSpec("lr", help: "learning rate (default 0.001)"),
+            OptionSpec("optimizer", values: ["adam", "rmsprop"], help: "adam (default) or rmsprop"),
+            OptionSpec("clip", help: "clip the gradient to this global norm, or 'off' (default 1)"),
+            OptionSpec("seed", help: "seed of the minibatch order (default 0)"),
+            OptionSpec("steps", help: "stop after this many steps (a quick look)"),
+            OptionSpec("checkpoint", values: ["<file>"], help: "save model + optimizer state here, atomically"),
+            OptionSpec("every", help: "with --checkpoint: save every N steps (default 100) and at the end"),
+            OptionSpec("resume", values: ["<file>"], help: "continue the run saved in this checkpoint exactly"),
+        ],
+        details: """
+        Each step: the mean NLL (nats/image) of a minibatch, its gradient by back-propagation, \
+        clipping to a global norm, an Adam (or RMSProp) update. The loss is the NLL in nats per \
+        image; bits/dim = nats / (784 · ln 2). Typing 'train' again continues the same run (same \
+        optimizer moments); changing --batch, --lr, --optimizer, --clip or --seed starts a new run \
+        from the current weights. Ctrl-C stops at the end of the current step.
+        """,
+        run: runTrain),
+]
+
+private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
+    if let file = args.value("resume") { try resume(session, from: file) }
+    let network = try session.requireModel()
+    let data = try session.requireData()
+    let trainer = try prepareTrainer(session, network, data, args)
+    let images = try trainingImages(data, network: network)
+    let validation = try splitLevels(data, .valid, network: network)
+    let checkpoint = args.value("checkpoint").map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+    let every = try args.int("every", default: 100, in: 1...1_000_000)
+    let maxSteps = try args.value("steps").map { _ in try args.int("steps", default: 1, in: 1...10_000_000) }
+    for note in trainer.hyperparameters.notes(trainingImages: images.count) { session.say(note) }
+    session.say(header(trainer, data: data, images: images.count))
+    var reporter = ProgressReporter(session: session)
+    let outcome: TrainingOutcome
+    do {
+        outcome = try trainer.run(images, validation: validation, maxSteps: maxSteps, progress: { p in
+            reporter.report(p)
+            if let checkpoint, case .step = p.event, p.step % every == 0 { try? save(trainer, to: checkpoint) }
+        }, shouldStop: Interruption.shouldStop)
+    } catch {
+        session.endProgress()
+        if let checkpoint { try? save(trainer, to: checkpoint) }
+        throw CommandError((error as? CustomStringConvertible)?.description ?? Shell.describe(error))
+    }
+    session.endProgress()
+    try summarize(session, trainer, outcome: outcome, checkpoint: checkpoint)
+}
+
+/// The run to continue, or a new one.
+private func prepareTrainer(_ session: Session, _ network: PixelNetwork, _ data: LoadedDataSet,
+                            _ args: ParsedArguments) throws -> Trainer {
+    let requested = try hyperparameters(args, base: session.trainer?.hyperparameters)
+    let estimate = MemoryEstimate.trainingBytes(config: network.config, parameters: network.parameterCount,
+                                                batch: requested.effectiveBatchSize(trainingImages: data.train.count),
+                                                height: data.train.images.shape[2], width: data.train.images.shape[3])
+    guard estimate < 8e9 else {
+        throw CommandError(String(format: "this model needs about %.0f GB to train with batch %d — use fewer --layers, a smaller --hidden or --batch",
+                                  estimate / 1e9, requested.effectiveBatchSize(trainingImages: data.train.count)))
+    }
+    if let old = session.trainer, old.network === network, sameRun(old.hyperparameters, requested) {
+        var state = old.state
+        if args.value("epochs") != nil || state.epoch >= state.hyperparameters.epochs {
+            // N more epochs; finishing an interrupted epoch counts as the first.
+            state.hyperparameters.epochs = state.epoch + (try args.int("epochs", default: 10, in: 1...100_000))
+        }
+        let trainer = try wrap { try Trainer(network: network, state: state) }
+        try wrap { try trainer.loadOptimizerState(old.optimizer.state()) }
+        session.trainer = trainer
+        return trainer
+    }
+    let trainer = try wrap { try Trainer(network: network, hyperparameters: requested,
+                                         dataDescription: "\(data.name), \(data.binarization)") }
+    session.trainer = trainer
+    return trainer
+}
+
+/// Hyper-parameters from the options, the previous run's where not given.
+private func hyperparameters(_ args: ParsedArguments, base: TrainingHyperparameters?) throws -> TrainingHyperparameters {
+    let b = base ?? TrainingHyperparameters()
+    var h = b
+    h.epochs = try args.int("epochs", default: 10, in: -1_000_000...100_000)
+    h.batchSize = try args.int("batch", default: b.batchSize, in: -1_000_000...1_000_000)
+    h.learningRate = try args.double("lr", default: b.learningRate)
+    if let name = args.value("optimizer") {
+        guard let kind = OptimizerKind(rawValue: name) else { throw CommandError("--optimizer must be adam or rmsprop, got '\(name)'") }
+        h.optimizer = kind
+    }
+    if let clip = args.value("clip") {
+        if clip == "off" { h.clip = nil } else {
+            guard let c = Float(clip) else { throw CommandError("--clip expects a number or 'off', got '\(clip)'") }
+            h.clip = c
+        }
+    }
+    h.seed = UInt64(try args.int("seed", default: Int(b.seed), in: 0...Int(Int32.max)))
+    try wrap { try h.validate() }
+    return h
+}
+
+/// Same run: everything but the number of epochs agrees.
+private func sameRun(_ a: TrainingHyperparameters, _ b: TrainingHyperparameters) -> Bool {
+    a.batchSize == b.batchSize && a.learningRate == b.learningRate && a.optimizer == b.optimizer
+        && a.clip == b.clip && a.seed == b.seed
+}
+
+/// The training split as the model reads it: binarized (fresh each epoch when asked) or grey levels.
+private func trainingImages(_ data: LoadedDataSet, network: PixelNetwork) throws -> TrainingImages {
+    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
+    if network.config.levels == 256 { return TrainingImages(try splitLevels(data, .train, network: network)) }
+    if case .freshEachEpoch = data.binarization {
+        return TrainingImages(count: data.train.count) { epoch in data.binarized(.train, epoch: epoch) }
+    }
+    return TrainingImages(data.binarized(.train))
+}
+
+/// A whole split as levels: binarized, or grey 0…255 for a 256-level model.
+func splitLevels(_ data: LoadedDataSet, _ split: SplitName, network: PixelNetwork) throws -> Tensor {
+    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
+    if network.config.levels == 2 { return data.binarized(split) }
+    let grey = data[split].images
+    return Tensor(shape: grey.shape, data: grey.data.map { ($0 * 255).rounded() })
+}
+
+private func header(_ trainer: Trainer, data: LoadedDataSet, images: Int) -> String {
+    let h = trainer.hyperparameters, s = trainer.state
+    let clip = h.clip.map { "clip \($0)" } ?? "no clipping"
+    let from = s.step == 0 ? "from scratch" : "continuing at step \(s.step) (epoch \(s.epoch + 1))"
+    return "training \(describe(trainer.network.config)) \(from): \(images) images (\(data.binarization)), "
+        + "epochs to \(h.epochs), batch \(h.batchSize), \(h.optimizer.displayName) lr \(h.learningRate), \(clip), seed \(h.seed)"
+}
+
+private func summarize(_ session: Session, _ trainer: Trainer, outcome: TrainingOutcome, checkpoint: URL?) throws {
+    let s = trainer.state
+    if let checkpoint {
+        do { try save(trainer, to: checkpoint) } catch {
+            throw CommandError("trained, but cannot save \(checkpoint.path): \(Shell.describe(error)) — the model is kept in the session")
+        }
+        session.say("saved \(checkpoint.path) (and its optimizer state) at step \(s.step)")
+    }
+    let last = s.lossHistory.suffix(50).map(\.loss)
+    let mean = last.isEmpty ? Double.nan : last.reduce(0, +) / Double(last.count)
+    let where_ = "step \(s.step), epoch \(s.epoch) of \(s.hyperparameters.epochs) done" + (s.epochStep > 0 ? " (+\(s.epochStep) steps)" : "")
+    switch outcome {
+    case .stopped:
+        session.say("stopped by Ctrl-C at \(where_); the model keeps the weights after step \(s.step) — type 'train' to go on")
+    case .reachedStepLimit:
+        session.say("stopped after the requested steps at \(where_) — type 'train' to go on")
+    case .finished:
+        session.say("finished: \(where_)")
+    }
+    if mean.isFinite {
+        session.say(String(format: "training loss (mean of the last %d steps): %.2f nats/image = %.4f bits/dim",
+                           last.count, mean, Likelihood.bitsPerDimension(nats: mean, dimensions: 784)))
+    }
+}
+
+/// Saves the model, its training state and optimizer moments (atomically).
+private func save(_ trainer: Trainer, to url: URL) throws {
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    var metadata = trainer.state.metadata()
+    metadata["seed"] = String(trainer.network.seed)
+    try Checkpoint.save(trainer.network, to: url, metadata: metadata, optimizerState: trainer.optimizer.state())
+}
+
+/// `train --resume FILE`: the saved model, training state and optimizer moments.
+private func resume(_ session: Session, from file: String) throws {
+    let url = URL(fileURLWithPath: (file as NSString).expandingTildeInPath)
+    let loaded = try wrap { try Checkpoint.load(from: url) }
+    let state = try wrap { try TrainingState(metadata: loaded.metadata) }
+    guard let moments = try wrap({ try Checkpoint.loadOptimizerState(for: url) }) else {
+        throw CommandError("\(url.path) has no optimizer state: it can be loaded with 'model load', not resumed")
+    }
+    let trainer = try wrap { try Trainer(network: loaded.network, state: state) }
+    try wrap { try trainer.loadOptimizerState(moments) }
+    session.model = loaded.network
+    session.trainer = trainer
+    session.trace = nil
+    session.say("resumed \(describe(loaded.config)) from \(url.path) at step \(state.step) (epoch \(state.epoch + 1) of \(state.hyperparameters.epochs))")
+}
+
+/// Runs `body`, turning a library error into one line.
+@discardableResult
+func wrap<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as CommandError { throw e } catch let e as CustomStringConvertible {
+        throw CommandError(e.description)
+    } catch { throw CommandError(Shell.describe(error)) }
+}
+
+/// Prints progress: a live bar on a terminal, a plain line now and then otherwise.
+private struct ProgressReporter {
+    let session: Session
+    private var lastPlain = -1
+    private var epochLosses: [Double] = []
+
+    init(session: Session) { self.session = session }
+
+    mutating func report(_ p: TrainingProgress) {
+        switch p.event {
+        case .step:
+            epochLosses.append(p.loss)
+            let line = progressLine(p)
+            if session.isTerminal {
+                session.progress(line)
+            } else {
+                let tenth = max(1, p.stepsPerEpoch / 5)
+                if p.epochStep % tenth == 0 && p.step != lastPlain { session.say(line); lastPlain = p.step }
+            }
+        case .epochEnd(let nll):
+            session.endProgress()
+            let mean = epochLosses.isEmpty ? Double.nan : epochLosses.reduce(0, +) / Double(epochLosses.count)
+            epochLosses = []
+            var text = String(format: "epoch %d/%d done: train loss %.2f nats/image", p.epoch, p.epochs, mean)
+            if let nll {
+                text += String(format: ", valid NLL %.2f nats/image = %.4f bits/dim", nll,
+                               Likelihood.bitsPerDimension(nats: nll, dimensions: 784))
+            }
+            session.say(text)
+        }
+    }
+
+    private func progressLine(_ p: TrainingProgress) -> String {
+        let width = 20
+        let done = p.stepsPerEpoch > 0 ? min(width, width * p.epochStep / p.stepsPerEpoch) : 0
+        let bar = String(repeating: "#", count: done) + String(repeating: "-", count: width - done)
+        let eta = p.etaSeconds.isFinite ? formatDuration(p.etaSeconds) : "?"
+        return String(format: "epoch %d/%d [%@] step %d/%d  loss %.2f nats  %.0f img/s  ETA %@",
+                      p.epoch + 1, p.epochs, bar, p.epochStep, p.stepsPerEpoch, p.loss, p.imagesPerSecond, eta)
+    }
+}
+
+/// "1h02m", "3m20s", "12s".
+func formatDuration(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    if s >= 3600 { return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60) }
+    if s >= 60 { return String(format: "%dm%02ds", s / 60, s % 60) }
+    return "\(s)s"
+}
