@@ -86,6 +86,17 @@ final class Conv2dTests: XCTestCase {
         }
     }
 
+    /// The same with every layer split over the cores (one range of images per thread,
+    /// their gradients added at the end), however small the work.
+    func testFastPathEqualsPlainPathWhenTheBatchIsSplitOverThreads() {
+        let saved = FastPathThreads.minimumParallelWork
+        FastPathThreads.minimumParallelWork = 0
+        defer { FastPathThreads.minimumParallelWork = saved }
+        XCTAssertEqual(FastPathThreads.parts(batch: 5, work: 1).map(\.count).reduce(0, +), 5)
+        testFastPathEqualsPlainPathOnRandomShapes()
+        testFastPathEqualsPlainPathOnModelLayers()
+    }
+
     /// The models' own layer shapes at a realistic size: input 7×7 A, b 3×3 B, 1×1 a/c/head.
     func testFastPathEqualsPlainPathOnModelLayers() {
         let layers: [(Int, Int, (Int, Int), MaskType, Int)] = [
@@ -120,9 +131,11 @@ final class Conv2dTests: XCTestCase {
         XCTAssertEqual(rgb.usedTaps.count, 3 * 4 + 2)
         let plain = Conv2d(inChannels: 2, outChannels: 3, kernelHeight: 3, kernelWidth: 3, mask: nil, colors: 1, seed: 1)
         XCTAssertEqual(plain.usedTaps.count, 18)
-        let oneByOne = Conv2d(inChannels: 4, outChannels: 2, kernelHeight: 1, kernelWidth: 1, mask: .B, colors: 1, seed: 1)
-        XCTAssertTrue(oneByOne.patchesAreInput(batch: 1))
-        XCTAssertFalse(oneByOne.patchesAreInput(batch: 2))
+        XCTAssertTrue(Conv2d(inChannels: 4, outChannels: 2, kernelHeight: 1, kernelWidth: 1, mask: .B, colors: 1, seed: 1).kernelIsPointwise)
+        // 1×1 mask A, 3 colours: no output sees input colour B, so X̂ₙ leaves those channels out.
+        let pointwiseA = Conv2d(inChannels: 6, outChannels: 6, kernelHeight: 1, kernelWidth: 1, mask: .A, colors: 3, seed: 1)
+        XCTAssertEqual(pointwiseA.usedTaps, [0, 1, 3, 4])
+        XCTAssertFalse(pointwiseA.kernelIsPointwise)
     }
 
     // MARK: finite differences

@@ -1,38 +1,37 @@
 import CBLAS
 import Foundation
 
-/// The fast path of `Conv2d`: im2col + one matrix product (GEMM, OpenBLAS) for the whole
-/// batch. It computes the same numbers as `forwardPlain` / `backwardPlain` (up to the order
-/// of Float additions); tests hold the two paths equal.
+/// The fast path of `Conv2d`: im2col + matrix products (GEMM, OpenBLAS). It computes the
+/// same numbers as `forwardPlain` / `backwardPlain` (up to the order of Float additions);
+/// tests hold the two paths equal.
 ///
-/// The patch matrix X̂ (K × B·HW) has one row per used kernel tap k = (c, u, v) and one
-/// column per pixel p = (i, j) of every image n:
+/// For image n, the patch matrix X̂ₙ (K × HW) has one row per used kernel tap k = (c, u, v)
+/// and one column per pixel p = (i, j):
 ///
-///     X̂[k, (n, p)] = x[n, c, i+u−ph, j+v−pw]          (0 outside the image)
+///     X̂ₙ[k, p] = x[n, c, i+u−ph, j+v−pw]          (0 outside the image)
 ///
 /// With Ŵ (out × K), the used columns of the masked weight W ⊙ M, the convolution
-/// y = (W ⊙ M) ∗ x + b and its gradients are matrix products:
+/// y = (W ⊙ M) ∗ x + b and its gradients are matrix products, image by image:
 ///
-///     Y   = Ŵ X̂ (+ b)                      forward; Y (out × B·HW) is then laid out as NCHW
-///     ∂Ŵ  = ∂Y X̂ᵀ,   ∂b = Σ_(n,p) ∂Y        weight and bias gradients (then masked)
-///     ∂X̂  = Ŵᵀ ∂Y,   ∂x = col2im(∂X̂)       input gradient: every patch entry adds back
-///                                            to the pixel it was copied from
+///     yₙ   = Ŵ X̂ₙ + b                             forward
+///     ∂Ŵ  += ∂yₙ X̂ₙᵀ,   ∂b += Σ_p ∂yₙ[·, p]       weight and bias gradients (then masked)
+///     ∂X̂ₙ  = Ŵᵀ ∂yₙ,    ∂xₙ = col2im(∂X̂ₙ)         input gradient: every patch entry adds
+///                                                   back to the pixel it was copied from
 ///
-/// Taps that the mask removes for every output channel (`usedTaps`) are never built: a 7×7
-/// mask A on one colour uses 24 of its 49 taps, a 3×3 mask B 5 of 9. A 1×1 convolution needs
-/// no im2col: X̂ is x with the batch and channel axes swapped (x itself for one image), and
-/// the layer is the plain product Y = Ŵ X̂.
+/// yₙ, ∂yₙ and xₙ are (channels × HW) matrices as they lie in an NCHW tensor, so nothing is
+/// repacked. Taps that the mask removes for every output channel (`usedTaps`) are never
+/// built: a 7×7 mask A on one colour uses 24 of its 49 taps, a 3×3 mask B 5 of 9. A 1×1
+/// convolution that uses every input channel needs no im2col at all: X̂ₙ = xₙ, ∂X̂ₙ = ∂xₙ.
 ///
-/// Why one product for the whole batch rather than one per image: the matrices here are
-/// thin (K and out are 16–80), and OpenBLAS's threads cost a fixed hand-over per call; a
-/// few long products amortise it, many short ones do not. Scratch matrices come from a
-/// small pool and are reused between calls (a fresh multi-megabyte allocation costs a page
-/// fault per 4 KB page).
+/// Cores: the batch is split into one contiguous range of images per core, each range on
+/// its own thread with OpenBLAS single-threaded meanwhile (`FastPathThreads`); the ranges'
+/// weight and bias gradients are added at the end. The matrices are thin (K and out are
+/// 16–80): OpenBLAS's own threads cost more than they bring on them. Scratch matrices (one
+/// image's X̂ₙ and ∂X̂ₙ per thread) come from a small pool and are reused between calls.
 extension Conv2d {
-    /// True when X̂ is the input itself, laid out as it is: one image and a 1×1 kernel
-    /// that uses every input channel.
-    func patchesAreInput(batch: Int) -> Bool {
-        batch == 1 && kernelHeight == 1 && kernelWidth == 1 && usedTaps.count == inChannels
+    /// True for a 1×1 kernel that uses every input channel: X̂ₙ is xₙ itself.
+    var kernelIsPointwise: Bool {
+        kernelHeight == 1 && kernelWidth == 1 && usedTaps.count == inChannels
     }
 
     /// Ŵ, (out × K) row-major: the used taps of W ⊙ M.
@@ -53,104 +52,126 @@ extension Conv2d {
 
     /// y = (W ⊙ M) ∗ x + b through im2col + GEMM.   (B, in, H, W) → (B, out, H, W)
     public func forwardFast(_ x: Tensor) -> Tensor {
+        LargeAllocations.keepForReuse()
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
-        let pixels = height * width
-        let columns = batch * pixels                     // one GEMM column per pixel of the batch
-        let taps = usedTaps.count
+        let count = batch * outChannels * height * width
+        guard count > 0 else { return Tensor(zeros: [batch, outChannels, height, width]) }
         let w = usedWeightMatrix()
-        guard columns > 0 else { return Tensor(zeros: [batch, outChannels, height, width]) }
-
-        let product = ScratchPool.shared.take(outChannels * columns)   // Y = Ŵ X̂, (out × B·HW)
-        defer { ScratchPool.shared.give(product) }
-        if taps > 0 {
-            let patches = patchesAreInput(batch: batch) ? nil : ScratchPool.shared.take(taps * columns)
-            defer { if let patches { ScratchPool.shared.give(patches) } }
+        let parts = FastPathThreads.parts(batch: batch, work: outChannels * usedTaps.count * batch * height * width)
+        let y = [Float](unsafeUninitializedCapacity: count) { yb, initialized in
             x.data.withUnsafeBufferPointer { xb in
-                if let patches { buildPatches(x: xb.baseAddress!, batch: batch, height: height, width: width, into: patches) }
-                let xHat = patches.map { UnsafePointer($0) } ?? xb.baseAddress!
-                // Y (out × B·HW) = Ŵ (out × K) · X̂ (K × B·HW)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                            Int32(outChannels), Int32(columns), Int32(taps),
-                            1, w, Int32(taps), xHat, Int32(columns),
-                            0, product, Int32(columns))
-            }
-        } else {
-            product.update(repeating: 0, count: outChannels * columns)
-        }
-        // y[n, o, p] = Y[o, (n, p)] + b[o]
-        let y = [Float](unsafeUninitializedCapacity: batch * outChannels * pixels) { yb, initialized in
-            for n in 0..<batch {
-                for o in 0..<outChannels {
-                    let source = product + o * columns + n * pixels
-                    let target = yb.baseAddress! + (n * outChannels + o) * pixels
-                    let b = bias.value.data[o]
-                    for p in 0..<pixels { target[p] = source[p] + b }
+                w.withUnsafeBufferPointer { wb in
+                    FastPathThreads.run(parts.count) { k in
+                        forward(images: parts[k], x: xb.baseAddress!, w: wb.baseAddress!, height: height, width: width,
+                                into: yb.baseAddress!)
+                    }
                 }
             }
-            initialized = batch * outChannels * pixels
+            initialized = count
         }
         return Tensor(shape: [batch, outChannels, height, width], data: y)
     }
 
+    /// yₙ = Ŵ X̂ₙ + b for the images `images`.
+    private func forward(images: Range<Int>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                         height: Int, width: Int, into y: UnsafeMutablePointer<Float>) {
+        let pixels = height * width
+        let taps = usedTaps.count
+        let patches = kernelIsPointwise ? nil : ScratchPool.shared.take(taps * pixels)   // X̂ₙ (K × HW)
+        defer { if let patches { ScratchPool.shared.give(patches) } }
+        for n in images {
+            let xn = x + n * inChannels * pixels, yn = y + n * outChannels * pixels
+            for o in 0..<outChannels { (yn + o * pixels).initialize(repeating: bias.value.data[o], count: pixels) }
+            guard taps > 0 else { continue }
+            if let patches { buildPatches(image: xn, height: height, width: width, into: patches) }
+            // yₙ (out × HW) += Ŵ (out × K) · X̂ₙ (K × HW)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                        Int32(outChannels), Int32(pixels), Int32(taps),
+                        1, w, Int32(taps), patches.map { UnsafePointer($0) } ?? xn, Int32(pixels),
+                        1, yn, Int32(pixels))
+        }
+    }
+
     /// Accumulates ∂L/∂W (masked) and ∂L/∂b, and returns ∂L/∂x, through im2col + GEMM.
     public func backwardFast(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
+        LargeAllocations.keepForReuse()
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
-        let pixels = height * width
-        let columns = batch * pixels
         let taps = usedTaps.count
         let tapsPerOutput = inChannels * kernelHeight * kernelWidth
         var dx = Tensor(zeros: x.shape)
-        guard columns > 0 else { return dx }
+        guard batch * height * width > 0 else { return dx }
         let w = usedWeightMatrix()
-        var dW = [Float](repeating: 0, count: outChannels * taps)     // ∂Ŵ, (out × K)
-
-        // ∂Y (out × B·HW): ∂y with the batch and channel axes swapped; ∂b[o] = Σ ∂Y[o, ·].
-        let outputGradient = ScratchPool.shared.take(outChannels * columns)
-        defer { ScratchPool.shared.give(outputGradient) }
-        dy.data.withUnsafeBufferPointer { dyb in
-            for o in 0..<outChannels {
-                var s: Float = 0
-                for n in 0..<batch {
-                    let source = dyb.baseAddress! + (n * outChannels + o) * pixels
-                    let target = outputGradient + o * columns + n * pixels
-                    for p in 0..<pixels { target[p] = source[p]; s += source[p] }
+        let parts = FastPathThreads.parts(batch: batch, work: outChannels * taps * batch * height * width)
+        // Each range of images adds up its own ∂Ŵ (out × K) and ∂b; the ranges are summed below.
+        var dW = [Float](repeating: 0, count: parts.count * outChannels * taps)
+        var db = [Float](repeating: 0, count: parts.count * outChannels)
+        x.data.withUnsafeBufferPointer { xb in
+            dy.data.withUnsafeBufferPointer { dyb in
+                w.withUnsafeBufferPointer { wb in
+                    dW.withUnsafeMutableBufferPointer { dWb in
+                        db.withUnsafeMutableBufferPointer { dbb in
+                            dx.data.withUnsafeMutableBufferPointer { dxb in
+                                FastPathThreads.run(parts.count) { k in
+                                    backward(images: parts[k], x: xb.baseAddress!, dy: dyb.baseAddress!, w: wb.baseAddress!,
+                                             height: height, width: width, dx: dxb.baseAddress!,
+                                             dW: dWb.baseAddress! + k * outChannels * taps, db: dbb.baseAddress! + k * outChannels)
+                                }
+                            }
+                        }
+                    }
                 }
-                bias.grad.data[o] += s
             }
         }
 
-        if taps > 0 {
-            let patches = ScratchPool.shared.take(taps * columns)      // X̂, then ∂X̂ in the same memory
-            defer { ScratchPool.shared.give(patches) }
-            x.data.withUnsafeBufferPointer { xb in
-                buildPatches(x: xb.baseAddress!, batch: batch, height: height, width: width, into: patches)
-            }
-            // ∂Ŵ (out × K) = ∂Y (out × B·HW) · X̂ᵀ (B·HW × K)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                        Int32(outChannels), Int32(taps), Int32(columns),
-                        1, outputGradient, Int32(columns), patches, Int32(columns),
-                        0, &dW, Int32(taps))
-            // ∂X̂ (K × B·HW) = Ŵᵀ (K × out) · ∂Y (out × B·HW)   (X̂ is no longer needed)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                        Int32(taps), Int32(columns), Int32(outChannels),
-                        1, w, Int32(taps), outputGradient, Int32(columns),
-                        0, patches, Int32(columns))
-            dx.data.withUnsafeMutableBufferPointer { dxb in
-                addPatchGradient(patches, batch: batch, height: height, width: width, into: dxb.baseAddress!)
-            }
-        }
-
-        // Scatter ∂Ŵ back to the full (out, in, kh, kw) gradient; masked entries get nothing.
+        // Scatter Σ ∂Ŵ back to the full (out, in, kh, kw) gradient; masked entries get nothing.
         let mask = weight.mask?.data
         weight.grad.data.withUnsafeMutableBufferPointer { g in
             for o in 0..<outChannels {
                 for (r, tap) in usedTaps.enumerated() {
                     let k = o * tapsPerOutput + tap
-                    g[k] += mask.map { dW[o * taps + r] * $0[k] } ?? dW[o * taps + r]
+                    var d: Float = 0
+                    for part in 0..<parts.count { d += dW[(part * outChannels + o) * taps + r] }
+                    g[k] += mask.map { d * $0[k] } ?? d
                 }
             }
         }
+        for o in 0..<outChannels {
+            for part in 0..<parts.count { bias.grad.data[o] += db[part * outChannels + o] }
+        }
         return dx
+    }
+
+    /// For the images `images`: writes ∂xₙ, and adds their ∂Ŵ (out × K) into `dW` and
+    /// their ∂b (out) into `db`.
+    private func backward(images: Range<Int>, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                          height: Int, width: Int, dx: UnsafeMutablePointer<Float>,
+                          dW: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>) {
+        let pixels = height * width
+        let taps = usedTaps.count
+        let patches = kernelIsPointwise ? nil : ScratchPool.shared.take(taps * pixels)        // X̂ₙ
+        let patchGradient = kernelIsPointwise ? nil : ScratchPool.shared.take(taps * pixels)  // ∂X̂ₙ
+        defer {
+            if let patches { ScratchPool.shared.give(patches) }
+            if let patchGradient { ScratchPool.shared.give(patchGradient) }
+        }
+        for n in images {
+            let xn = x + n * inChannels * pixels, dyn = dy + n * outChannels * pixels, dxn = dx + n * inChannels * pixels
+            // ∂b[o] += Σ_p ∂yₙ[o, p]
+            for o in 0..<outChannels { db[o] += sum(dyn + o * pixels, count: pixels) }
+            guard taps > 0 else { continue }
+            if let patches { buildPatches(image: xn, height: height, width: width, into: patches) }
+            // ∂Ŵ (out × K) += ∂yₙ (out × HW) · X̂ₙᵀ (HW × K)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                        Int32(outChannels), Int32(taps), Int32(pixels),
+                        1, dyn, Int32(pixels), patches.map { UnsafePointer($0) } ?? xn, Int32(pixels),
+                        1, dW, Int32(taps))
+            // ∂X̂ₙ (K × HW) = Ŵᵀ (K × out) · ∂yₙ (out × HW);  a pointwise kernel's ∂X̂ₙ is ∂xₙ.
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
+                        Int32(taps), Int32(pixels), Int32(outChannels),
+                        1, w, Int32(taps), dyn, Int32(pixels),
+                        0, patchGradient ?? dxn, Int32(pixels))
+            if let patchGradient { addPatchGradient(patchGradient, height: height, width: width, into: dxn) }
+        }
     }
 
     /// The tap `(c, u, v)` of a flat index `(c·kh + u)·kw + v`, as channel and offsets from the centre.
@@ -160,50 +181,65 @@ extension Conv2d {
         return (tap / area, (tap % area) / kernelWidth - kernelHeight / 2, tap % kernelWidth - kernelWidth / 2)
     }
 
-    /// im2col: X̂[r, (n, i·W + j)] = x[n, c, i+dy, j+dx] (0 outside), for each used tap r = (c, dy, dx).
-    private func buildPatches(x: UnsafePointer<Float>, batch: Int, height: Int, width: Int,
+    /// im2col for one image: X̂[r, i·W + j] = x[c, i+dy, j+dx] (0 outside), for each used tap r = (c, dy, dx).
+    private func buildPatches(image x: UnsafePointer<Float>, height: Int, width: Int,
                               into patches: UnsafeMutablePointer<Float>) {
-        let pixels = height * width, columns = batch * pixels
+        let pixels = height * width
         for (r, tap) in usedTaps.enumerated() {
             let (c, dy, dx) = tapOffsets(tap)
-            // Columns j whose source column j + dx lies inside the image.
-            let jFrom = max(0, -dx), jTo = min(width, width - dx)
-            for n in 0..<batch {
-                let channel = x + (n * inChannels + c) * pixels
-                for i in 0..<height {
-                    let row = patches + r * columns + n * pixels + i * width
-                    let source = i + dy
-                    guard source >= 0, source < height, jFrom < jTo else {
-                        row.update(repeating: 0, count: width)
-                        continue
-                    }
-                    if jFrom > 0 { row.update(repeating: 0, count: jFrom) }
-                    (row + jFrom).update(from: channel + source * width + jFrom + dx, count: jTo - jFrom)
-                    if jTo < width { (row + jTo).update(repeating: 0, count: width - jTo) }
-                }
+            let channel = x + c * pixels, block = patches + r * pixels
+            // Rows i and columns j whose source (i + dy, j + dx) lies inside the image.
+            let iFrom = min(height, max(0, -dy)), iTo = max(iFrom, min(height, height - dy))
+            let jFrom = min(width, max(0, -dx)), jTo = max(jFrom, min(width, width - dx))
+            for k in 0..<(iFrom * width) { block[k] = 0 }                   // rows above the image
+            for k in (iTo * width)..<pixels { block[k] = 0 }                // rows below it
+            if dx == 0 {                                                    // whole rows: one span
+                let source = channel + (iFrom + dy) * width
+                for k in 0..<((iTo - iFrom) * width) { block[iFrom * width + k] = source[k] }
+                continue
+            }
+            for i in iFrom..<iTo {
+                let row = block + i * width, source = channel + (i + dy) * width + dx
+                for j in 0..<jFrom { row[j] = 0 }
+                for j in jFrom..<jTo { row[j] = source[j] }
+                for j in jTo..<width { row[j] = 0 }
             }
         }
     }
 
-    /// col2im: ∂x[n, c, i+dy, j+dx] += ∂X̂[r, (n, i·W + j)] for each used tap r = (c, dy, dx).
-    private func addPatchGradient(_ patchGradient: UnsafePointer<Float>, batch: Int, height: Int, width: Int,
+    /// col2im for one image: ∂x[c, i+dy, j+dx] += ∂X̂[r, i·W + j] for each used tap r = (c, dy, dx).
+    private func addPatchGradient(_ patchGradient: UnsafePointer<Float>, height: Int, width: Int,
                                   into dx: UnsafeMutablePointer<Float>) {
-        let pixels = height * width, columns = batch * pixels
+        let pixels = height * width
         for (r, tap) in usedTaps.enumerated() {
             let (c, dy, dxOffset) = tapOffsets(tap)
-            let jFrom = max(0, -dxOffset), jTo = min(width, width - dxOffset)
-            guard jFrom < jTo else { continue }
-            for n in 0..<batch {
-                let channel = dx + (n * inChannels + c) * pixels
-                for i in 0..<height {
-                    let target = i + dy
-                    guard target >= 0, target < height else { continue }
-                    let source = patchGradient + r * columns + n * pixels + i * width + jFrom
-                    let destination = channel + target * width + jFrom + dxOffset
-                    for j in 0..<(jTo - jFrom) { destination[j] += source[j] }
-                }
+            let channel = dx + c * pixels, block = patchGradient + r * pixels
+            let iFrom = min(height, max(0, -dy)), iTo = max(iFrom, min(height, height - dy))
+            let jFrom = min(width, max(0, -dxOffset)), jTo = max(jFrom, min(width, width - dxOffset))
+            if dxOffset == 0 {                                              // whole rows: one span
+                let target = channel + (iFrom + dy) * width
+                for k in 0..<((iTo - iFrom) * width) { target[k] += block[iFrom * width + k] }
+                continue
+            }
+            for i in iFrom..<iTo {
+                let row = block + i * width, target = channel + (i + dy) * width + dxOffset
+                for j in jFrom..<jTo { target[j] += row[j] }
             }
         }
+    }
+
+    /// Σ of `count` values, in eight running sums so the loop vectorises
+    /// (one running sum would wait on each addition).
+    private func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var partial = SIMD8<Float>()
+        let whole = count / 8 * 8
+        let raw = UnsafeRawPointer(values)
+        for k in stride(from: 0, to: whole, by: 8) {
+            partial += raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
+        }
+        var s = partial.sum()
+        for k in whole..<count { s += values[k] }
+        return s
     }
 }
 
@@ -244,4 +280,62 @@ final class ScratchPool: @unchecked Sendable {
 
     /// The capacity of every buffer handed out or idle.
     private var sizes: [UnsafeMutablePointer<Float>: Int] = [:]
+}
+
+/// How the C allocator treats the multi-megabyte arrays every layer returns.
+///
+/// By default glibc hands each allocation above 128 KB its own fresh pages from the kernel
+/// and gives them back on free, so every tensor a layer returns costs one page fault per
+/// 4 KB — measured on PixelCNN L=7, h=16, batch 16, 28×28: ~20,000 faults and half the time
+/// of a training step. Raising the allocator's thresholds keeps freed blocks in the heap for
+/// the next tensor of the same size. Process-wide and done once, on the first fast-path call;
+/// the cost is that the process keeps its peak heap instead of shrinking after it.
+enum LargeAllocations {
+    /// Sets glibc's M_MMAP_THRESHOLD to 256 MB and M_TRIM_THRESHOLD to 512 MB (once).
+    static func keepForReuse() { _ = configured }
+
+    private static let configured: Bool = {
+        #if os(Linux)
+        // mallopt is in <malloc.h>, which Swift's Glibc module does not include; look it up.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(nil, "mallopt") else { return false }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        let mmapThreshold: Int32 = -3, trimThreshold: Int32 = -1     // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+        return mallopt(mmapThreshold, 256 << 20) == 1 && mallopt(trimThreshold, 512 << 20) == 1
+        #else
+        return false
+        #endif
+    }()
+}
+
+/// How the fast paths use the cores: the batch is split into contiguous ranges of images,
+/// one per thread, and OpenBLAS runs single-threaded meanwhile — each range is one thread's
+/// work, and two threads each asking OpenBLAS's shared pool for two more would wait on each
+/// other. The previous OpenBLAS setting is restored afterwards.
+///
+/// The number of ranges is OpenBLAS's own thread count (its default: every core), so
+/// `OPENBLAS_NUM_THREADS=1` makes everything single-threaded, and a caller that already runs
+/// layers on several threads with OpenBLAS single-threaded (the Diagonal BiLSTM's two
+/// directions) is not split again. Results do not depend on the split beyond the order in
+/// which the ranges' gradients are added.
+enum FastPathThreads {
+    /// Below this many multiply-adds a layer runs on one thread (a split costs ~10 µs).
+    nonisolated(unsafe) static var minimumParallelWork = 1 << 20
+    private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// The ranges of images, one per thread that will compute them.
+    static func parts(batch: Int, work: Int) -> [Range<Int>] {
+        let threads = min(batch, cores, Int(openblas_get_num_threads()))
+        let count = work >= minimumParallelWork ? max(1, threads) : 1
+        return (0..<count).map { k in (k * batch / count)..<((k + 1) * batch / count) }
+    }
+
+    /// Runs `body(k)` for k in 0..<count, on `count` threads when count > 1.
+    static func run(_ count: Int, _ body: (Int) -> Void) {
+        guard count > 1 else { body(0); return }
+        let blasThreads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(blasThreads) }
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
 }
