@@ -1,4 +1,3 @@
-import Foundation
 import XCTest
 @testable import PixelRNN
 
@@ -17,26 +16,6 @@ func pcnnWeightedSum(_ t: Tensor, _ r: Tensor) -> Double {
     var s = 0.0
     for i in 0..<t.count { s += Double(t.data[i]) * Double(r.data[i]) }
     return s
-}
-
-/// The golden fixture `Fixtures/<name>.json` (format: see Support/GoldenFixture.swift).
-/// Read here rather than through `GoldenFixture.init`, whose default `#filePath` only
-/// finds the Fixtures folder when called from a file one folder deeper (Support/).
-struct PCNNGolden {
-    let tensors: [String: Tensor]
-    private struct Entry: Decodable { let shape: [Int]; let data: [Float] }
-
-    init(_ name: String, file: StaticString = #filePath) throws {
-        let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/\(name).json")
-        tensors = try JSONDecoder().decode([String: Entry].self, from: Data(contentsOf: url))
-            .mapValues { Tensor(shape: $0.shape, data: $0.data) }
-    }
-
-    subscript(_ key: String) -> Tensor {
-        guard let t = tensors[key] else { fatalError("fixture has no tensor '\(key)'") }
-        return t
-    }
 }
 
 /// A masked convolution whose masked-out weight entries hold random non-zero values
@@ -182,7 +161,7 @@ final class Conv2dTests: XCTestCase {
     /// colours, against PyTorch (Fixtures/make_pixelcnn_golden.py). The fixture's weights
     /// are unmasked: our layer must apply the mask itself.
     func testMatchesPyTorch() throws {
-        let golden = try PCNNGolden("conv_golden")
+        let golden = try GoldenFixture("conv_golden")
         let cases = Set(golden.tensors.keys.map { String($0.split(separator: ".")[0]) })
         XCTAssertEqual(cases.count, 8)
         for name in cases.sorted() {

@@ -95,19 +95,19 @@ final class PixelCNNTests: XCTestCase {
     /// L=2, h=4, 8×8 binary images, batch 2: logits, log p per pixel, NLL per image in
     /// nats, and the gradient of the batch-mean NLL for every parameter and the input.
     func testBinaryPixelCNNMatchesPyTorch() throws {
-        let golden = try PCNNGolden("pixelcnn_golden")
+        let golden = try GoldenFixture("pixelcnn_golden")
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), seed: 0)
         try checkAgainstPyTorch(net, golden)
     }
 
     /// L=2, h=3, 6×6 RGB images with 256 levels (softmax per colour), batch 1.
     func testRGB256PixelCNNMatchesPyTorch() throws {
-        let golden = try PCNNGolden("pixelcnn_golden_256")
+        let golden = try GoldenFixture("pixelcnn_golden_256")
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 2, hidden: 3, colors: 3, levels: 256), seed: 0)
         try checkAgainstPyTorch(net, golden)
     }
 
-    private func checkAgainstPyTorch(_ net: PixelNetwork, _ golden: PCNNGolden,
+    private func checkAgainstPyTorch(_ net: PixelNetwork, _ golden: GoldenFixture,
                                      file: StaticString = #filePath, line: UInt = #line) throws {
         let names = Set(net.namedParameters.map { $0.0 })
         try net.load(parameters: golden.tensors.filter { names.contains($0.key) })
@@ -134,7 +134,7 @@ final class PixelCNNTests: XCTestCase {
     }
 
     /// Compares a whole tensor, or the entries stored at `<name>.sample_index`.
-    private func compare(_ t: Tensor, _ name: String, _ golden: PCNNGolden,
+    private func compare(_ t: Tensor, _ name: String, _ golden: GoldenFixture,
                          file: StaticString, line: UInt) {
         if let expected = golden.tensors[name] {
             assertClose(t, expected, tolerance: 1e-5, name, file: file, line: line)
@@ -149,7 +149,7 @@ final class PixelCNNTests: XCTestCase {
     /// PyTorch counts 26,433 parameters for PixelCNN L=7, h=16, 1 colour, binary
     /// (masked-out weights included); `model show` must say the same.
     func testParameterCountMatchesPyTorch() throws {
-        let golden = try PCNNGolden("pixelcnn_golden")
+        let golden = try GoldenFixture("pixelcnn_golden")
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 7, hidden: 16), seed: 0)
         XCTAssertEqual(net.parameterCount, Int(golden["parameter_count.L7_h16"].data[0]))
         XCTAssertEqual(net.parameterCount, 26_433)
