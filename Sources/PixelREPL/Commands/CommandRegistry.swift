@@ -16,6 +16,8 @@ public struct CommandRegistry {
         receptiveFieldCommands,
         skewCommands,
         traceCommands,
+        trainCommands,
+        evalCommands,
         lessonCommands,
         notebookCommands,
         helpCommands,
