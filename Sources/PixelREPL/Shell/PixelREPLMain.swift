@@ -160,6 +160,9 @@ public enum PixelREPLMain {
         session.isInteractive = true
         print("pixelrnn \(PixelREPLVersion.string) — PixelRNN, step by step.")
         print("Type 'help' for the commands, 'help <command>' for one; Tab completes; Ctrl-D quits.")
+        if session.registry.command(named: "lesson") != nil {
+            print("New here? Type 'lesson 1' for the guided lessons.")
+        }
         func runLine(_ line: String) -> LineOutcome {
             Interruption.printsNewline = session.isTerminal
             defer { Interruption.printsNewline = false }
