@@ -49,6 +49,37 @@ final class DiagonalBiLSTMCausalityTests: XCTestCase {
         }
     }
 
+    /// Three colours, 256 levels: changing colour `ch` of pixel k changes no logit of an earlier
+    /// pixel, and at pixel k none of colours 0…ch (R ← nothing, G ← R, B ← R, G).
+    func testColourCausality() throws {
+        for fast in [false, true] {
+            try withDiagonalPath(fast: fast) {
+                let net = try PixelNetwork(config: .init(kind: .diagbilstm, layers: 2, hidden: 3, colors: 3, levels: 256), seed: 11)
+                let (hh, ww) = (4, 5)
+                var rng = SeededGenerator(seed: 12)
+                let image = Tensor(shape: [1, 3, hh, ww], data: (0..<(3 * hh * ww)).map { _ in Float(Int(rng.nextUniform() * 256)) })
+                let base = net.forward(image).logits                         // (1, 256·3, H, W), channel level·3 + colour
+                var violations: [String] = []
+                for k in 0..<(hh * ww) {
+                    for ch in 0..<3 {
+                        var changed = image
+                        changed.data[ch * hh * ww + k] = Float((Int(changed.data[ch * hh * ww + k]) + 128) % 256)
+                        let logits = net.forward(changed).logits
+                        for channel in 0..<(256 * 3) {
+                            let colour = channel % 3
+                            for j in 0...k where j < k || colour <= ch {
+                                if logits.data[channel * hh * ww + j] != base.data[channel * hh * ww + j] {
+                                    violations.append("colour \(ch) of pixel \(k) changed logit channel \(channel) at pixel \(j)")
+                                }
+                            }
+                        }
+                    }
+                }
+                XCTAssertTrue(violations.isEmpty, "\(fast ? "fast" : "plain"): \(violations.count) violations, e.g. \(violations.prefix(3))")
+            }
+        }
+    }
+
     // MARK: receptive field
 
     /// The binary receptive field of every output pixel: field[target][input] is true if the
