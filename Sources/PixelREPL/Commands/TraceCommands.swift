@@ -5,18 +5,21 @@ import PixelRNN
 let traceCommands: [Command] = [
     Command(
         name: "trace",
-        summary: "start stepping through a Row LSTM (row by row) or Diagonal BiLSTM (diagonal by diagonal)",
-        usage: "trace [rowlstm|diagbilstm] [image] [--layer l] [--split train|valid|test]",
-        examples: ["trace rowlstm", "trace diagbilstm 3 --layer 1", "trace"],
-        subcommands: ["rowlstm", "diagbilstm"],
+        summary: "step through a Row LSTM, a Diagonal BiLSTM or sampling (pixel by pixel)",
+        usage: "trace [rowlstm|diagbilstm] [image] [--layer l] [--split train|valid|test] | trace sample [--seed s]",
+        examples: ["trace rowlstm", "trace diagbilstm 3 --layer 1", "trace", "trace sample --seed 3"],
+        subcommands: ["rowlstm", "diagbilstm", "sample"],
         options: [OptionSpec("layer", help: "which block to trace (default 0)"),
-                  OptionSpec("split", values: ["train", "valid", "test"], help: "the split of the image (default test)")],
+                  OptionSpec("split", values: ["train", "valid", "test"], help: "the split of the image (default test)"),
+                  OptionSpec("seed", help: "for 'trace sample': the seed of the draws (default 0)")],
         details: """
         Traces the current model on one image of the loaded data. Then 'step' (or an empty line) \
         computes one row (Row LSTM) or one diagonal of one direction (Diagonal BiLSTM) and draws \
         the state so far; 'show gates|state|cell' draws the details; 'where' says where you are; \
         'continue' finishes the block and checks the traced result against the ordinary forward \
-        pass; 'next' moves on to the next block.
+        pass; 'next' moves on to the next block. 'trace sample' draws a new image from the \
+        current model one pixel per 'step', showing p(x_i | x_<i) and the value drawn; \
+        'continue' draws the rest.
         """,
         subcommandsAreExhaustive: false,
         run: startTrace),
@@ -48,12 +51,14 @@ private func expectNoArguments(_ args: ParsedArguments, _ name: String) throws {
 
 private func currentTrace(_ session: Session) throws -> TraceState {
     guard let trace = session.trace else {
-        throw CommandError("nothing is being traced — start with 'trace rowlstm' or 'trace diagbilstm'")
+        throw CommandError("nothing is being traced — start with 'trace rowlstm', 'trace diagbilstm' or 'trace sample'")
     }
     return trace
 }
 
 private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
+    if args.positional.first == "sample" { return try startSampleTrace(session, args) }
+    guard args.value("seed") == nil else { throw CommandError("--seed is for 'trace sample'") }
     let network = try session.requireModel()
     var words = args.positional
     if let first = words.first, let kind = ModelKind(rawValue: first) {
