@@ -16,6 +16,8 @@ public struct CommandRegistry {
         receptiveFieldCommands,
         skewCommands,
         traceCommands,
+        sampleCommands,
+        benchmarkCommands,
         trainCommands,
         evalCommands,
         lessonCommands,

@@ -1,0 +1,238 @@
+import Foundation
+import PixelRNN
+
+/// `benchmark`: speed and memory of each model (DESIGN §7), measured by `Benchmark` and
+/// `Sampler` in PixelRNN, shown as a table next to the targets of issue 6.
+let benchmarkCommands: [Command] = [
+    Command(
+        name: "benchmark",
+        summary: "speed and memory of each model: training and forward images/s, sampling time",
+        usage: "benchmark [--model pixelcnn|rowlstm|diagbilstm|all] [--runs N] [--steps N] [--samples N] [--layers L] [--hidden h]",
+        examples: ["benchmark", "benchmark --model pixelcnn --runs 5", "benchmark --model rowlstm --samples 0"],
+        options: [OptionSpec("model", values: ModelKind.allCases.map(\.rawValue) + ["all"], help: "which model (default all)"),
+                  OptionSpec("runs", help: "every figure is the median over this many runs (default 3)"),
+                  OptionSpec("steps", help: "training steps and forward passes timed per run (default 5)"),
+                  OptionSpec("samples", help: "images sampled per run (default 16; 0 skips sampling)"),
+                  OptionSpec("layers", help: "L (default 7; the targets are for 7)"),
+                  OptionSpec("hidden", help: "h (default 16; the targets are for 16)")],
+        details: """
+        For each model — fresh weights, L = 7, h = 16, batch 16, random 28×28 binary images — \
+        times full training steps (loss, gradient, clipping, Adam), forward passes, and the \
+        sampling of 16 images (saying when it is the slow reference path, a full forward pass \
+        per pixel), and reads the peak memory of a run. Prints medians over the runs, the number \
+        of cores and the load average (other work on the machine slows every figure), and the \
+        targets on a 2-core machine. Ctrl-C stops between runs (and during sampling).
+        """,
+        run: runBenchmark)
+]
+
+/// Issue 6's targets on a 2-core machine.
+private enum Target {
+    static func trainingImagesPerSecond(_ kind: ModelKind) -> Double {
+        switch kind {
+        case .pixelcnn: return 1000
+        case .rowlstm: return 300
+        case .diagbilstm: return 60
+        }
+    }
+    static let sampleSeconds = 1.0
+    static let peakMegabytes = 500.0
+}
+
+/// What `benchmark` was asked to measure.
+private struct BenchmarkPlan {
+    var kinds: [ModelKind]
+    var runs: Int
+    var steps: Int
+    var samples: Int
+    var layers: Int
+    var hidden: Int
+
+    init(_ args: ParsedArguments) throws {
+        guard args.positional.isEmpty else { throw CommandError("benchmark takes only options, e.g. 'benchmark --model pixelcnn'") }
+        let model = try args.choice("model", from: ModelKind.allCases.map(\.rawValue) + ["all"], default: "all")
+        kinds = model == "all" ? ModelKind.allCases : [ModelKind(rawValue: model)!]
+        runs = try args.int("runs", default: 3, in: 1...100)
+        steps = try args.int("steps", default: 5, in: 1...1000)
+        samples = try args.int("samples", default: 16, in: 0...256)
+        layers = try args.int("layers", default: 7, in: 1...16)
+        hidden = try args.int("hidden", default: 16, in: 1...64)
+    }
+
+    var isStandard: Bool { layers == 7 && hidden == 16 }
+
+    func config(_ kind: ModelKind) -> ModelConfig { ModelConfig(kind: kind, layers: layers, hidden: hidden) }
+
+    func options(runs: Int) -> BenchmarkOptions {
+        BenchmarkOptions(runs: runs, trainingSteps: steps, forwardPasses: steps, batchSize: 16, height: 28, width: 28,
+                         sampleCount: 0, seed: 0)
+    }
+}
+
+/// The figures of every run of one model.
+private struct BenchmarkRow {
+    let kind: ModelKind
+    var training: [Double] = []
+    var forward: [Double] = []
+    var sampling: [Double] = []
+    var peaks: [Int] = []
+    var incremental = false
+    var peakIsPerRun = true
+    var runs: Int { training.count }
+}
+
+private func runBenchmark(_ session: Session, _ args: ParsedArguments) throws {
+    let plan = try BenchmarkPlan(args)
+    for line in machineLines() { session.say(line) }
+    session.say("settings: L = \(plan.layers), h = \(plan.hidden), batch 16, 28×28 binary, fresh weights (seed 0), random images; "
+                + "medians over \(plan.runs) run\(plan.runs == 1 ? "" : "s") of \(plan.steps) training step\(plan.steps == 1 ? "" : "s") and \(plan.steps) forward pass\(plan.steps == 1 ? "" : "es")"
+                + (plan.samples > 0 ? ", sampling \(plan.samples) images" : ", no sampling"))
+    var rows: [BenchmarkRow] = []
+    var stopped = false
+    for kind in plan.kinds where !stopped {
+        var row = BenchmarkRow(kind: kind)
+        stopped = try measure(session, plan, &row)
+        if row.runs > 0 { rows.append(row) }
+    }
+    for line in table(rows, plan: plan) { session.say(line) }
+}
+
+/// Cores and load average: what the figures depend on besides the code.
+private func machineLines() -> [String] {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+        .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "unknown"
+    return ["machine: \(cores) core\(cores == 1 ? "" : "s") available, load average \(load) (1, 5, 15 min; other work slows every figure)",
+            "targets (issue 6, 2 cores, L = 7, h = 16): training ≥ 1,000 / 300 / 60 images/s (PixelCNN / Row LSTM / Diagonal BiLSTM), sampling 16 images ≤ 1 s, peak memory ≤ 500 MB"]
+}
+
+/// Every run of one model; true if Ctrl-C stopped it.
+private func measure(_ session: Session, _ plan: BenchmarkPlan, _ row: inout BenchmarkRow) throws -> Bool {
+    let config = plan.config(row.kind)
+    let network: PixelNetwork
+    do { network = try PixelNetwork(config: config, seed: 0) } catch { throw CommandError("cannot make a \(row.kind.paperName): \(error)") }
+    row.incremental = Sampler.hasIncrementalPath(network)
+    for run in 1...plan.runs {
+        let label = "\(row.kind.paperName), run \(run) of \(plan.runs)"
+        if Interruption.requested { return stopped(session, label) }
+        session.progress("\(label): training and forward passes")
+        let result: BenchmarkResult
+        do { result = try Benchmark.run(config: config, options: plan.options(runs: 1)) } catch { throw CommandError("benchmark: \(error)") }
+        if plan.samples > 0 {
+            guard let seconds = try sampleSeconds(session, network, count: plan.samples, label: label) else {
+                return stopped(session, label)
+            }
+            row.sampling.append(seconds)
+        }
+        record(result, in: &row)
+    }
+    return false
+}
+
+private func record(_ result: BenchmarkResult, in row: inout BenchmarkRow) {
+    row.training.append(result.trainingImagesPerSecond)
+    row.forward.append(result.forwardImagesPerSecond)
+    if let peak = result.peakMemoryBytes { row.peaks.append(peak) }
+    row.peakIsPerRun = row.peakIsPerRun && result.peakMemoryIsPerRun
+}
+
+private func stopped(_ session: Session, _ label: String) -> Bool {
+    session.say("stopped (Ctrl-C) before the end of \(label) — the table shows the runs completed")
+    return true
+}
+
+/// Seconds to sample `count` 28×28 images, or nil if Ctrl-C stopped it.
+private func sampleSeconds(_ session: Session, _ network: PixelNetwork, count: Int, label: String) throws -> Double? {
+    var draws = 0
+    let stop: () -> Bool = {
+        if draws % 28 == 0 { session.progress("\(label): sampling \(count) images, pixel \(draws) of 784") }
+        draws += 1
+        return Interruption.requested
+    }
+    do {
+        return try timed { _ = try Sampler.sample(network: network, count: count, height: 28, width: 28, seed: 0, shouldStop: stop) }
+    } catch SamplingError.interrupted {
+        return nil
+    } catch {
+        throw CommandError("benchmark: sampling failed: \(error)")
+    }
+}
+
+// MARK: - the table
+
+/// Header, one line per model, and notes.
+private func table(_ rows: [BenchmarkRow], plan: BenchmarkPlan) -> [String] {
+    guard !rows.isEmpty else { return ["no run finished: nothing to show"] }
+    let header = ["model", "training img/s", "forward img/s", plan.samples > 0 ? "sample \(plan.samples) (s)" : "sampling",
+                  "peak memory"]
+    let body = rows.map { cells($0, plan: plan) }
+    let widths = header.indices.map { c in ([header[c]] + body.map { $0[c] }).map(\.count).max()! }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { c, text in
+            c == 0 ? text.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                : String(repeating: " ", count: widths[c] - text.count) + text
+        }.joined(separator: "   ")
+    }
+    var lines = [line(header)] + body.map(line)
+    lines += notes(rows, plan: plan)
+    return lines
+}
+
+/// The cells of one model's line: each figure with its target and ✓ or ✗.
+private func cells(_ row: BenchmarkRow, plan: BenchmarkPlan) -> [String] {
+    let training = median(row.training)
+    let target = Target.trainingImagesPerSecond(row.kind)
+    var cells = [row.kind.paperName,
+                 "\(grouped(training)) (≥ \(grouped(target)) \(mark(training >= target)))",
+                 grouped(median(row.forward))]
+    if row.sampling.isEmpty {
+        cells.append("—")
+    } else {
+        let seconds = median(row.sampling)
+        cells.append(String(format: "%.2f%@ (≤ 1 %@)", seconds, row.incremental ? "" : "*", mark(seconds <= Target.sampleSeconds)))
+    }
+    if row.peaks.isEmpty {
+        cells.append("unknown")
+    } else {
+        let megabytes = median(row.peaks.map(Double.init)) / 1_048_576
+        cells.append(String(format: "%.0f MB (≤ 500 %@)", megabytes, mark(megabytes <= Target.peakMegabytes)))
+    }
+    return cells
+}
+
+private func notes(_ rows: [BenchmarkRow], plan: BenchmarkPlan) -> [String] {
+    var notes = ["✓ meets the target, ✗ misses it; figures are medians over \(rows.map(\.runs).max()!) run(s)"]
+    if plan.samples > 0 {
+        let slow = rows.filter { !$0.incremental }.map(\.kind.paperName)
+        notes.append(slow.isEmpty ? "sampling took the fast incremental path (each position of each layer computed once)"
+                     : "* the slow reference path — a full forward pass per pixel (\(slow.joined(separator: ", ")) blocks have no incremental form yet)")
+    }
+    if rows.contains(where: { !$0.peakIsPerRun }) {
+        notes.append("peak memory is the whole process's so far (the high-water mark could not be reset)")
+    }
+    #if DEBUG
+    notes.append("this is a debug build, many times slower than a release build: 'swift build -c release' for real figures")
+    #endif
+    if !plan.isStandard { notes.append("the targets are for L = 7, h = 16; these models are L = \(plan.layers), h = \(plan.hidden)") }
+    return notes
+}
+
+private func mark(_ met: Bool) -> String { met ? "✓" : "✗" }
+
+/// 1234.5 → "1,235"; below 10 → one decimal ("7.5").
+private func grouped(_ value: Double) -> String {
+    if value < 10 { return String(format: "%.1f", value) }
+    let digits = String(Int(value.rounded()))
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return out
+}
+
+/// The median of the runs (the library's `Benchmark` takes medians the same way).
+private func median(_ values: [Double]) -> Double {
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}

@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+@testable import PixelREPL
+
+/// `benchmark` with tiny settings: the shape of its table and that its figures are
+/// positive. No speed thresholds — a test must not depend on how busy the machine is.
+final class BenchmarkCommandTests: XCTestCase {
+    var lines: [String] = []
+    var shell: Shell!
+
+    override func setUpWithError() throws {
+        lines = []
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-benchmark-\(UUID().uuidString)")
+        shell = Shell(session: Session(outputDirectory: folder, previewsEnabled: false, isTerminal: false,
+                                       writeLine: { [unowned self] in self.lines.append($0) },
+                                       writeError: { [unowned self] in self.lines.append($0) }))
+    }
+
+    @discardableResult
+    func run(_ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> [String] {
+        lines = []
+        XCTAssertEqual(shell.execute(line), .ran, line, file: file, line: lineNumber)
+        return lines
+    }
+
+    /// The cells of a table line (columns are separated by at least three spaces).
+    func cells(_ line: String) -> [String] {
+        line.components(separatedBy: "   ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The first number in a cell ("1,234 (≥ 1,000 ✓)" → 1234).
+    func number(_ cell: String) throws -> Double {
+        let digits = cell.prefix { $0.isNumber || $0 == "," || $0 == "." }.replacingOccurrences(of: ",", with: "")
+        return try XCTUnwrap(Double(digits), "no number in '\(cell)'")
+    }
+
+    func testOneTinyModelGivesOneLineOfPositiveFigures() throws {
+        let out = run("benchmark --model pixelcnn --runs 1 --steps 1 --samples 2 --layers 1 --hidden 2")
+        XCTAssertTrue(out[0].hasPrefix("machine: \(ProcessInfo.processInfo.activeProcessorCount) core"), out[0])
+        XCTAssertTrue(out[0].contains("load average"), out[0])
+        XCTAssertTrue(out.contains { $0.hasPrefix("targets (issue 6") })
+        let header = try XCTUnwrap(out.firstIndex { $0.hasPrefix("model ") })
+        XCTAssertEqual(cells(out[header]), ["model", "training img/s", "forward img/s", "sample 2 (s)", "peak memory"])
+        let row = cells(out[header + 1])
+        XCTAssertEqual(row.count, 5, "\(row)")
+        XCTAssertEqual(row[0], "PixelCNN")
+        XCTAssertTrue(row[1].contains("(≥ 1,000 "), row[1])
+        XCTAssertTrue(row[3].contains("(≤ 1 "), row[3])
+        XCTAssertTrue(row[4].contains(" MB (≤ 500 "), row[4])
+        for cell in row.dropFirst() { XCTAssertGreaterThan(try number(cell), 0, cell) }
+        XCTAssertTrue(out.contains("sampling took the fast incremental path (each position of each layer computed once)"))
+        XCTAssertTrue(out.contains { $0.hasPrefix("the targets are for L = 7, h = 16") })
+    }
+
+    func testEveryModelHasItsLineAndNoSamplingIsADash() throws {
+        let out = run("benchmark --runs 1 --steps 1 --samples 0 --layers 1 --hidden 2")
+        let header = try XCTUnwrap(out.firstIndex { $0.hasPrefix("model ") })
+        let rows = out[(header + 1)...(header + 3)].map(cells)
+        XCTAssertEqual(rows.map { $0[0] }, ["PixelCNN", "Row LSTM", "Diagonal BiLSTM"])
+        XCTAssertEqual(rows.map { $0[3] }, ["—", "—", "—"])
+        XCTAssertTrue(rows[1][1].contains("(≥ 300 ") && rows[2][1].contains("(≥ 60 "), "\(rows)")
+        for row in rows { XCTAssertGreaterThan(try number(row[1]), 0); XCTAssertGreaterThan(try number(row[2]), 0) }
+    }
+
+    func testBadOptions() {
+        for (line, text) in [("benchmark --model lstm", "--model must be one of pixelcnn|rowlstm|diagbilstm|all"),
+                             ("benchmark --runs 0", "--runs must be in 1...100"),
+                             ("benchmark --steps x", "--steps expects a whole number"),
+                             ("benchmark pixelcnn", "only options")] {
+            guard case .failed(let message) = shell.execute(line) else { XCTFail("\(line) did not fail"); continue }
+            XCTAssertTrue(message.contains(text), "'\(message)' does not say '\(text)'")
+        }
+    }
+}
