@@ -6,15 +6,15 @@ import PixelRNN
 let benchmarkCommands: [Command] = [
     Command(
         name: "benchmark",
-        summary: "speed and memory of each model: training and forward images/s, sampling time",
+        summary: "training, forward and sampling speed and peak memory of each model",
         usage: "benchmark [--model pixelcnn|rowlstm|diagbilstm|all] [--runs N] [--steps N] [--samples N] [--layers L] [--hidden h]",
         examples: ["benchmark", "benchmark --model pixelcnn --runs 5", "benchmark --model rowlstm --samples 0"],
         options: [OptionSpec("model", values: ModelKind.allCases.map(\.rawValue) + ["all"], help: "which model (default all)"),
-                  OptionSpec("runs", help: "every figure is the median over this many runs (default 3)"),
-                  OptionSpec("steps", help: "training steps and forward passes timed per run (default 5)"),
-                  OptionSpec("samples", help: "images sampled per run (default 16; 0 skips sampling)"),
-                  OptionSpec("layers", help: "L (default 7; the targets are for 7)"),
-                  OptionSpec("hidden", help: "h (default 16; the targets are for 16)")],
+                  OptionSpec("runs", help: "medians over N runs (default 3)"),
+                  OptionSpec("steps", help: "steps and passes per run (default 5)"),
+                  OptionSpec("samples", help: "images sampled per run (16; 0: none)"),
+                  OptionSpec("layers", help: "L (default 7, as the targets)"),
+                  OptionSpec("hidden", help: "h (default 16, as the targets)")],
         details: """
         For each model — fresh weights, L = 7, h = 16, batch 16, random 28×28 binary images — \
         times full training steps (loss, gradient, clipping, Adam), forward passes, and the \

@@ -21,15 +21,15 @@ let sampleCommands: [Command] = [
         run: runSample),
     Command(
         name: "complete",
-        summary: "complete occluded test images, several times each (the paper's Figure 1)",
+        summary: "fill in hidden parts of test digits (the paper's Figure 1)",
         usage: "complete [--occlude bottom-half|right-half|box] [--box r,c,h,w] [--images k] [--samples s] [--seed s] [--split train|valid|test]",
         examples: ["complete", "complete --occlude right-half --images 2 --samples 4", "complete --box 8,8,12,12"],
-        options: [OptionSpec("occlude", values: ["bottom-half", "right-half", "box"], help: "which pixels to hide (default bottom-half)"),
-                  OptionSpec("box", help: "the hidden box as row,column,height,width (e.g. 8,8,12,12; implies --occlude box)"),
-                  OptionSpec("images", help: "how many images, the first of the split (default 4)"),
+        options: [OptionSpec("occlude", values: ["bottom-half", "right-half", "box"], help: "pixels to hide (default bottom-half)"),
+                  OptionSpec("box", help: "hidden box row,col,height,width"),
+                  OptionSpec("images", help: "the first k images (default 4)"),
                   OptionSpec("samples", help: "completions per image (default 3)"),
                   seedOption,
-                  OptionSpec("split", values: ["train", "valid", "test"], help: "the split of the images (default test)"),
+                  OptionSpec("split", values: ["train", "valid", "test"], help: "split of the images (default test)"),
                   methodOption],
         details: """
         Hides part of each image and lets the model draw the hidden pixels, in raster order, each \
@@ -40,10 +40,10 @@ let sampleCommands: [Command] = [
 ]
 
 /// `--seed s`, shared by `sample`, `complete` and `trace sample`.
-let seedOption = OptionSpec("seed", help: "the random seed of the draws (default 0): same seed, same images")
+let seedOption = OptionSpec("seed", help: "seed of the draws (default 0)")
 /// `--method`, shared by `sample` and `complete`.
 let methodOption = OptionSpec("method", values: SamplingMethod.allCases.map(\.rawValue),
-                              help: "automatic (the incremental path when the model has one), reference or incremental")
+                              help: "stepper (default automatic)")
 
 // MARK: - sample
 

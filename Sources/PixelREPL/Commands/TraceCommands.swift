@@ -5,13 +5,13 @@ import PixelRNN
 let traceCommands: [Command] = [
     Command(
         name: "trace",
-        summary: "step through a Row LSTM, a Diagonal BiLSTM or sampling (pixel by pixel)",
+        summary: "step through a Row LSTM, a Diagonal BiLSTM or sampling",
         usage: "trace [rowlstm|diagbilstm] [image] [--layer l] [--split train|valid|test] | trace sample [--seed s]",
         examples: ["trace rowlstm", "trace diagbilstm 3 --layer 1", "trace", "trace sample --seed 3"],
         subcommands: ["rowlstm", "diagbilstm", "sample"],
         options: [OptionSpec("layer", help: "which block to trace (default 0)"),
                   OptionSpec("split", values: ["train", "valid", "test"], help: "the split of the image (default test)"),
-                  OptionSpec("seed", help: "for 'trace sample': the seed of the draws (default 0)")],
+                  OptionSpec("seed", help: "for 'trace sample': seed (default 0)")],
         details: """
         Traces the current model on one image of the loaded data. Then 'step' (or an empty line) \
         computes one row (Row LSTM) or one diagonal of one direction (Diagonal BiLSTM) and draws \
