@@ -86,7 +86,7 @@ private func runBenchmark(_ session: Session, _ args: ParsedArguments) throws {
     for line in machineLines() { session.say(line) }
     session.say("settings: L = \(plan.layers), h = \(plan.hidden), batch 16, 28×28 binary, fresh weights (seed 0), random images; "
                 + "medians over \(plan.runs) run\(plan.runs == 1 ? "" : "s") of \(plan.steps) training step\(plan.steps == 1 ? "" : "s") and \(plan.steps) forward pass\(plan.steps == 1 ? "" : "es")"
-                + (plan.samples > 0 ? ", sampling \(plan.samples) images" : ", no sampling"))
+                + (plan.samples > 0 ? ", sampling \(plan.samples) image\(plan.samples == 1 ? "" : "s")" : ", no sampling"))
     var rows: [BenchmarkRow] = []
     var stopped = false
     for kind in plan.kinds where !stopped {
