@@ -88,6 +88,38 @@ final class LessonCheckTests: XCTestCase {
         XCTAssertEqual(Shell(session: session).execute("lesson check 4"), .failed("no lesson 4 — there are 1 (type 'lesson list')"))
     }
 
+    /// `pixelrnn lesson check` as a process: exit 0 when the lessons pass, 1 when one fails.
+    func testTheExecutableExitsNonZeroOnAMismatch() throws {
+        let good = folder.appendingPathComponent("good"), bad = folder.appendingPathComponent("bad")
+        for dir in [good, bad] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+        let masks = try String(contentsOf: Self.realLessons.appendingPathComponent("02-masks.md"), encoding: .utf8)
+        try masks.write(to: good.appendingPathComponent("02-masks.md"), atomically: true, encoding: .utf8)
+        try masks.replacingOccurrences(of: "centre (2, 2) is 0", with: "centre (2, 2) is 1")
+            .write(to: bad.appendingPathComponent("02-masks.md"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try checkProcess(lessons: good).status, 0)
+        let failed = try checkProcess(lessons: bad)
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.output.contains("expected line 7: 'centre (2, 2) is 1: the first layer"), failed.output)
+        XCTAssertTrue(failed.output.contains("1 of 1 lessons do not match the program"), failed.output)
+    }
+
+    func checkProcess(lessons: URL) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try locateExecutable()
+        process.arguments = ["lesson", "check"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PIXELRNN_LESSONS"] = lessons.path
+        process.environment = environment
+        process.currentDirectoryURL = folder
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     func lesson(_ name: String, commands: String, expect: String) throws {
         let text = "# X\n\n## Why it matters\n\n```pixelrnn\n\(commands)\n```\n\n```expect\n\(expect)\n```\n\n## Question\n\nQ?\n\n```hint\nH.\n```\n"
         try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
