@@ -77,6 +77,7 @@ private func report(_ session: Session, _ field: ReceptiveField, config: ModelCo
 private func growth(_ session: Session, _ network: PixelNetwork, row: Int, col: Int, size: Int, trials: Int) throws {
     var fields: [(String, ReceptiveField)] = []
     for l in 0...network.blocks.count {
+        try Interruption.check()
         let name = l == 0 ? "after the input layer" : "after block \(l)"
         fields.append((name, ReceptiveField.compute(network: network, row: row, col: col, height: size, width: size,
                                                     stream: l, trials: trials)))
@@ -97,6 +98,7 @@ private func compareFields(_ session: Session, _ args: ParsedArguments, row: Int
     let hidden = try args.int("hidden", default: session.model?.config.hidden ?? 8, in: 1...64)
     var fields: [(String, ReceptiveField)] = []
     for kind in ModelKind.allCases {
+        try Interruption.check()
         let config = ModelConfig(kind: kind, layers: layers, hidden: hidden)
         guard let network = try? PixelNetwork(config: config, seed: 0) else {
             session.say("\(kind.paperName): not available yet")
