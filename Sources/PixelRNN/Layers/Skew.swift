@@ -43,7 +43,7 @@ public enum Skew {
     }
 
     /// The rows of skewed column k that hold pixels: max(0, k−m+1) ... min(n−1, k).
-    /// Empty only for k outside 0 ..< n+m−1.
+    /// nil only for k outside 0 ..< n+m−1.
     public static func pixelRows(skewedColumn k: Int, height: Int, width: Int) -> ClosedRange<Int>? {
         let first = max(0, k - width + 1), last = min(height - 1, k)
         return first <= last ? first...last : nil
