@@ -1,17 +1,5 @@
-import Foundation
 import XCTest
 @testable import PixelRNN
-
-/// Loads Fixtures/diagbilstm_golden.json (same format as `GoldenFixture`). Local because
-/// `GoldenFixture`'s default `#filePath` resolves at the caller, one folder too high for
-/// tests that sit directly in Tests/PixelRNNTests.
-private func diagonalGoldenFixture(file: StaticString = #filePath) throws -> [String: Tensor] {
-    struct Entry: Decodable { let shape: [Int]; let data: [Float] }
-    let url = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/diagbilstm_golden.json")
-    let raw = try JSONDecoder().decode([String: Entry].self, from: Data(contentsOf: url))
-    return raw.mapValues { Tensor(shape: $0.shape, data: $0.data) }
-}
 
 /// The whole Diagonal BiLSTM network against an independent PyTorch implementation
 /// (Fixtures/make_diagbilstm_golden.py: skew by gather, a Python loop over the columns,
@@ -19,7 +7,7 @@ private func diagonalGoldenFixture(file: StaticString = #filePath) throws -> [St
 /// batch-mean NLL for every parameter, for L = 1 and L = 2, h = 3, 6×6 binary, batch 2.
 final class DiagonalBiLSTMGoldenTests: XCTestCase {
     private func check(layers: Int, fast: Bool) throws {
-        let fixture = try diagonalGoldenFixture()
+        let fixture = try GoldenFixture("diagbilstm_golden").tensors
         let prefix = "L\(layers)/"
         try withDiagonalPath(fast: fast) {
             let net = try PixelNetwork(config: .init(kind: .diagbilstm, layers: layers, hidden: 3))
