@@ -160,8 +160,9 @@ public enum PixelREPLMain {
         session.isInteractive = true
         print("pixelrnn \(PixelREPLVersion.string) — PixelRNN, step by step.")
         print("Type 'help' for the commands, 'help <command>' for one; Tab completes; Ctrl-D quits.")
+        // The first start offers lesson 1; later starts say where the learner left off.
         if session.registry.command(named: "lesson") != nil {
-            print("New here? Type 'lesson 1' for the guided lessons.")
+            LessonWelcome.lines().forEach { print($0) }
         }
         func runLine(_ line: String) -> LineOutcome {
             Interruption.printsNewline = session.isTerminal
