@@ -7,8 +7,16 @@
 /// protocol keeps whatever it needs of earlier positions (maps a kernel reads, an
 /// LSTM's states) in its `IncrementalBlockState`.
 public protocol IncrementalBlock: ResidualBlock {
+    /// False when this block's `forward` cannot be followed one position at a time — the
+    /// test-only variants with a known bug that lets a pixel see the future. The sampler
+    /// then takes the reference path, so it samples what `forward` computes. True by default.
+    var hasIncrementalForm: Bool { get }
     /// Fresh state for `batch` images of height×width.
     func makeIncrementalState(batch: Int, height: Int, width: Int) -> IncrementalBlockState
+}
+
+extension IncrementalBlock {
+    public var hasIncrementalForm: Bool { true }
 }
 
 /// The per-sampling memory of an `IncrementalBlock`.

@@ -51,7 +51,7 @@ public final class IncrementalStepper: ConditionalStepper {
     private static func blockStates(_ network: PixelNetwork, batch: Int, height: Int, width: Int) -> [IncrementalBlockState]? {
         var out: [IncrementalBlockState] = []
         for block in network.blocks {
-            guard let b = block as? IncrementalBlock else { return nil }
+            guard let b = block as? IncrementalBlock, b.hasIncrementalForm else { return nil }
             out.append(b.makeIncrementalState(batch: batch, height: height, width: width))
         }
         return out
