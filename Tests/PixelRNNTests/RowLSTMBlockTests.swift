@@ -188,6 +188,29 @@ final class RowLSTMBlockTests: XCTestCase {
         }
     }
 
+    /// Splitting the batch over the cores (each core runs the recurrence for its own images)
+    /// gives the same numbers as one thread, up to the order of float sums.
+    func testBatchSplitOverCoresEqualsOneThread() throws {
+        let block = RowLSTMBlock(hidden: 3, colors: 1, seed: 35)
+        let x = rowLSTMRandomTensor([5, 6, 4, 7], seed: 36)
+        let r = rowLSTMRandomTensor([5, 6, 4, 7], seed: 37)
+        let saved = RowLSTMThreads.minimumParallelWork
+        defer { RowLSTMThreads.minimumParallelWork = saved }
+        var results: [(BlockForward, Tensor, [Tensor])] = []
+        for threshold in [Int.max, 0] {
+            RowLSTMThreads.minimumParallelWork = threshold
+            for (_, p) in block.namedParameters { p.zeroGrad() }
+            let pass = block.forward(x)
+            let dx = block.backward(pass, outputGradient: r)
+            results.append((pass, dx, block.namedParameters.map { $0.1.grad }))
+        }
+        if RowLSTMThreads.parts(batch: 5, work: 1).count < 2 { print("note: one core or OPENBLAS_NUM_THREADS=1, no split tested") }
+        assertClose(results[1].0.residual, results[0].0.residual, tolerance: 1e-6, "residual")
+        for (key, t) in results[0].0.saved { assertClose(results[1].0.saved[key]!, t, tolerance: 1e-6, key) }
+        assertClose(results[1].1, results[0].1, tolerance: 1e-6, "∂x")
+        for k in results[0].2.indices { assertClose(results[1].2[k], results[0].2[k], tolerance: 1e-6, "∂ parameter \(k)") }
+    }
+
     func testModelNewRowLSTMBuildsRowLSTMBlocks() throws {
         let net = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 2, hidden: 3))
         XCTAssertTrue(net.blocks.allSatisfy { $0 is RowLSTMBlock })

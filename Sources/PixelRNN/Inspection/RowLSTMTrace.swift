@@ -44,7 +44,7 @@ public final class RowLSTMTrace {
         (height, width) = (x.shape[2], x.shape[3])
         inputToState = block.i_s.forward(x)
         maps = RowLSTMMaps(batch: 1, hidden: block.hidden, height: height, width: width, fill: .nan)
-        recurrence = RowLSTMRecurrence(block: block, batch: 1, width: width)
+        recurrence = RowLSTMRecurrence(block: block, images: 0..<1, height: height, width: width)
         order = block.recurrenceOrder(height: height)
     }
 

@@ -87,9 +87,13 @@ public final class RowLSTMBlock: ResidualBlock {
 
         // The recurrence, one row at a time, top to bottom; h_{−1} = c_{−1} = 0.
         var maps = RowLSTMMaps(batch: batch, hidden: hidden, height: height, width: width)
-        let recurrence = RowLSTMRecurrence(block: self, batch: batch, width: width)
-        for r in recurrenceOrder(height: height) {
-            recurrence.computeRow(r, inputToState: inputToState, maps: &maps)
+        if usesFastPath {
+            forwardRecurrenceFast(inputToState: inputToState, maps: &maps)
+        } else {
+            let recurrence = RowLSTMRecurrence(block: self, images: 0..<batch, height: height, width: width)
+            for r in recurrenceOrder(height: height) {
+                recurrence.computeRow(r, inputToState: inputToState, maps: &maps)   // calls `step` below
+            }
         }
 
         let residual = out.forward(maps.hidden)                     // F(x) = out(h)   (B, 2h, H, W)
