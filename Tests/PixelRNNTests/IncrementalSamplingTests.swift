@@ -69,3 +69,14 @@ enum IncrementalSamplingCheck {
         XCTAssertGreaterThan(Set(drawn).count, 1, "the drawn pixels are not all alike", file: file, line: line)
     }
 }
+
+/// Every model samples on the incremental path.
+final class IncrementalSamplingTests: XCTestCase {
+    func testEveryModelHasAnIncrementalPath() throws {
+        for kind in ModelKind.allCases {
+            let net = try PixelNetwork(config: ModelConfig(kind: kind, layers: 2, hidden: 2))
+            XCTAssertTrue(Sampler.hasIncrementalPath(net), "\(kind)")
+            XCTAssertNoThrow(try IncrementalStepper(network: net, batch: 1, height: 3, width: 3), "\(kind)")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// The Row LSTM block, one position at a time (paper §3.1; DESIGN §2).
+///
+/// At pixel (r, c) the block reads
+///
+///     i_s(x)[r, c]     1×3 mask B: x(r, c−1) and x(r, c)          — this row, up to here
+///     s_s(h_{r−1})[c]  width 3:    h(r−1, c−1), h(r−1, c), h(r−1, c+1)   — the row above, all final
+///     c(r−1, c)                    the cell above
+///
+/// so every value at (r, c) is computed once, when (r, c) is reached:
+///
+///     [o, f, i, g] = i_s(x)[r, c] + s_s(h_{r−1})[c]           (paper eq. 3; row −1 is zeros)
+///     c = σ(f) ⊙ c_{r−1} + σ(i) ⊙ tanh(g)
+///     h = σ(o) ⊙ tanh(c)
+///     F(x)(r, c) = out(h(r, c))                                 1×1, mask B
+///
+/// Each position is computed with the same sums in the same order as the plain path
+/// (`RowLSTMBlock.step`, `RowConv1d.forwardPlain`, `Conv2d.forwardPlain`), so with every
+/// fast path off the result equals `forward`'s bit for bit; with `RowLSTMBlock.useFastPath`
+/// (read when the state is made) σ and tanh are the fast path's kernels, and the result
+/// agrees to Float rounding.
+extension RowLSTMBlock: IncrementalBlock {
+    /// Not for the test-only variants with a known bug (one of them reads the row below).
+    public var hasIncrementalForm: Bool { knownBug == nil }
+
+    public func makeIncrementalState(batch: Int, height: Int, width: Int) -> IncrementalBlockState {
+        RowLSTMIncrementalState(block: self, batch: batch, height: height, width: width)
+    }
+}
+
+/// F(x) at one position; the block's input of the current row and h, c at every pixel kept.
+final class RowLSTMIncrementalState: IncrementalBlockState {
+    private let inputToState: PositionConv
+    private let out: PositionConv
+    /// s_s: W[o, c, v] (4h, h, 3) and b[o], as `RowConv1d` keeps them.
+    private let stateWeight: [Float]
+    private let stateBias: [Float]
+    private let (batch, height, width, hidden): (Int, Int, Int, Int)
+    /// σ and tanh: the fast path's kernels (`RowLSTMKernels`) or the plain ones.
+    private let fastMath: Bool
+    /// The block's input x in the current row, position-major (W, 2h, B): what i_s (1×3) reads.
+    private var xRow: [Float]
+    /// h and c at every pixel, position-major (H·W, h, B).
+    private var hMap: [Float], cMap: [Float]
+    /// h·B zeros: the state of row −1 and of the cells left and right of a row.
+    private let zeros: [Float]
+    /// Scratch for one position: i_s(x), then the gates (4h·B); s_s(h_{r−1}) (4h·B); σ/tanh of the gates (4h·B).
+    private var z: [Float], s: [Float], a: [Float]
+
+    init(block: RowLSTMBlock, batch: Int, height: Int, width: Int) {
+        inputToState = PositionConv(block.i_s)
+        out = PositionConv(block.out)
+        stateWeight = block.s_s.weight.value.data
+        stateBias = block.s_s.bias.value.data
+        (self.batch, self.height, self.width, hidden) = (batch, height, width, block.hidden)
+        fastMath = block.usesFastPath
+        let h = block.hidden
+        xRow = [Float](repeating: 0, count: width * 2 * h * batch)
+        hMap = [Float](repeating: 0, count: height * width * h * batch)
+        cMap = hMap
+        zeros = [Float](repeating: 0, count: h * batch)
+        z = [Float](repeating: 0, count: 4 * h * batch)
+        (s, a) = (z, z)
+    }
+
+    func step(row r: Int, column c: Int, input x: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+        let h = hidden
+        let hb = h * batch
+        let here = (r * width + c) * hb
+        xRow.withUnsafeMutableBufferPointer { xr in
+        z.withUnsafeMutableBufferPointer { z in
+        s.withUnsafeMutableBufferPointer { s in
+        a.withUnsafeMutableBufferPointer { a in
+        zeros.withUnsafeBufferPointer { zero in
+        hMap.withUnsafeMutableBufferPointer { hm in
+        cMap.withUnsafeMutableBufferPointer { cm in
+            let (z, s, a) = (z.baseAddress!, s.baseAddress!, a.baseAddress!)
+            // i_s(x)[r, c]: 1×3 mask B over this row's inputs (x(r, c) is stored first).
+            (xr.baseAddress! + c * 2 * hb).update(from: x, count: 2 * hb)
+            inputToState.apply(map: xr.baseAddress!, height: 1, width: width, row: 0, column: c, batch: batch, out: z)
+            // s_s(h_{r−1})[c]: width 3 over the row above (zeros above row 0 and outside the row).
+            stateToState(above: r > 0 ? UnsafePointer(hm.baseAddress! + (r - 1) * width * hb) : nil,
+                         column: c, zero: zero.baseAddress!, out: s)
+            for e in 0..<(4 * hb) { z[e] = z[e] + s[e] }                     // [o, f, i, g] = i_s + s_s
+            // σ on o, f, i and tanh on g (channel blocks of h, [channel][image]).
+            if fastMath {
+                RowLSTMKernels.sigmoid(z, into: a, count: 3 * hb)
+                RowLSTMKernels.tanh(z + 3 * hb, into: a + 3 * hb, count: hb)
+            } else {
+                for e in 0..<(3 * hb) { a[e] = Activation.sigmoid(z[e]) }
+                for e in (3 * hb)..<(4 * hb) { a[e] = tanhf(z[e]) }
+            }
+            // c = σ(f) ⊙ c_{r−1} + σ(i) ⊙ tanh(g);  h = σ(o) ⊙ tanh(c).
+            let cAbove = r > 0 ? UnsafePointer(cm.baseAddress! + here - width * hb) : zero.baseAddress!
+            let (cNow, hNow) = (cm.baseAddress! + here, hm.baseAddress! + here)
+            let (o, f, i, g) = (a, a + hb, a + 2 * hb, a + 3 * hb)
+            for e in 0..<hb { cNow[e] = f[e] * cAbove[e] + i[e] * g[e] }
+            if fastMath {
+                RowLSTMKernels.tanh(cNow, into: hNow, count: hb)
+                for e in 0..<hb { hNow[e] = o[e] * hNow[e] }
+            } else {
+                for e in 0..<hb { hNow[e] = o[e] * tanhf(cNow[e]) }
+            }
+            out.apply(input: hNow, batch: batch, out: output)                   // F(x) = out(h), 1×1
+        }}}}}}}
+    }
+
+    /// s_s at column c of a row, for the whole batch: out[o·B + n] = b[o] + Σ_ch Σ_v W[o, ch, v]·h(r−1, c+v−1, ch, n),
+    /// the terms in `RowConv1d.forwardPlain`'s order. `above` is row r−1 (position-major (W, h, B)), nil for row −1 (zeros).
+    private func stateToState(above: UnsafePointer<Float>?, column c: Int, zero: UnsafePointer<Float>,
+                              out: UnsafeMutablePointer<Float>) {
+        let (h, k) = (hidden, 3)
+        let hb = h * batch
+        stateWeight.withUnsafeBufferPointer { w in
+            for o in 0..<(4 * h) {
+                let p = out + o * batch
+                p.update(repeating: stateBias[o], count: batch)
+                for ch in 0..<h {
+                    for v in 0..<k {
+                        let j = c + v - 1
+                        if j < 0 || j >= width { continue }                      // padding: no term
+                        let src = above.map { $0 + j * hb + ch * batch } ?? zero + ch * batch
+                        let wv = w[(o * h + ch) * k + v]
+                        for n in 0..<batch { p[n] += wv * src[n] }
+                    }
+                }
+            }
+        }
+    }
+}
