@@ -23,9 +23,9 @@ import Foundation
 /// built: a 7×7 mask A on one colour uses 24 of its 49 taps, a 3×3 mask B 5 of 9. A 1×1
 /// convolution that uses every input channel needs no im2col at all: X̂ₙ = xₙ, ∂X̂ₙ = ∂xₙ.
 ///
-/// Cores: the batch is split into one contiguous range of images per core, each range on
-/// its own thread with OpenBLAS single-threaded meanwhile (`FastPathThreads`); the ranges'
-/// weight and bias gradients are added at the end. The matrices are thin (K and out are
+/// Cores: the images of the batch are shared out to the cores (`FastPathThreads`), with
+/// OpenBLAS single-threaded meanwhile; the images' weight and bias gradients are added at
+/// the end. The matrices are thin (K and out are
 /// 16–80): OpenBLAS's own threads cost more than they bring on them. Scratch matrices (one
 /// image's X̂ₙ and ∂X̂ₙ per thread) come from a small pool and are reused between calls.
 extension Conv2d {
@@ -102,7 +102,7 @@ extension Conv2d {
         guard batch * height * width > 0 else { return dx }
         let w = usedWeightMatrix()
         let parts = FastPathThreads.parts(batch: batch, work: outChannels * taps * batch * height * width)
-        // Each range of images adds up its own ∂Ŵ (out × K) and ∂b; the ranges are summed below.
+        // Each part (an image, or the whole batch) adds up its own ∂Ŵ (out × K) and ∂b; summed below.
         var dW = [Float](repeating: 0, count: parts.count * outChannels * taps)
         var db = [Float](repeating: 0, count: parts.count * outChannels)
         x.data.withUnsafeBufferPointer { xb in
@@ -308,29 +308,29 @@ enum LargeAllocations {
     }()
 }
 
-/// How the fast paths use the cores: the batch is split into contiguous ranges of images,
-/// one per thread, and OpenBLAS runs single-threaded meanwhile — each range is one thread's
-/// work, and two threads each asking OpenBLAS's shared pool for two more would wait on each
-/// other. The previous OpenBLAS setting is restored afterwards.
+/// How the fast paths use the cores: a layer's batch is split into its images, which the
+/// cores take one at a time as they become free (so a core that starts late, or is shared
+/// with another process, simply takes fewer), with OpenBLAS single-threaded meanwhile —
+/// each image is one thread's work, and threads each asking OpenBLAS's shared pool for more
+/// threads would wait on each other. The previous OpenBLAS setting is restored afterwards.
 ///
-/// The number of ranges is OpenBLAS's own thread count (its default: every core), so
-/// `OPENBLAS_NUM_THREADS=1` makes everything single-threaded, and a caller that already runs
-/// layers on several threads with OpenBLAS single-threaded (the Diagonal BiLSTM's two
-/// directions) is not split again. Results do not depend on the split beyond the order in
-/// which the ranges' gradients are added.
+/// The batch is split only when OpenBLAS may use several threads (its default: every
+/// core), so `OPENBLAS_NUM_THREADS=1` makes everything single-threaded, and a caller that
+/// already runs layers on several threads with OpenBLAS single-threaded (the Diagonal
+/// BiLSTM's two directions) is not split again. Results do not depend on the split beyond
+/// the order in which the images' weight gradients are added.
 enum FastPathThreads {
     /// Below this many multiply-adds a layer runs on one thread (a split costs ~10 µs).
     nonisolated(unsafe) static var minimumParallelWork = 1 << 20
     private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// The ranges of images, one per thread that will compute them.
+    /// The ranges of images to compute concurrently: one per image, or the whole batch.
     static func parts(batch: Int, work: Int) -> [Range<Int>] {
-        let threads = min(batch, cores, Int(openblas_get_num_threads()))
-        let count = work >= minimumParallelWork ? max(1, threads) : 1
-        return (0..<count).map { k in (k * batch / count)..<((k + 1) * batch / count) }
+        let split = batch > 1 && cores > 1 && work >= minimumParallelWork && openblas_get_num_threads() > 1
+        return split ? (0..<batch).map { $0..<($0 + 1) } : [0..<batch]
     }
 
-    /// Runs `body(k)` for k in 0..<count, on `count` threads when count > 1.
+    /// Runs `body(k)` for k in 0..<count, concurrently when count > 1.
     static func run(_ count: Int, _ body: (Int) -> Void) {
         guard count > 1 else { body(0); return }
         let blasThreads = openblas_get_num_threads()
