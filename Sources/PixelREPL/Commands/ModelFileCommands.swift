@@ -39,11 +39,26 @@ enum ModelFiles {
         }
         session.model = loaded.network
         session.trace = nil
+        session.trainer = trainingRun(of: loaded, at: url)
         session.say("loaded \(describe(loaded.config)) from \(url.path): \(loaded.network.parameterCount) parameters")
-        let training = loaded.metadata.filter { !Checkpoint.modelKeys.contains($0.key) && $0.key != Checkpoint.optimizerDigestKey }
-        if !training.isEmpty {
-            session.say("metadata: " + training.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        let shown = loaded.metadata.filter { !Checkpoint.modelKeys.contains($0.key) && $0.key != Checkpoint.optimizerDigestKey
+            && !$0.key.hasSuffix("_history") }
+        if !shown.isEmpty {
+            session.say("metadata: " + shown.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        if let run = session.trainer {
+            let s = run.state
+            session.say("training run: step \(s.step), epoch \(s.epoch) of \(s.hyperparameters.epochs); \(s.lossHistory.count) losses and \(s.validationHistory.count) validation points kept — 'plot loss' draws them, 'train' goes on"
+                        + (loaded.hasOptimizerState ? "" : " (with fresh optimizer moments: the file has none)"))
         }
         for note in loaded.notes { session.say("note: \(note)") }
+    }
+
+    /// The training run a checkpoint carries (its state and optimizer moments), if any.
+    private static func trainingRun(of loaded: LoadedCheckpoint, at url: URL) -> Trainer? {
+        guard let state = try? TrainingState(metadata: loaded.metadata),
+              let trainer = try? Trainer(network: loaded.network, state: state) else { return nil }
+        if let moments = try? Checkpoint.loadOptimizerState(for: url) { try? trainer.loadOptimizerState(moments) }
+        return trainer
     }
 }
