@@ -1,3 +1,4 @@
+import CBLAS
 /// Steps one Diagonal BiLSTM block's forward pass one diagonal — one skewed column —
 /// at a time (DESIGN §5 `trace`, `step`, `where`, `show gates|state|cell`).
 ///
@@ -41,8 +42,20 @@ public final class DiagonalTrace {
         input = x
         (height, width) = (x.shape[2], x.shape[3])
         skewedWidth = Skew.skewedWidth(height: height, width: width)
-        fwdWalk = block.fwd.beginWalk(x)
-        bwdWalk = block.bwd.beginWalk(DiagonalBiLSTMBlock.flipLeftRight(x))
+        (fwdWalk, bwdWalk) = DiagonalTrace.withOneBLASThread {
+            (block.fwd.beginWalk(x), block.bwd.beginWalk(DiagonalBiLSTMBlock.flipLeftRight(x)))
+        }
+    }
+
+    /// `forward` runs each direction with OpenBLAS on one thread (the two directions side
+    /// by side); the trace does the same, so that every sum is added in the same order
+    /// and the traced numbers equal the forward pass bit for bit.
+    private static func withOneBLASThread<T>(_ body: () -> T) -> T {
+        guard DiagonalBiLSTMBlock.concurrentDirections else { return body() }
+        let blasThreads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(blasThreads) }
+        return body()
     }
 
     /// Traces block `layer` of `network` on `pixels` (B, C, H, W): the block's input is
@@ -71,7 +84,7 @@ public final class DiagonalTrace {
     @discardableResult
     public func step() -> Bool {
         let d: Direction = fwdWalk.isFinished ? .bwd : .fwd
-        guard walk(d).step() else { return false }
+        guard DiagonalTrace.withOneBLASThread({ walk(d).step() }) else { return false }
         direction = d
         column = walk(d).nextColumn - 1
         return true
