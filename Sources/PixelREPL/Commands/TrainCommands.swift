@@ -53,7 +53,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     } catch {
         session.endProgress()
         if let checkpoint { try? save(trainer, to: checkpoint) }
-        throw CommandError((error as? CustomStringConvertible)?.description ?? Shell.describe(error))
+        throw CommandError(oneLine(error))
     }
     session.endProgress()
     try summarize(session, trainer, outcome: outcome, checkpoint: checkpoint)
@@ -193,9 +193,14 @@ private func resume(_ session: Session, from file: String) throws {
 /// Runs `body`, turning a library error into one line.
 @discardableResult
 func wrap<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as CommandError { throw e } catch let e as CustomStringConvertible {
-        throw CommandError(e.description)
-    } catch { throw CommandError(Shell.describe(error)) }
+    do { return try body() } catch let e as CommandError { throw e } catch { throw CommandError(oneLine(error)) }
+}
+
+/// A library error as one line: its own description (no type name in front).
+func oneLine(_ error: Error) -> String {
+    if let e = error as? CommandError { return e.message }
+    if let e = error as? LocalizedError, let text = e.errorDescription { return Shell.describe(CommandError(text)) }
+    return Shell.describe(CommandError(String(describing: error)))
 }
 
 /// Prints progress: a live bar on a terminal, a plain line now and then otherwise.
