@@ -60,7 +60,12 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: path), path)
     }
 
+    func testMaskTypeMayBeLowerCase() {
+        XCTAssertEqual(run("mask a 5"), run("mask A 5"))
+    }
+
     func testBadMaskArguments() {
+        fails("mask C 3", saying: "A or B")
         fails("mask A 4", saying: "odd number")
         fails("mask B 3 --colors 2", saying: "1 or 3")
         fails("mask A 3 5", saying: "at most")

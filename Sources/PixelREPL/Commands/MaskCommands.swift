@@ -19,6 +19,7 @@ let maskCommands: [Command] = [
         colours the channels form R, G, B groups (channel c is colour c mod 3): at the centre, \
         mask A lets G see R and B see R, G; mask B also lets each colour see itself.
         """,
+        subcommandsAreExhaustive: false,   // 'mask a' is read as 'mask A'
         run: runMask)
 ]
 
