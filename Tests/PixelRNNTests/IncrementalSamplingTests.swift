@@ -70,6 +70,74 @@ enum IncrementalSamplingCheck {
     }
 }
 
+/// The incremental sampling cases the recurrent models share, for one `ModelKind`: each
+/// model's test class calls these from thin test methods (and adds its own shapes and its
+/// model-specific cases).
+struct IncrementalSamplingCases {
+    private typealias Check = IncrementalSamplingCheck
+    let kind: ModelKind
+
+    func config(layers: Int, hidden: Int = 4, colors: Int = 1, levels: Int = 2) -> ModelConfig {
+        ModelConfig(kind: kind, layers: layers, hidden: hidden, colors: colors, levels: levels)
+    }
+
+    /// `layers` layers, 8×8, on the plain paths: bit for bit.
+    func assertLayersEqualReferenceExactly(_ layers: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        let net = try Check.network(config(layers: layers))
+        try Check.onPlainPaths { try Check.assertSteppersAgree(net, count: 3, height: 8, width: 8, file: file, line: line) }
+    }
+
+    /// Two layers of 3, seed 7, two images of each (height, width), on the plain paths: bit for bit.
+    func assertShapesEqualReferenceExactly(_ shapes: [(height: Int, width: Int)],
+                                           file: StaticString = #filePath, line: UInt = #line) throws {
+        let net = try Check.network(config(layers: 2, hidden: 3), seed: 7)
+        try Check.onPlainPaths {
+            for (height, width) in shapes {
+                try Check.assertSteppersAgree(net, count: 2, height: height, width: width, file: file, line: line)
+            }
+        }
+    }
+
+    /// Completion: given pixels skip draws, so stretches of positions are computed in one go;
+    /// the given pixels stay.
+    func assertCompletionEqualsReferenceExactly(file: StaticString = #filePath, line: UInt = #line) throws {
+        let net = try Check.network(config(layers: 2))
+        let (start, keep) = Check.completionInput(count: 2, height: 8, width: 8, seed: 8)
+        try Check.onPlainPaths {
+            try Check.assertSteppersAgree(net, count: 2, height: 8, width: 8, start: start, keep: keep, file: file, line: line)
+        }
+        let done = try Sampler.complete(network: net, images: start, keep: keep, samplesPerImage: 1, seed: 2)
+        for i in 0..<start.count where keep.data[i] == 1 { XCTAssertEqual(done.data[i], start.data[i], file: file, line: line) }
+    }
+
+    /// Three colours: each position is visited once per colour, its input more final each time.
+    func assertColoursEqualReferenceExactly(file: StaticString = #filePath, line: UInt = #line) throws {
+        let net = try Check.network(config(layers: 2, hidden: 3, colors: 3, levels: 256))
+        try Check.onPlainPaths { try Check.assertSteppersAgree(net, count: 2, height: 4, width: 5, file: file, line: line) }
+    }
+
+    /// The default paths: logits within 1e-5 at every draw, and the same images.
+    func assertFastPathsAgreeWithReference(file: StaticString = #filePath, line: UInt = #line) throws {
+        for layers in [1, 2] {
+            let net = try Check.network(config(layers: layers))
+            try Check.assertSteppersAgree(net, count: 3, height: 8, width: 8, tolerance: 1e-5, file: file, line: line)
+        }
+        let net = try Check.network(config(layers: 2))
+        let (start, keep) = Check.completionInput(count: 2, height: 8, width: 8, seed: 9)
+        try Check.assertSteppersAgree(net, count: 2, height: 8, width: 8, tolerance: 1e-5, start: start, keep: keep,
+                                      file: file, line: line)
+    }
+
+    /// `Sampler` takes the incremental path by itself, with the same images as the reference.
+    func assertSamplerUsesTheIncrementalPath(file: StaticString = #filePath, line: UInt = #line) throws {
+        let net = try Check.network(config(layers: 2))
+        XCTAssertTrue(Sampler.hasIncrementalPath(net), file: file, line: line)
+        let automatic = try Sampler.sample(network: net, count: 2, height: 7, width: 7, seed: 5)
+        XCTAssertEqual(automatic, try Sampler.sample(network: net, count: 2, height: 7, width: 7, seed: 5, method: .reference),
+                       file: file, line: line)
+    }
+}
+
 /// Every model samples on the incremental path.
 final class IncrementalSamplingTests: XCTestCase {
     func testEveryModelHasAnIncrementalPath() throws {
