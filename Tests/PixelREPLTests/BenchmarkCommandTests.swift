@@ -4,24 +4,12 @@ import XCTest
 
 /// `benchmark` with tiny settings: the shape of its table and that its figures are
 /// positive. No speed thresholds — a test must not depend on how busy the machine is.
-final class BenchmarkCommandTests: XCTestCase {
-    var lines: [String] = []
-    var shell: Shell!
+final class BenchmarkCommandTests: XCTestCase, ShellHarnessTestCase {
+    var harness: ShellHarness!
 
-    override func setUpWithError() throws {
-        lines = []
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-benchmark-\(UUID().uuidString)")
-        shell = Shell(session: Session(outputDirectory: folder, previewsEnabled: false, isTerminal: false,
-                                       writeLine: { [unowned self] in self.lines.append($0) },
-                                       writeError: { [unowned self] in self.lines.append($0) }))
-    }
+    override func setUpWithError() throws { harness = ShellHarness(name: "benchmark") }
 
-    @discardableResult
-    func run(_ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> [String] {
-        lines = []
-        XCTAssertEqual(shell.execute(line), .ran, line, file: file, line: lineNumber)
-        return lines
-    }
+    override func tearDownWithError() throws { harness.removeFolder() }
 
     /// The cells of a table line (columns are separated by at least three spaces).
     func cells(_ line: String) -> [String] {

@@ -4,39 +4,12 @@ import XCTest
 import PixelRNN
 
 /// `mask`, `model`, `factorize` and `rf` driven through the shell as a user types them.
-final class ModelCommandTests: XCTestCase {
-    var folder: URL!
-    var lines: [String] = []
-    var shell: Shell!
+final class ModelCommandTests: XCTestCase, ShellHarnessTestCase {
+    var harness: ShellHarness!
 
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-model-commands-\(UUID().uuidString)")
-        lines = []
-        let session = Session(outputDirectory: folder, previewsEnabled: false, isTerminal: false,
-                              writeLine: { [unowned self] in self.lines.append($0) },
-                              writeError: { [unowned self] in self.lines.append($0) })
-        shell = Shell(session: session)
-    }
+    override func setUpWithError() throws { harness = ShellHarness(name: "model-commands") }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
-    /// Runs a line that must succeed; returns what it printed.
-    @discardableResult
-    func run(_ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> [String] {
-        lines = []
-        let outcome = shell.execute(line)
-        XCTAssertEqual(outcome, .ran, "\(line): \(outcome)", file: file, line: lineNumber)
-        return lines
-    }
-
-    /// Runs a line that must fail with one line mentioning `text`.
-    func fails(_ line: String, saying text: String, file: StaticString = #filePath, lineNumber: UInt = #line) {
-        guard case .failed(let message) = shell.execute(line) else {
-            return XCTFail("\(line) did not fail", file: file, line: lineNumber)
-        }
-        XCTAssertTrue(message.contains(text), "'\(message)' does not say '\(text)'", file: file, line: lineNumber)
-        XCTAssertFalse(message.contains("\n"), file: file, line: lineNumber)
-    }
+    override func tearDownWithError() throws { harness.removeFolder() }
 
     func testMaskAFiveIsTheMatrixOfTheSlides() {
         let out = run("mask A 5")
@@ -119,11 +92,9 @@ final class ModelCommandTests: XCTestCase {
 /// `model save` / `model load` through the shell.
 final class ModelFileCommandTests: XCTestCase {
     func testSaveLoadRoundTripAndAFailedLoadKeepsTheModel() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-model-files-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var lines: [String] = []
-        let shell = Shell(session: Session(outputDirectory: folder, previewsEnabled: false, isTerminal: false,
-                                           writeLine: { lines.append($0) }, writeError: { lines.append($0) }))
+        let harness = ShellHarness(name: "model-files")
+        defer { harness.removeFolder() }
+        let (folder, shell) = (harness.folder, harness.shell!)
         let file = folder.appendingPathComponent("m.safetensors").path
         XCTAssertEqual(shell.execute("model new rowlstm --layers 2 --hidden 3 --seed 4"), .ran)
         let original = shell.session.model!

@@ -4,41 +4,12 @@ import XCTest
 import PixelRNN
 
 /// `sample`, `complete` and `trace sample` driven through the shell as a user types them.
-final class SampleCommandTests: XCTestCase {
-    var folder: URL!
-    var lines: [String] = []
-    var shell: Shell!
+final class SampleCommandTests: XCTestCase, ShellHarnessTestCase {
+    var harness: ShellHarness!
 
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-sample-\(UUID().uuidString)")
-        lines = []
-        shell = Shell(session: Session(outputDirectory: folder, previewsEnabled: false, isTerminal: false,
-                                       writeLine: { [unowned self] in self.lines.append($0) },
-                                       writeError: { [unowned self] in self.lines.append($0) }))
-    }
+    override func setUpWithError() throws { harness = ShellHarness(name: "sample") }
 
-    override func tearDownWithError() throws {
-        Interruption.clear()
-        try? FileManager.default.removeItem(at: folder)
-    }
-
-    /// Runs a line that must succeed; returns what it printed.
-    @discardableResult
-    func run(_ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> [String] {
-        lines = []
-        let outcome = shell.execute(line)
-        XCTAssertEqual(outcome, .ran, "\(line): \(outcome)", file: file, line: lineNumber)
-        return lines
-    }
-
-    /// Runs a line that must fail with one line mentioning `text`.
-    func fails(_ line: String, saying text: String, file: StaticString = #filePath, lineNumber: UInt = #line) {
-        guard case .failed(let message) = shell.execute(line) else {
-            return XCTFail("\(line) did not fail", file: file, line: lineNumber)
-        }
-        XCTAssertTrue(message.contains(text), "'\(message)' does not say '\(text)'", file: file, line: lineNumber)
-        XCTAssertFalse(message.contains("\n"), file: file, line: lineNumber)
-    }
+    override func tearDownWithError() throws { Interruption.clear(); harness.removeFolder() }
 
     func png(_ name: String) -> URL { folder.appendingPathComponent(name + ".png") }
 

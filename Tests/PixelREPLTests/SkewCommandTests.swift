@@ -3,13 +3,14 @@ import XCTest
 @testable import PixelREPL
 
 /// `skew` and `unskew` print the index mapping and draw before/after.
-final class SkewCommandTests: XCTestCase {
+final class SkewCommandTests: XCTestCase, ShellHarnessTestCase {
+    var harness: ShellHarness!
+
+    override func setUpWithError() throws { harness = ShellHarness(name: "skew") }
+
+    override func tearDownWithError() throws { harness.removeFolder() }
+
     func testSkewPrintsTheMappingAndTheDiagonalBecomesAColumn() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-skew-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var lines: [String] = []
-        let shell = Shell(session: Session(outputDirectory: folder, previewsEnabled: false, isTerminal: false,
-                                           writeLine: { lines.append($0) }, writeError: { lines.append($0) }))
         XCTAssertEqual(shell.execute("skew 3 4 --diagonal 2"), .ran)
         XCTAssertEqual(Array(lines[2...4]), ["0,0 0,1 0,2 0,3  ·   · ",
                                              " ·  1,0 1,1 1,2 1,3  · ",

@@ -3,32 +3,12 @@ import XCTest
 @testable import PixelREPL
 
 /// `trace`, `step`, `where`, `show`, `continue`, `next` on Row LSTM and Diagonal BiLSTM models.
-final class TraceCommandTests: XCTestCase {
-    var folder: URL!
-    var lines: [String] = []
-    var shell: Shell!
+final class TraceCommandTests: XCTestCase, ShellHarnessTestCase {
+    var harness: ShellHarness!
 
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-trace-\(UUID().uuidString)")
-        lines = []
-        shell = Shell(session: Session(outputDirectory: folder, previewsEnabled: false, isTerminal: false,
-                                       writeLine: { [unowned self] in self.lines.append($0) },
-                                       writeError: { [unowned self] in self.lines.append($0) }))
-    }
+    override func setUpWithError() throws { harness = ShellHarness(name: "trace") }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
-    @discardableResult
-    func run(_ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> [String] {
-        lines = []
-        XCTAssertEqual(shell.execute(line), .ran, line, file: file, line: lineNumber)
-        return lines
-    }
-
-    func failure(_ line: String) -> String {
-        if case .failed(let message) = shell.execute(line) { return message }
-        return "(did not fail)"
-    }
+    override func tearDownWithError() throws { harness.removeFolder() }
 
     /// The number after "largest difference" in a `continue` report.
     func largestDifference(_ out: [String]) throws -> Double {
