@@ -1,4 +1,5 @@
 import Foundation
+import PixelRNN
 
 /// The folder of lessons and the lessons in it, in number order.
 ///
@@ -25,10 +26,7 @@ public struct LessonLibrary {
             }
             return LessonLibrary(folder: url)
         }
-        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] + executableFolders()
-        for start in starts {
-            if let found = searchUpwards(from: start) { return LessonLibrary(folder: found) }
-        }
+        if let found = ResourceFolder.find(named: "Lessons", containing: holdsLessons) { return LessonLibrary(folder: found) }
         throw CommandError("no Lessons folder found (looked in $\(environmentVariable), ./Lessons and above, and above the executable)")
     }
 
@@ -67,28 +65,5 @@ public struct LessonLibrary {
     static func holdsLessons(_ folder: URL) -> Bool {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return false }
         return names.contains { LessonParser.numberAndName(ofFile: $0) != nil }
-    }
-
-    static func searchUpwards(from start: URL) -> URL? {
-        var dir = start.standardizedFileURL
-        for _ in 0..<64 {
-            let candidate = dir.appendingPathComponent("Lessons")
-            if holdsLessons(candidate) { return candidate }
-            let parent = dir.deletingLastPathComponent()
-            if parent.path == dir.path { return nil }
-            dir = parent
-        }
-        return nil
-    }
-
-    static func executableFolders() -> [URL] {
-        var folders: [URL] = []
-        if let url = Bundle.main.executableURL {
-            folders.append(url.resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        if let first = CommandLine.arguments.first, first.contains("/") {
-            folders.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        return folders
     }
 }

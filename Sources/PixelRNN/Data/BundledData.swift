@@ -23,10 +23,7 @@ public enum BundledData {
             }
             throw DataFileError(file: imagesFileName, fault: .bundledNotFound(searched: ["\(environmentVariable)=\(given)"]))
         }
-        let starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] + executableFolders()
-        for start in starts {
-            if let found = searchUpwards(from: start) { return found }
-        }
+        if let found = ResourceFolder.find(named: "data", containing: holdsImages) { return found }
         throw DataFileError(file: imagesFileName, fault: .bundledNotFound(
             searched: ["$\(environmentVariable)", "./data and above", "data/ above the executable"]))
     }
@@ -45,31 +42,6 @@ public enum BundledData {
     /// True when `folder` holds the bundled image file.
     static func holdsImages(_ folder: URL) -> Bool {
         FileManager.default.fileExists(atPath: folder.appendingPathComponent(imagesFileName).path)
-    }
-
-    /// `start/data`, `start/../data`, … up to the root, the first that holds the files.
-    static func searchUpwards(from start: URL) -> URL? {
-        var dir = start.standardizedFileURL
-        for _ in 0..<64 {
-            let candidate = dir.appendingPathComponent("data")
-            if holdsImages(candidate) { return candidate }
-            let parent = dir.deletingLastPathComponent()
-            if parent.path == dir.path { return nil }
-            dir = parent
-        }
-        return nil
-    }
-
-    /// The folders of the running executable (as resolved, and as invoked).
-    static func executableFolders() -> [URL] {
-        var folders: [URL] = []
-        if let url = Bundle.main.executableURL {
-            folders.append(url.resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        if let first = CommandLine.arguments.first, first.contains("/") {
-            folders.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        return folders
     }
 }
 
