@@ -110,7 +110,9 @@ private func render(_ session: Session, map: Tensor, skewed: Tensor, diagonal k:
         let title = inverse ? "Unskew: skewed column \(k) goes back to diagonal r + c = \(k)"
                             : "Skew: diagonal r + c = \(k) becomes skewed column \(k)"
         var panels = try Panels(title: title, panels: inverse ? [skewedPanel, imagePanel] : [imagePanel, skewedPanel])
-        panels.legend = [LegendItem("orange: the diagonal r + c = \(k) and the skewed column it becomes", color: Palette.highlight),
+        let orange = inverse ? "orange: skewed column \(k) and the diagonal r + c = \(k) it goes back to"
+                             : "orange: the diagonal r + c = \(k) and the skewed column it becomes"
+        panels.legend = [LegendItem(orange, color: Palette.highlight),
                          LegendItem(labelled ? "cell text: the pixel (row, col) it holds; · = not a pixel (zero)" : "gray cells: not pixels (hold zero)")]
         try session.show(panels.render(), name: "\(inverse ? "unskew" : "skew")-\(n)x\(m)-d\(k)", title: title)
     } catch let error as CommandError {

@@ -91,8 +91,9 @@ final class RowLSTMTraceState: TraceState {
         let title = row.map { "Row LSTM block \(layer): row \($0) computed (\(trace.rowsDone) of \(height))" }
             ?? "Row LSTM block \(layer): every row computed"
         try TraceDrawing.save(session, panels, title: title,
-                              legend: [LegendItem("orange outline: the row just computed", color: Palette.highlight),
-                                       LegendItem("gray: rows not computed yet")],
+                              legend: row == nil ? [LegendItem("every row computed: h and c as the ordinary forward pass gives them")]
+                                  : [LegendItem("orange outline: the row just computed", color: Palette.highlight),
+                                     LegendItem("gray: rows not computed yet")],
                               name: name, preview: (hidden, width, height))
     }
 
