@@ -16,6 +16,8 @@ public final class PixelNetwork {
     public let head: [Conv2d]
     /// The seed the weights were drawn from.
     public let seed: UInt64
+    /// The second network of the two-halves training path (`PixelNetwork+Halves`), once built.
+    var halvesTwin: PixelNetwork?
 
     /// A freshly initialised network. Throws for impossible configurations.
     public convenience init(config: ModelConfig, seed: UInt64 = 0) throws {
@@ -114,12 +116,22 @@ public final class PixelNetwork {
     }
 
     /// Mean NLL (nats/image) of a batch, its gradient applied to every parameter.
-    /// Returns the per-image NLLs.
+    /// Returns the per-image NLLs. Takes the two-halves path where it is faster
+    /// (`PixelNetwork+Halves`); the numbers are the same up to Float rounding.
     @discardableResult
     public func lossAndGradient(_ pixels: Tensor) -> [Double] {
+        usesHalves(batch: pixels.shape[0]) ? lossAndGradientInHalves(pixels)
+                                           : lossAndGradientOnePass(pixels, meanOver: pixels.shape[0])
+    }
+
+    /// The plain path: one forward and one backward pass over the whole of `pixels`,
+    /// for a loss that is the sum of their NLLs divided by `meanOver` (the batch size, or
+    /// the whole batch's size when `pixels` is part of it). Returns the per-image NLLs.
+    @discardableResult
+    public func lossAndGradientOnePass(_ pixels: Tensor, meanOver count: Int) -> [Double] {
         let pass = forward(pixels)
         let nll = Likelihood.negativeLogLikelihood(logits: pass.logits, pixels: pixels, levels: config.levels)
-        let g = Likelihood.logitGradient(logits: pass.logits, pixels: pixels, levels: config.levels)
+        let g = Likelihood.logitGradient(logits: pass.logits, pixels: pixels, levels: config.levels, meanOver: count)
         backward(pass, logitGradient: g)
         return nll
     }

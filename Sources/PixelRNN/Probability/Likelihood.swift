@@ -74,10 +74,11 @@ public enum Likelihood {
     }
 
     /// ∂(mean over the batch of the per-image NLL)/∂logits, same shape as `logits`.
-    /// Binary: (σ(l) − x) / B.   256 levels: (softmax − one-hot) / B.
-    public static func logitGradient(logits: Tensor, pixels: Tensor, levels: Int) -> Tensor {
+    /// Binary: (σ(l) − x) / B.   256 levels: (softmax − one-hot) / B. `meanOver` replaces
+    /// B when `pixels` are part of a larger batch whose mean is the loss.
+    public static func logitGradient(logits: Tensor, pixels: Tensor, levels: Int, meanOver count: Int? = nil) -> Tensor {
         let b = pixels.shape[0]
-        let scale = 1 / Float(b)
+        let scale = 1 / Float(count ?? b)
         var g = Tensor(zeros: logits.shape)
         if levels == 2 {
             precondition(logits.shape == pixels.shape, "binary logits \(logits.shape) ≠ pixels \(pixels.shape)")

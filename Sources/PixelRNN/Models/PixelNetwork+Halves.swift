@@ -1,0 +1,83 @@
+import CBLAS
+import Foundation
+
+/// The fast path of `lossAndGradient`: the batch is cut into two halves, and each core
+/// runs the whole network — forward, loss, backward — on its half, one on this network
+/// and one on a twin holding the same weights (shared, not copied). Then the twin's
+/// gradients are added to this network's.
+///
+/// The result is the gradient of the same mean NLL (each half's ∂L/∂logits is divided
+/// by the whole batch size B, not by the half's), equal to the one-pass path up to the
+/// order of Float additions; tests hold the two equal.
+///
+/// Why: splitting every layer's work between the cores (the layer-level fast paths)
+/// makes the cores meet after every layer, and leaves the element-wise work (ReLU,
+/// residual sums, gradients of both) on one core. Here the cores meet once per step, all
+/// work is shared, and each core's maps are half the size, so more of them stay in cache.
+///
+/// Used where it is measured faster (`halvesHelp`, with `benchmark`: PixelCNN about
+/// 980 → 1,300 training images/s, Row LSTM 414 → 478). The Diagonal BiLSTM gained
+/// nothing measurable and keeps its own split (its two directions on the two cores).
+extension PixelNetwork {
+    /// Whether `lossAndGradient` takes the two-halves path for a batch of `batch` images:
+    /// the model kind gains from it, there are two images or more, at least two cores,
+    /// and OpenBLAS may use several threads (so `OPENBLAS_NUM_THREADS=1` keeps everything
+    /// on one core, and a caller already running on several threads is not split again).
+    func usesHalves(batch: Int) -> Bool {
+        PixelNetwork.halvesEnabled && config.kind.halvesHelp && batch >= 2
+            && PixelNetwork.cores > 1 && openblas_get_num_threads() > 1
+    }
+
+    /// Test switch: false makes `lossAndGradient` always take the one-pass path.
+    nonisolated(unsafe) public static var halvesEnabled = true
+
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// The mean NLL's gradient computed on the two halves of `pixels` (B, C, H, W)
+    /// concurrently. Returns the per-image NLLs, in batch order.
+    func lossAndGradientInHalves(_ pixels: Tensor) -> [Double] {
+        let batch = pixels.shape[0]
+        let halves = [pixels.images(0..<(batch / 2)), pixels.images((batch / 2)..<batch)]
+        let twin = sharingTwin()
+        let networks = [self, twin]
+        twin.zeroGrad()
+        var nlls: [[Double]] = [[], []]
+        nlls.withUnsafeMutableBufferPointer { out in
+            FastPathThreads.run(2) { k in
+                out[k] = networks[k].lossAndGradientOnePass(halves[k], meanOver: batch)
+            }
+        }
+        for ((_, mine), (_, theirs)) in zip(namedParameters, twin.namedParameters) {
+            mine.grad += theirs.grad
+        }
+        return nlls[0] + nlls[1]
+    }
+
+    /// The second network of the two-halves path: built once (same configuration), and
+    /// before every use made to hold this network's current weights. The weights are
+    /// shared copy-on-write, so nothing is copied unless one side changes them.
+    private func sharingTwin() -> PixelNetwork {
+        let twin = halvesTwin ?? (try! PixelNetwork(config: config, seed: seed))
+        halvesTwin = twin
+        for ((_, mine), (_, theirs)) in zip(namedParameters, twin.namedParameters) {
+            theirs.value = mine.value
+        }
+        return twin
+    }
+}
+
+extension ModelKind {
+    /// Whether the two-halves training step is faster than the layers' own splits
+    /// (measured with `benchmark`; see `PixelNetwork+Halves`).
+    var halvesHelp: Bool { self != .diagbilstm }
+}
+
+extension Tensor {
+    /// Images `range` of an NCHW batch: (range.count, C, H, W).
+    public func images(_ range: Range<Int>) -> Tensor {
+        precondition(rank == 4 && range.lowerBound >= 0 && range.upperBound <= shape[0])
+        let per = shape[1] * shape[2] * shape[3]
+        return Tensor(shape: [range.count, shape[1], shape[2], shape[3]],
+                      data: Array(data[(range.lowerBound * per)..<(range.upperBound * per)]))
+    }
+}

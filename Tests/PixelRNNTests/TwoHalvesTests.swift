@@ -1,0 +1,84 @@
+import XCTest
+import CBLAS
+@testable import PixelRNN
+
+/// The two-halves training step (`PixelNetwork+Halves`) against the one-pass path: the
+/// same per-image NLLs and the same gradients, up to Float rounding, for every model kind,
+/// even and odd batches, binary and 256-level colour images.
+final class TwoHalvesTests: XCTestCase {
+    /// Random levels for a (batch, colors, size, size) batch.
+    private func images(batch: Int, colors: Int, levels: Int, size: Int, seed: UInt64) -> Tensor {
+        var rng = SeededGenerator(seed: seed)
+        let count = batch * colors * size * size
+        return Tensor(shape: [batch, colors, size, size],
+                      data: (0..<count).map { _ in Float(rng.nextIndex(below: levels)) })
+    }
+
+    /// Gradients of every parameter after `compute` ran on a fresh copy of the network.
+    private func gradients(_ network: PixelNetwork, _ compute: (PixelNetwork) -> [Double]) -> ([Double], [String: Tensor]) {
+        network.zeroGrad()
+        let nll = compute(network)
+        return (nll, Dictionary(uniqueKeysWithValues: network.namedParameters.map { ($0.0, $0.1.grad) }))
+    }
+
+    private func assertHalvesEqualOnePass(_ config: ModelConfig, batch: Int, size: Int = 7,
+                                          file: StaticString = #filePath, line: UInt = #line) throws {
+        let network = try PixelNetwork(config: config, seed: 5)
+        let pixels = images(batch: batch, colors: config.colors, levels: config.levels, size: size, seed: 9)
+        let (nllOne, gradOne) = gradients(network) { $0.lossAndGradientOnePass(pixels, meanOver: batch) }
+        let (nllHalves, gradHalves) = gradients(network) { $0.lossAndGradientInHalves(pixels) }
+        XCTAssertEqual(nllOne.count, batch, file: file, line: line)
+        for (a, b) in zip(nllOne, nllHalves) {
+            XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(a)), "\(config.kind) NLL", file: file, line: line)
+        }
+        var largest: Float = 0
+        for (name, g) in gradOne {
+            let difference = g.maxAbsDifference(gradHalves[name]!)
+            let scale = g.data.map(abs).max() ?? 0
+            XCTAssertLessThanOrEqual(difference, 1e-4 * max(scale, 1e-3), "\(config.kind) \(name)", file: file, line: line)
+            largest = max(largest, scale)
+        }
+        XCTAssertGreaterThan(largest, 0, "the gradients are not all zero", file: file, line: line)
+    }
+
+    func testPixelCNNHalvesEqualOnePass() throws {
+        try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), batch: 4)
+        try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), batch: 3)
+    }
+
+    func testRowLSTMHalvesEqualOnePass() throws {
+        try assertHalvesEqualOnePass(ModelConfig(kind: .rowlstm, layers: 2, hidden: 4), batch: 5)
+    }
+
+    func testDiagonalBiLSTMHalvesEqualOnePass() throws {
+        try assertHalvesEqualOnePass(ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4), batch: 2)
+    }
+
+    func testColourImagesHalvesEqualOnePass() throws {
+        try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 1, hidden: 6, colors: 3, levels: 256),
+                                     batch: 3, size: 5)
+    }
+
+    /// The twin network takes the current weights at every step: after the weights
+    /// change, the halves still agree with the one-pass path.
+    func testHalvesFollowChangedWeights() throws {
+        let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 4), seed: 2)
+        let pixels = images(batch: 4, colors: 1, levels: 2, size: 6, seed: 3)
+        _ = gradients(network) { $0.lossAndGradientInHalves(pixels) }
+        for (_, p) in network.namedParameters { p.value = p.value * 1.5 }
+        let (one, _) = gradients(network) { $0.lossAndGradientOnePass(pixels, meanOver: 4) }
+        let (halves, _) = gradients(network) { $0.lossAndGradientInHalves(pixels) }
+        for (a, b) in zip(one, halves) { XCTAssertEqual(a, b, accuracy: 1e-4 * abs(a)) }
+    }
+
+    /// A training step picks the halves only where they are faster and can run.
+    func testWhichPathATrainingStepTakes() throws {
+        let pixelcnn = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 4))
+        let diagonal = try PixelNetwork(config: ModelConfig(kind: .diagbilstm, layers: 1, hidden: 4))
+        XCTAssertFalse(pixelcnn.usesHalves(batch: 1), "one image cannot be halved")
+        XCTAssertFalse(diagonal.usesHalves(batch: 16), "the Diagonal BiLSTM keeps its own two-direction split")
+        if PixelNetwork.cores > 1 && openblas_get_num_threads() > 1 {
+            XCTAssertTrue(pixelcnn.usesHalves(batch: 16))
+        }
+    }
+}
