@@ -24,12 +24,13 @@ let package = Package(
         .target(
             name: "PixelRNN",
             dependencies: ["CBLAS", "CZlib"],
+            exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Pictures: PNG through libgd, terminal previews.
-        .target(name: "PixelRender", dependencies: ["CGD"]),
+        .target(name: "PixelRender", dependencies: ["CGD"], exclude: ["README.md"]),
         // The command language, session state, lessons.
-        .target(name: "PixelREPL", dependencies: ["PixelRNN", "PixelRender", "CReadline"]),
+        .target(name: "PixelREPL", dependencies: ["PixelRNN", "PixelRender", "CReadline"], exclude: ["README.md"]),
         // The executable.
         .executableTarget(name: "pixelrnn", dependencies: ["PixelREPL"]),
 
