@@ -34,7 +34,7 @@ let package = Package(
         // The executable.
         .executableTarget(name: "pixelrnn", dependencies: ["PixelREPL"]),
 
-        .testTarget(name: "PixelRNNTests", dependencies: ["PixelRNN"]),
+        .testTarget(name: "PixelRNNTests", dependencies: ["PixelRNN"], exclude: ["Fixtures"]),
         .testTarget(name: "PixelRenderTests", dependencies: ["PixelRender", "CGD"]),
         .testTarget(name: "PixelREPLTests", dependencies: ["PixelREPL", "PixelRNN", "PixelRender"]),
     ],

@@ -198,7 +198,7 @@ extension RowLSTMBlock {
         let gateValues = pass.saved["gate_values"]!, cell = pass.saved["cell"]!
         let cellTanh = pass.saved["cell_tanh"]!, hiddenMap = pass.saved["hidden"]!
         let (batch, height, w) = (cell.shape[0], cell.shape[2], cell.shape[3])
-        let (h, area) = (hidden, height * w)
+        let h = hidden
 
         // F = out(h): ∂L/∂h from the output convolution, every row at once. Row r−1 of this
         // map then gains the recurrent part K^ssᵀ ⋆ ∂z_r before row r−1 is processed.
@@ -347,7 +347,8 @@ enum RowLSTMThreads {
         return (0..<count).map { k in (k * batch / count)..<((k + 1) * batch / count) }
     }
 
-    /// Runs `body(k)` for k in 0..<count, on `count` threads when count > 1.
+    /// Runs `body(k)` for k in 0..<count, concurrently when count > 1 (Dispatch decides
+    /// how many threads; at most `count`).
     static func run(_ count: Int, _ body: (Int) -> Void) {
         guard count > 1 else { body(0); return }
         let blasThreads = openblas_get_num_threads()
