@@ -71,6 +71,17 @@ final class TwoHalvesTests: XCTestCase {
         for (a, b) in zip(one, halves) { XCTAssertEqual(a, b, accuracy: 1e-4 * abs(a)) }
     }
 
+    /// The twin is built like the network, test-only input mask included: the halves of the
+    /// deliberately wrong network (mask B on the input) equal its one-pass gradients too.
+    func testTwinKeepsTheInputMask() throws {
+        let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 4), seed: 2, inputMask: .B)
+        let pixels = images(batch: 2, colors: 1, levels: 2, size: 6, seed: 4)
+        let (_, one) = gradients(network) { $0.lossAndGradientOnePass(pixels, meanOver: 2) }
+        let (_, halves) = gradients(network) { $0.lossAndGradientInHalves(pixels) }
+        XCTAssertLessThanOrEqual(one["input.weight"]!.maxAbsDifference(halves["input.weight"]!),
+                                 1e-4 * (one["input.weight"]!.data.map(abs).max() ?? 0))
+    }
+
     /// A training step picks the halves only where they are faster and can run.
     func testWhichPathATrainingStepTakes() throws {
         let pixelcnn = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 4))

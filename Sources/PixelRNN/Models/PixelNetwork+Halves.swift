@@ -50,11 +50,13 @@ extension PixelNetwork {
         return nlls[0] + nlls[1]
     }
 
-    /// The second network of the two-halves path: built once (same configuration), and
-    /// before every use made to hold this network's current weights. The weights are
-    /// shared copy-on-write, so nothing is copied unless one side changes them.
+    /// The second network of the two-halves path: built once (same configuration and
+    /// input mask), and before every use made to hold this network's current weights. The
+    /// weights are shared copy-on-write, so nothing is copied unless one side changes them.
+    /// (Test-only switches set on this network's blocks are not mirrored; the tests that
+    /// use them do not train.)
     private func sharingTwin() -> PixelNetwork {
-        let twin = halvesTwin ?? (try! PixelNetwork(config: config, seed: seed))
+        let twin = halvesTwin ?? (try! PixelNetwork(config: config, seed: seed, inputMask: input.maskType ?? .A))
         halvesTwin = twin
         for ((_, mine), (_, theirs)) in zip(namedParameters, twin.namedParameters) {
             theirs.value = mine.value
