@@ -14,7 +14,8 @@ final class TwoHalvesTests: XCTestCase {
                       data: (0..<count).map { _ in Float(rng.nextIndex(below: levels)) })
     }
 
-    /// Gradients of every parameter after `compute` ran on a fresh copy of the network.
+    /// The per-image NLLs and every parameter's gradient after `compute` ran on `network`
+    /// (gradients zeroed first).
     private func gradients(_ network: PixelNetwork, _ compute: (PixelNetwork) -> [Double]) -> ([Double], [String: Tensor]) {
         network.zeroGrad()
         let nll = compute(network)
@@ -28,6 +29,7 @@ final class TwoHalvesTests: XCTestCase {
         let (nllOne, gradOne) = gradients(network) { $0.lossAndGradientOnePass(pixels, meanOver: batch) }
         let (nllHalves, gradHalves) = gradients(network) { $0.lossAndGradientInHalves(pixels) }
         XCTAssertEqual(nllOne.count, batch, file: file, line: line)
+        XCTAssertEqual(nllHalves.count, batch, "every image's NLL comes back", file: file, line: line)
         for (a, b) in zip(nllOne, nllHalves) {
             XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(a)), "\(config.kind) NLL", file: file, line: line)
         }
@@ -66,9 +68,16 @@ final class TwoHalvesTests: XCTestCase {
         let pixels = images(batch: 4, colors: 1, levels: 2, size: 6, seed: 3)
         _ = gradients(network) { $0.lossAndGradientInHalves(pixels) }
         for (_, p) in network.namedParameters { p.value = p.value * 1.5 }
-        let (one, _) = gradients(network) { $0.lossAndGradientOnePass(pixels, meanOver: 4) }
+        let (one, gradOne) = gradients(network) { $0.lossAndGradientOnePass(pixels, meanOver: 4) }
         let (halves, _) = gradients(network) { $0.lossAndGradientInHalves(pixels) }
+        XCTAssertEqual(halves.count, 4)
         for (a, b) in zip(one, halves) { XCTAssertEqual(a, b, accuracy: 1e-4 * abs(a)) }
+        // A second step in a row: the twin's gradients start from zero again, not from
+        // the first step's.
+        let (_, gradAgain) = gradients(network) { $0.lossAndGradientInHalves(pixels) }
+        for (name, g) in gradOne {
+            XCTAssertLessThanOrEqual(g.maxAbsDifference(gradAgain[name]!), 1e-4 * max(g.data.map(abs).max() ?? 0, 1e-3), name)
+        }
     }
 
     /// The twin is built like the network, test-only input mask included: the halves of the

@@ -16,7 +16,7 @@ import Foundation
 /// work is shared, and each core's maps are half the size, so more of them stay in cache.
 ///
 /// Used where it is measured faster (`halvesHelp`, with `benchmark`: PixelCNN about
-/// 1,000 → 1,300 training images/s, Row LSTM 414 → 478). The Diagonal BiLSTM gained
+/// 1,000 → 1,300 training images/s, Row LSTM 414 → 480). The Diagonal BiLSTM gained
 /// nothing measurable and keeps its own split (its two directions on the two cores).
 extension PixelNetwork {
     /// Whether `lossAndGradient` takes the two-halves path for a batch of `batch` images:

@@ -4,8 +4,9 @@
 /// Per pixel of every image of the batch, a block keeps its input and the maps its
 /// backward needs: at most about 16h floats for an LSTM block (4h gate pre-activations,
 /// 4h activations, c and h of both directions, F(x)), 8h for a PixelCNN block; the
-/// backward pass holds about as much again in gradients. Each parameter is held four
-/// times (value, gradient, two Adam moments).
+/// backward pass holds about as much again in gradients. Each parameter is held six
+/// times (value, gradient, two Adam moments, and the gradient and value of the
+/// two-halves twin, `PixelNetwork+Halves`).
 public enum MemoryEstimate {
     /// Bytes of parameters, optimizer state, activations and their gradients for one
     /// step of `batch` images.
@@ -14,6 +15,6 @@ public enum MemoryEstimate {
         let stream = Double(2 * config.hidden) * Double(config.layers + 1)
         let head = Double(ModelConfig.headWidth + config.outputChannels) * 2
         let floatsPerPixel = perBlock * Double(config.layers) + stream + head
-        return 2 * 4 * floatsPerPixel * Double(batch * height * width) + 4 * 4 * Double(parameters)
+        return 2 * 4 * floatsPerPixel * Double(batch * height * width) + 6 * 4 * Double(parameters)
     }
 }
