@@ -56,7 +56,7 @@ final class RowLSTMStateToStateTests: XCTestCase {
 
     func testFiniteDifferences() throws {
         for fast in [false, true] {
-            try withRowLSTMPaths(fast: fast) {
+            withRowLSTMPaths(fast: fast) {
                 let conv = RowConv1d(inChannels: 3, outChannels: 8, kernelWidth: 3, seed: 9)
                 var x = rowLSTMRandomTensor([2, 3, 5], seed: 10)
                 let r = rowLSTMRandomTensor([2, 8, 5], seed: 11)
@@ -137,7 +137,7 @@ final class RowLSTMBlockTests: XCTestCase {
     /// Finite differences for every parameter of the block and for its input, on both paths.
     func testFiniteDifferencesEveryParameterAndInput() throws {
         for fast in [false, true] {
-            try withRowLSTMPaths(fast: fast) {
+            withRowLSTMPaths(fast: fast) {
                 let block = RowLSTMBlock(hidden: 3, colors: 1, seed: 21)
                 // Larger weights than the default so the recurrence and the gates matter.
                 for (_, p) in block.namedParameters {
@@ -170,7 +170,7 @@ final class RowLSTMBlockTests: XCTestCase {
         let r = rowLSTMRandomTensor([3, 8, 5, 6], seed: 33)
         var results: [(BlockForward, Tensor, [Tensor])] = []
         for fast in [false, true] {
-            try withRowLSTMPaths(fast: fast) {
+            withRowLSTMPaths(fast: fast) {
                 for (_, p) in block.namedParameters { p.zeroGrad() }
                 let pass = block.forward(x)
                 let dx = block.backward(pass, outputGradient: r)
