@@ -70,13 +70,3 @@ extension ModelKind {
     /// (measured with `benchmark`; see `PixelNetwork+Halves`).
     var halvesHelp: Bool { self != .diagbilstm }
 }
-
-extension Tensor {
-    /// Images `range` of an NCHW batch: (range.count, C, H, W).
-    public func images(_ range: Range<Int>) -> Tensor {
-        precondition(rank == 4 && range.lowerBound >= 0 && range.upperBound <= shape[0])
-        let per = shape[1] * shape[2] * shape[3]
-        return Tensor(shape: [range.count, shape[1], shape[2], shape[3]],
-                      data: Array(data[(range.lowerBound * per)..<(range.upperBound * per)]))
-    }
-}

@@ -93,11 +93,14 @@ public struct Tensor: Equatable, Sendable {
     }
 
     /// The image `n` of a batch, as a batch of one: (1, C, H, W).
-    public func item(_ n: Int) -> Tensor {
-        precondition(rank == 4)
+    public func item(_ n: Int) -> Tensor { images(n..<(n + 1)) }
+
+    /// Images `range` of an NCHW batch: (range.count, C, H, W).
+    public func images(_ range: Range<Int>) -> Tensor {
+        precondition(rank == 4 && range.lowerBound >= 0 && range.upperBound <= shape[0])
         let per = shape[1] * shape[2] * shape[3]
-        return Tensor(shape: [1, shape[1], shape[2], shape[3]],
-                      data: Array(data[(n * per)..<((n + 1) * per)]))
+        return Tensor(shape: [range.count, shape[1], shape[2], shape[3]],
+                      data: Array(data[(range.lowerBound * per)..<(range.upperBound * per)]))
     }
 
     /// Channels `range` of an NCHW tensor: (B, range.count, H, W).
