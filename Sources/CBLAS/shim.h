@@ -3,3 +3,7 @@
 #include <cblas.h>
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
+// The kernel family OpenBLAS chose when it was loaded ("Haswell", "SkylakeX", …) and its
+// build configuration ("OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH … MAX_THREADS=64").
+char *openblas_get_corename(void);
+char *openblas_get_config(void);

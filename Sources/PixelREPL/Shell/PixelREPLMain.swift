@@ -89,7 +89,11 @@ public enum PixelREPLMain {
             return 2
         }
         if options.showHelp { print(usage); return 0 }
-        if options.showVersion { print("pixelrnn \(PixelREPLVersion.string)"); return 0 }
+        if options.showVersion {
+            print("pixelrnn \(PixelREPLVersion.string)")
+            for line in BLASDescription.lines() { print(line) }
+            return 0
+        }
 
         Interruption.installHandler()
         let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
