@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PixelREPL
+import PixelRNN
 
 /// `benchmark` with tiny settings: the shape of its table and that its figures are
 /// positive. No speed thresholds — a test must not depend on how busy the machine is.
@@ -26,16 +27,26 @@ final class BenchmarkCommandTests: XCTestCase, ShellHarnessTestCase {
         let out = run("benchmark --model pixelcnn --runs 1 --steps 1 --samples 2 --layers 1 --hidden 2")
         XCTAssertTrue(out[0].hasPrefix("machine: \(ProcessInfo.processInfo.activeProcessorCount) core"), out[0])
         XCTAssertTrue(out[0].contains("load average"), out[0])
-        XCTAssertTrue(out.contains { $0.hasPrefix("targets (issue 6") })
+        XCTAssertTrue(out.contains { $0.hasPrefix("targets (2 cores") })
+        XCTAssertTrue(out.contains { $0.hasPrefix("BLAS: OpenBLAS ") && $0.contains(", kernel ") && $0.contains(" thread") }, "\(out)")
+        XCTAssertTrue(out.contains { $0.hasPrefix("kernel choice: ") })
+        let peakLine = try XCTUnwrap(out.first { $0.hasPrefix("sgemm peak: ") })
+        let peak = try number(String(peakLine.dropFirst("sgemm peak: ".count)))
+        XCTAssertGreaterThan(peak, 0)
         let header = try XCTUnwrap(out.firstIndex { $0.hasPrefix("model ") })
-        XCTAssertEqual(cells(out[header]), ["model", "training img/s", "forward img/s", "sample 2 (s)", "peak memory"])
+        XCTAssertEqual(cells(out[header]), ["model", "training img/s", "training GFLOP/s (of peak)", "forward img/s", "sample 2 (s)", "peak memory"])
         let row = cells(out[header + 1])
-        XCTAssertEqual(row.count, 5, "\(row)")
+        XCTAssertEqual(row.count, 6, "\(row)")
         XCTAssertEqual(row[0], "PixelCNN")
         XCTAssertTrue(row[1].contains("(≥ 1,000 "), row[1])
-        XCTAssertTrue(row[3].contains("(≤ 1 "), row[3])
-        XCTAssertTrue(row[4].contains(" MB (≤ 500 "), row[4])
-        for cell in row.dropFirst() { XCTAssertGreaterThan(try number(cell), 0, cell) }
+        XCTAssertTrue(row[2].contains(" %, ≥ 40 % "), row[2])
+        XCTAssertTrue(row[4].contains("(≤ 0.5 "), row[4])
+        XCTAssertTrue(row[5].contains(" MB (≤ 300 "), row[5])
+        for cell in row.dropFirst() { XCTAssertGreaterThanOrEqual(try number(cell), 0, cell) }
+        // GFLOP/s is images/s times the operations of one image's training step.
+        let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2), seed: 0)
+        let expected = try number(row[1]) * OperationCount.trainingFLOPsPerImage(network, height: 28, width: 28) / 1e9
+        XCTAssertEqual(try number(row[2]), expected, accuracy: 0.051 + 0.01 * expected, row[2])
         XCTAssertTrue(out.contains("sampling took the fast incremental path (each position of each layer computed once)"))
         XCTAssertTrue(out.contains { $0.hasPrefix("the targets are for L = 7, h = 16") })
     }
@@ -45,7 +56,8 @@ final class BenchmarkCommandTests: XCTestCase, ShellHarnessTestCase {
         let header = try XCTUnwrap(out.firstIndex { $0.hasPrefix("model ") })
         let rows = out[(header + 1)...(header + 3)].map(cells)
         XCTAssertEqual(rows.map { $0[0] }, ["PixelCNN", "Row LSTM", "Diagonal BiLSTM"])
-        XCTAssertEqual(rows.map { $0[3] }, ["—", "—", "—"])
+        XCTAssertEqual(rows.map { $0[4] }, ["—", "—", "—"])
+        XCTAssertFalse(rows[1][2].contains("≥"), "the share of the peak has a target for the PixelCNN only")
         XCTAssertTrue(rows[1][1].contains("(≥ 300 ") && rows[2][1].contains("(≥ 60 "), "\(rows)")
         for row in rows { XCTAssertGreaterThan(try number(row[1]), 0); XCTAssertGreaterThan(try number(row[2]), 0) }
     }

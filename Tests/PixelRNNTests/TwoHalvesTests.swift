@@ -43,6 +43,26 @@ final class TwoHalvesTests: XCTestCase {
         XCTAssertGreaterThan(largest, 0, "the gradients are not all zero", file: file, line: line)
     }
 
+    /// `logits` (the two-core forward of eval and benchmark) against one forward pass.
+    func testTwoCoreLogitsEqualOneForwardPass() throws {
+        for (kind, batch) in [(ModelKind.pixelcnn, 5), (.rowlstm, 4), (.diagbilstm, 3)] {
+            let network = try PixelNetwork(config: ModelConfig(kind: kind, layers: 2, hidden: 4), seed: 3)
+            let pixels = images(batch: batch, colors: 1, levels: 2, size: 7, seed: 4)
+            let one = network.forward(pixels).logits
+            let two = network.logits(pixels)
+            XCTAssertEqual(two.shape, one.shape, "\(kind)")
+            XCTAssertEqual(network.usesHalves(batch: batch), kind.halvesHelp && PixelNetwork.cores > 1 && openblas_get_num_threads() > 1)
+            let scale = one.data.map(abs).max()!
+            XCTAssertGreaterThan(scale, 0)
+            XCTAssertLessThanOrEqual(two.maxAbsDifference(one), 1e-5 * scale, "\(kind): image order and values kept")
+        }
+    }
+
+    func testConcatImagesUndoesImages() {
+        let t = images(batch: 5, colors: 2, levels: 256, size: 3, seed: 1)
+        XCTAssertEqual(Tensor.concatImages([t.images(0..<2), t.images(2..<2), t.images(2..<5)]), t)
+    }
+
     func testPixelCNNHalvesEqualOnePass() throws {
         try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), batch: 4)
         try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), batch: 3)

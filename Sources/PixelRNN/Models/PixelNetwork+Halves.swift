@@ -50,6 +50,23 @@ extension PixelNetwork {
         return nlls[0] + nlls[1]
     }
 
+    /// The logits (B, K, H, W) of a batch of `pixels` (B, C, H, W): a forward pass on
+    /// both cores the way training runs (`usesHalves`): each half of the batch on one
+    /// core, on this network and on its twin. Equal to `forward(pixels).logits` up to the
+    /// order of Float additions (the same arithmetic per image); what `eval` and the
+    /// `benchmark` forward figure use.
+    public func logits(_ pixels: Tensor) -> Tensor {
+        let batch = pixels.shape[0]
+        guard usesHalves(batch: batch) else { return forward(pixels).logits }
+        let halves = [pixels.images(0..<(batch / 2)), pixels.images((batch / 2)..<batch)]
+        let networks = [self, sharingTwin()]
+        var logits = [Tensor](repeating: Tensor(zeros: [0]), count: 2)
+        logits.withUnsafeMutableBufferPointer { out in
+            FastPathThreads.run(2) { k in out[k] = networks[k].forward(halves[k]).logits }
+        }
+        return Tensor.concatImages(logits)
+    }
+
     /// The second network of the two-halves path: built once (same configuration and
     /// input mask), and before every use made to hold this network's current weights. The
     /// weights are shared copy-on-write, so nothing is copied unless one side changes them.

@@ -119,6 +119,15 @@ public struct Tensor: Equatable, Sendable {
         return out
     }
 
+    /// Stacks NCHW batches with equal C, H, W along the batch axis (the inverse of
+    /// cutting a batch with `images(_:)`).
+    public static func concatImages(_ parts: [Tensor]) -> Tensor {
+        precondition(!parts.isEmpty && parts.allSatisfy { $0.rank == 4 && Array($0.shape.dropFirst()) == Array(parts[0].shape.dropFirst()) },
+                     "concatImages: shapes differ")
+        return Tensor(shape: [parts.reduce(0) { $0 + $1.shape[0] }] + parts[0].shape.dropFirst(),
+                      data: parts.flatMap(\.data))
+    }
+
     /// Stacks NCHW tensors with equal batch and spatial size along the channel axis.
     public static func concatChannels(_ parts: [Tensor]) -> Tensor {
         let b = parts[0].shape[0], h = parts[0].shape[2], w = parts[0].shape[3]

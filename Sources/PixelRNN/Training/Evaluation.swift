@@ -20,7 +20,7 @@ public enum Evaluation {
         var total = 0.0
         for start in stride(from: 0, to: n, by: batchSize) {
             let batch = MinibatchSchedule.gather(images, Array(start..<min(start + batchSize, n)))
-            let logits = network.forward(batch).logits
+            let logits = network.logits(batch)                // both cores, as training
             total += Likelihood.negativeLogLikelihood(logits: logits, pixels: batch, levels: network.config.levels).reduce(0, +)
         }
         let dims = images.count / n
