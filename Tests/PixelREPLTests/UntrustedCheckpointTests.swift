@@ -84,6 +84,15 @@ final class UntrustedCheckpointTests: XCTestCase, ShellHarnessTestCase {
         XCTAssertTrue(run("train --resume \(file) --steps 1").contains { $0.hasPrefix("resumed PixelCNN") })
     }
 
+    /// A 5 MB metadata value is shown as an excerpt when the file is loaded.
+    func testAHugeMetadataValueIsShownShort() throws {
+        let file = try edited(makeCheckpoint(), ["note": String(repeating: "n", count: 5_000_000),
+                                                 String(repeating: "k", count: 10_000): "v"])
+        let said = run("model load \(file)")
+        XCTAssertTrue(said.contains { $0.hasPrefix("metadata: ") && $0.contains("note=nnnn") }, "\(said.map { $0.prefix(100) })")
+        XCTAssertTrue(said.allSatisfy { $0.count < 2_000 }, "\(said.map(\.count))")
+    }
+
     /// A plain 'model save' file is not a training run, and says so.
     func testResumingAPlainModelFileSaysItHasNoTrainingState() {
         run("data load")
