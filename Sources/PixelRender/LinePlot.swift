@@ -73,7 +73,7 @@ public struct LinePlot {
         return NiceScale(min: xs.min() ?? 0, max: xs.max() ?? 1, targetTicks: 6, minimumStep: counts ? 1 : 0)
     }
     public var yScale: NiceScale {
-        let ys = series.flatMap { $0.finitePoints.map(\.y) } + references.map(\.y).filter(\.isFinite)
+        let ys = (series.flatMap { $0.finitePoints.map(\.y) } + references.map(\.y).filter(\.isFinite)).map(NiceScale.clamp)
         let lo = ys.min() ?? 0, hi = ys.max() ?? 1, pad = (hi - lo) * 0.03 // keep points off the frame
         return NiceScale(min: lo - pad, max: hi + pad, targetTicks: 5)
     }
@@ -110,10 +110,12 @@ public struct LinePlot {
 
     /// The picture position of a data point.
     public func position(x: Double, y: Double) -> (x: Int, y: Int) {
-        let a = plotArea, xs = xScale, ys = yScale
+        let a = plotArea, xs = xScale, ys = yScale, x = NiceScale.clamp(x), y = NiceScale.clamp(y)
         let px = Double(a.x) + (x - xs.lower) / (xs.upper - xs.lower) * Double(a.width - 1)
         let py = Double(a.y + a.height - 1) - (y - ys.lower) / (ys.upper - ys.lower) * Double(a.height - 1)
-        return (Int(px.rounded()), Int(py.rounded()))
+        // A point far outside the scale (a clamped huge value) lands just off the canvas.
+        func pixel(_ v: Double) -> Int { v.isNaN ? 0 : Int(Swift.min(Swift.max(v, -1e6), 1e6).rounded()) }
+        return (pixel(px), pixel(py))
     }
 
     /// Draws the picture.

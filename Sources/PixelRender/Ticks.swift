@@ -6,19 +6,28 @@ public struct NiceScale: Equatable, Sendable {
     public let upper: Double
     public let step: Double
 
+    /// The largest magnitude a scale reaches: values beyond ±1e300 are drawn at
+    /// the edge, so that no arithmetic on the scale can overflow to infinity.
+    public static let limit = 1e300
+
+    /// `v` inside ±`limit` (NaN stays NaN).
+    public static func clamp(_ v: Double) -> Double { Swift.min(Swift.max(v, -limit), limit) }
+
     /// A scale covering [min, max] with about `targetTicks` ticks, at least
     /// `minimumStep` apart (1 for counts such as epochs). An empty or flat
-    /// range is widened so the scale is never degenerate.
+    /// range is widened so the scale is never degenerate; non-finite ends are
+    /// replaced and huge ones clamped to ±`limit`.
     public init(min: Double, max: Double, targetTicks: Int = 5, minimumStep: Double = 0) {
-        var lo = min.isFinite ? min : 0
-        var hi = max.isFinite ? max : 1
+        var lo = min.isFinite ? NiceScale.clamp(min) : 0
+        var hi = max.isFinite ? NiceScale.clamp(max) : 1
         if lo > hi { swap(&lo, &hi) }
         if hi - lo < 1e-12 {
             let pad = Swift.max(abs(lo) * 0.1, 0.5)
             lo -= pad
             hi += pad
         }
-        step = Swift.max(NiceScale.niceStep((hi - lo) / Double(Swift.max(1, targetTicks))), minimumStep)
+        let ticks = Double(Swift.min(Swift.max(1, targetTicks), 1_000))
+        step = Swift.max(NiceScale.niceStep((hi - lo) / ticks), minimumStep.isFinite ? NiceScale.clamp(minimumStep) : 0)
         lower = (lo / step).rounded(.down) * step
         upper = (hi / step).rounded(.up) * step
     }
@@ -32,10 +41,12 @@ public struct NiceScale: Equatable, Sendable {
         return nice * power
     }
 
-    /// The tick values from lower to upper.
+    /// The tick values from lower to upper (just the two ends if there would be
+    /// more than 1,000, e.g. for a huge `minimumStep`… or none).
     public var ticks: [Double] {
-        let n = Int(((upper - lower) / step).rounded())
-        return (0...n).map { lower + Double($0) * step }
+        let count = ((upper - lower) / step).rounded()
+        guard count.isFinite, count >= 0, count <= 1_000 else { return [lower, upper] }
+        return (0...Int(count)).map { lower + Double($0) * step }
     }
 
     /// A tick value written with just enough decimals for this step.

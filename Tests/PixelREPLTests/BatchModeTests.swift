@@ -70,6 +70,23 @@ final class BatchModeTests: XCTestCase {
                        + "unknown command 'set prevews' — did you mean 'set previews'?\n")
     }
 
+    /// A script saved with Windows line ends runs one command a line (issue 13: it ran as one).
+    func testScriptFileWithWindowsLineEnds() throws {
+        let script = try temporaryFile("help quit\r\nmask A 3\r\n\r\nset prevews off\r\n")
+        let r = try run([script.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.output.contains("usage: quit"), r.output)
+        XCTAssertEqual(r.errors, "error: \(script.lastPathComponent) line 4 (set prevews off): "
+                       + "unknown command 'set prevews' — did you mean 'set previews'?\n")
+    }
+
+    /// A 1 MB line is quoted short in the error line.
+    func testAHugeLineGivesAShortError() throws {
+        let r = try run([], input: String(repeating: "x", count: 1_000_000) + "\n")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertLessThan(r.errors.utf8.count, 400, String(r.errors.prefix(200)))
+    }
+
     func testMissingScriptFile() throws {
         let r = try run(["/nonexistent/script.txt"])
         XCTAssertEqual(r.status, 1)

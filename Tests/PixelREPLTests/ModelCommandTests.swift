@@ -40,7 +40,7 @@ final class ModelCommandTests: XCTestCase, ShellHarnessTestCase {
     func testBadMaskArguments() {
         fails("mask C 3", saying: "A or B")
         fails("mask A 4", saying: "odd number")
-        fails("mask B 3 --colors 2", saying: "1 or 3")
+        fails("mask B 3 --colors 2", saying: "--colors must be one of 1|3")   // the argument parser's check
         fails("mask A 3 5", saying: "at most")
     }
 

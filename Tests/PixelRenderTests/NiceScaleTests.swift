@@ -50,3 +50,30 @@ final class NiceScaleScientificTests: XCTestCase {
         XCTAssertEqual(s.label(0.00015), "1.5e-04")
     }
 }
+
+/// Huge and extreme ranges (issue 13: a validation NLL of 1e308 trapped in `ticks`).
+final class NiceScaleExtremeTests: XCTestCase {
+    func testHugeRangesStayFiniteAndHaveFewTicks() {
+        let m = Double.greatestFiniteMagnitude
+        for (lo, hi) in [(0, 1e308), (-m, m), (m, m), (1e308, 1.7e308), (-m, 0), (-.infinity, .nan), (1e300, 1e300.nextUp)] {
+            let s = NiceScale(min: lo, max: hi)
+            XCTAssertTrue(s.lower.isFinite && s.upper.isFinite && s.step.isFinite && s.step > 0, "\(lo)…\(hi): \(s)")
+            XCTAssertTrue((2...1_001).contains(s.ticks.count), "\(lo)…\(hi): \(s.ticks.count) ticks")
+            XCTAssertTrue(s.ticks.allSatisfy(\.isFinite))
+            _ = s.ticks.map(s.label)
+        }
+        let many = NiceScale(min: 0, max: 1, targetTicks: Int.max, minimumStep: 0)
+        XCTAssertLessThanOrEqual(many.ticks.count, 1_001)
+        let coarse = NiceScale(min: 0, max: 1e300, minimumStep: .infinity)
+        XCTAssertTrue(coarse.step.isFinite)
+    }
+
+    func testAPlotOfHugeValuesRenders() throws {
+        let m = Double.greatestFiniteMagnitude
+        let plot = try LinePlot(title: "x", xLabel: "x", yLabel: "y",
+                                series: [Series(name: "a", xs: [1, 2, 3, m], ys: [600, m, -m, 1e308])])
+        let canvas = plot.render()
+        XCTAssertEqual(canvas.width, plot.size.width)
+        XCTAssertEqual(plot.position(x: 2, y: m).y, plot.position(x: 2, y: 1e300).y)   // clamped to the scale's limit
+    }
+}

@@ -66,6 +66,6 @@ public struct CommandRegistry {
     public func unknownCommandMessage(_ word: String) -> String {
         let hint = Suggestions.didYouMean(word, among: names,
                                           fallback: " — type 'help' for the list of commands")
-        return "unknown command '\(word)'\(hint)"
+        return "unknown command '\(word.excerpt)'\(hint)"
     }
 }

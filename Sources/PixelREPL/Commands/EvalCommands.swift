@@ -65,6 +65,8 @@ private func runPlot(_ session: Session, _ args: ParsedArguments) throws {
     } catch let e as CommandError { throw e } catch {
         throw CommandError("cannot draw the loss: \(error)")
     }
-    session.say(String(format: "%d steps; last training loss %.2f nats/image", state.step, state.lossHistory.last!.loss)
-                + (state.validationHistory.last.map { String(format: "; last validation NLL %.2f", $0.nll) } ?? ""))
+    // Values come from a file too: a huge one is written in scientific form, not in 300 digits.
+    func nats(_ v: Double) -> String { String(format: abs(v) < 1e7 ? "%.2f" : "%.3e", v) }
+    session.say("\(state.step) steps; last training loss \(nats(state.lossHistory.last!.loss)) nats/image"
+                + (state.validationHistory.last.map { "; last validation NLL \(nats($0.nll))" } ?? ""))
 }

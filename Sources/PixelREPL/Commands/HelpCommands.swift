@@ -68,9 +68,10 @@ public let helpCommands: [Command] = [
                 session.previewsEnabled = value
                 session.say("previews \(p[1])")
             case "out":
-                guard p.count == 2, !p[1].isEmpty else {
+                guard p.count == 2 else {
                     throw CommandError("set out expects one folder (usage: set out DIR)")
                 }
+                _ = try userFileURL(p[1], what: "set out", isDirectory: true)   // not empty or blank
                 let path = NSString(string: p[1]).expandingTildeInPath
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {

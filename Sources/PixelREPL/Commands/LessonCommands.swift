@@ -1,4 +1,10 @@
 import Foundation
+import Synchronization
+
+/// How many `lesson run` / `lesson check` are running, one inside the other: a
+/// lesson cell that says `lesson run` (or `lesson check`) would otherwise run
+/// itself without end.
+private let lessonNesting = Atomic<Int>(0)
 
 /// The lesson commands, for `CommandRegistry.families`.
 public let lessonCommands: [Command] = [LessonCommands.lesson]
@@ -53,7 +59,7 @@ public enum LessonCommands {
         case "next": try move(session, context, by: 1)
         case "back": try move(session, context, by: -1)
         case "hint": try hint(session, context)
-        case "run": try runCell(session, context)
+        case "run": try notNested("run") { try runCell(session, context) }
         case "check": try check(session, context, Array(args.positional.dropFirst()))
         case let text?:
             guard let number = Int(text) else {
@@ -62,6 +68,17 @@ public enum LessonCommands {
             }
             try start(session, context, number)
         }
+    }
+
+    /// Runs `body` unless a `lesson run` or `lesson check` (`LessonChecker.runAll`)
+    /// is already running: then one line says why not.
+    static func notNested<T>(_ word: String, _ body: () throws -> T) throws -> T {
+        guard lessonNesting.add(1, ordering: .relaxed).newValue == 1 else {
+            lessonNesting.subtract(1, ordering: .relaxed)
+            throw CommandError("'lesson \(word)' cannot run inside a lesson's own commands (it would run them again without end)")
+        }
+        defer { lessonNesting.subtract(1, ordering: .relaxed) }
+        return try body()
     }
 
     // MARK: moving through lessons
@@ -74,7 +91,7 @@ public enum LessonCommands {
             try list(session, context)
             return
         }
-        show(session, lesson, cell: min(progress.currentCell, lesson.cells.count - 1))
+        show(session, lesson, cell: progress.cell(in: lesson))
     }
 
     /// `lesson N`: the first cell of lesson N.
@@ -96,7 +113,7 @@ public enum LessonCommands {
             throw CommandError("no lesson started — type 'lesson 1' (or 'lesson list')")
         }
         let lesson = try library.lesson(number)
-        let target = min(progress.currentCell, lesson.cells.count - 1) + step
+        let target = progress.cell(in: lesson) + step
         if target < 0 { throw CommandError("already at the first cell of lesson \(number)") }
         if target < lesson.cells.count {
             progress.currentCell = target
@@ -136,7 +153,7 @@ public enum LessonCommands {
         for lesson in lessons {
             let current = progress.currentLesson == lesson.number
             let mark = current ? "▶" : (progress.finished.contains(lesson.number) ? "✓" : " ")
-            let place = current ? "  (cell \(min(progress.currentCell, lesson.cells.count - 1) + 1) of \(lesson.cells.count))" : ""
+            let place = current ? "  (cell \(progress.cell(in: lesson) + 1) of \(lesson.cells.count))" : ""
             session.say(" \(mark) \(String(format: "%2d", lesson.number))  \(lesson.title)\(place)")
         }
         if let current = progress.currentLesson {
@@ -157,7 +174,7 @@ public enum LessonCommands {
             throw CommandError("no lesson started — type 'lesson 1' (or 'lesson list')")
         }
         let lesson = try context.library().lesson(number)
-        return (lesson, min(progress.currentCell, lesson.cells.count - 1))
+        return (lesson, progress.cell(in: lesson))
     }
 
     /// `lesson hint`.

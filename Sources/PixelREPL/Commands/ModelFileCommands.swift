@@ -9,7 +9,7 @@ enum ModelFiles {
         guard args.positional.count == 2 else {
             throw CommandError("model \(sub) expects one file, e.g. 'model \(sub) out/model.safetensors'")
         }
-        let url = URL(fileURLWithPath: (args.positional[1] as NSString).expandingTildeInPath)
+        let url = try userFileURL(args.positional[1], what: "model \(sub)")
         if sub == "save" { try save(session, to: url) } else { try load(session, from: url) }
     }
 
@@ -44,7 +44,9 @@ enum ModelFiles {
         let shown = loaded.metadata.filter { !Checkpoint.modelKeys.contains($0.key) && $0.key != Checkpoint.optimizerDigestKey
             && !$0.key.hasSuffix("_history") }
         if !shown.isEmpty {
-            session.say("metadata: " + shown.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+            // Values come from the file: each is shown as an excerpt (a 5 MB value is not printed).
+            session.say("metadata: " + shown.sorted { $0.key < $1.key }.prefix(40)
+                .map { "\($0.key.excerpt)=\($0.value.excerpt)" }.joined(separator: ", ") + (shown.count > 40 ? ", …" : ""))
         }
         if let run = session.trainer {
             let s = run.state

@@ -65,7 +65,7 @@ public enum NotebookWriter {
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             } catch {
-                throw CommandError("cannot create \(folder.path) for the pictures: \(reason(error))")
+                throw CommandError("cannot create \(folder.path) for the pictures: \(reason(error, at: folder))")
             }
             for copy in copies {
                 let data: Data
@@ -102,16 +102,48 @@ public enum NotebookWriter {
         do {
             try data.write(to: file, options: .atomic)
         } catch {
-            throw CommandError("cannot write \(file.path): \(reason(error))")
+            throw CommandError("cannot write \(file.path): \(reason(error, at: file))")
         }
     }
 
-    static func reason(_ error: Error) -> String {
+    /// Why writing (or creating) `path` failed, in words: the system's reason when it
+    /// gives one, else what is in the way at `path` — never "NSCocoaErrorDomain error 512".
+    static func reason(_ error: Error, at path: URL? = nil) -> String {
         let nsError = error as NSError
         if let posix = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain,
            let message = strerror(Int32(posix.code)) {
             return String(cString: message).lowercased()
         }
-        return nsError.localizedDescription
+        if nsError.domain == NSPOSIXErrorDomain, let message = strerror(Int32(nsError.code)) {
+            return String(cString: message).lowercased()
+        }
+        if let path, let inTheWay = obstacle(at: path) { return inTheWay }
+        switch CocoaError.Code(rawValue: nsError.code) {
+        case .fileWriteNoPermission, .fileReadNoPermission: return "permission denied"
+        case .fileWriteOutOfSpace: return "no space left on the device"
+        case .fileWriteVolumeReadOnly: return "the file system is read-only"
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or folder"
+        case .fileWriteFileExists: return "something of that name is already there"
+        case .fileWriteInvalidFileName: return "the name is not a valid file name"
+        default: return "the system refused the write (\(nsError.domain) error \(nsError.code))"
+        }
+    }
+
+    /// A file where a folder is needed (or a folder where a file is), on the way to `path`.
+    static func obstacle(at path: URL) -> String? {
+        var isFolder: ObjCBool = false
+        var ancestor = path.deletingLastPathComponent()
+        while ancestor.path != "/" && !ancestor.path.isEmpty {
+            if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isFolder) {
+                if !isFolder.boolValue { return "\(ancestor.path) is a file, not a folder" }
+                if !FileManager.default.isWritableFile(atPath: ancestor.path) { return "the folder \(ancestor.path) is not writable" }
+                break
+            }
+            ancestor = ancestor.deletingLastPathComponent()
+        }
+        if FileManager.default.fileExists(atPath: path.path, isDirectory: &isFolder) {
+            return isFolder.boolValue ? "\(path.path) is a folder" : "\(path.path) is already there and cannot be replaced"
+        }
+        return nil
     }
 }

@@ -32,19 +32,30 @@ let trainCommands: [Command] = [
 ]
 
 private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
-    if let file = args.value("resume") { try resume(session, from: file) }
-    let network = try session.requireModel()
-    let data = try session.requireData()
-    let trainer = try prepareTrainer(session, network, data, args)
-    let images = try trainingImages(data, network: network)
-    let validation = try splitLevels(data, .valid, network: network)
-    let checkpoint = args.value("checkpoint").map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+    // Everything is read and checked before the session changes: a failed 'train'
+    // (a bad option, an unreadable checkpoint) leaves the model and the run as they were.
+    let checkpoint = try args.value("checkpoint").map { try userFileURL($0, what: "--checkpoint") }
     let every = try args.int("every", default: 100, in: 1...1_000_000)
     let maxSteps = try args.value("steps").map { _ in try args.int("steps", default: 1, in: 1...10_000_000) }
+    let resumed = try args.value("resume").map { try loadRun(from: $0) }
+    let network = try resumed?.trainer.network ?? session.requireModel()
+    let data = try session.requireData()
+    let trainer = try prepareTrainer(network, data, args, previous: resumed?.trainer ?? session.trainer)
+    let images = try trainingImages(data, network: network)
+    let validation = try splitLevels(data, .valid, network: network)
+    try wrap { try trainer.state.validate(trainingImages: images.count) }
+    if let resumed {
+        session.model = network
+        let s = resumed.trainer.state
+        session.say("resumed \(describe(network.config)) from \(resumed.url.path) at step \(s.step) (epoch \(s.epoch + 1) of \(s.hyperparameters.epochs))")
+    }
+    session.trainer = trainer
     for note in trainer.hyperparameters.notes(trainingImages: images.count) { session.say(note) }
     session.say(header(trainer, data: data, images: images.count))
     var reporter = ProgressReporter(session: session)
     let outcome: TrainingOutcome
+    let startStep = trainer.state.step
+    defer { if trainer.state.step != startStep { session.modelChanged("the model was trained") } }
     do {
         outcome = try trainer.run(images, validation: validation, maxSteps: maxSteps, progress: { p in
             reporter.report(p)
@@ -59,10 +70,11 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     try summarize(session, trainer, outcome: outcome, checkpoint: checkpoint)
 }
 
-/// The run to continue, or a new one.
-private func prepareTrainer(_ session: Session, _ network: PixelNetwork, _ data: LoadedDataSet,
-                            _ args: ParsedArguments) throws -> Trainer {
-    let requested = try hyperparameters(args, base: session.trainer?.hyperparameters)
+/// The run to continue (`previous`, when it trains `network` with the same choices),
+/// or a new one from the current weights. Changes nothing in the session.
+private func prepareTrainer(_ network: PixelNetwork, _ data: LoadedDataSet, _ args: ParsedArguments,
+                            previous: Trainer?) throws -> Trainer {
+    let requested = try hyperparameters(args, base: previous?.hyperparameters)
     let estimate = MemoryEstimate.trainingBytes(config: network.config, parameters: network.parameterCount,
                                                 batch: requested.effectiveBatchSize(trainingImages: data.train.count),
                                                 height: data.train.images.shape[2], width: data.train.images.shape[3])
@@ -70,7 +82,7 @@ private func prepareTrainer(_ session: Session, _ network: PixelNetwork, _ data:
         throw CommandError(String(format: "this model needs about %.0f GB to train with batch %d — use fewer --layers, a smaller --hidden or --batch",
                                   estimate / 1e9, requested.effectiveBatchSize(trainingImages: data.train.count)))
     }
-    if let old = session.trainer, old.network === network, sameRun(old.hyperparameters, requested) {
+    if let old = previous, old.network === network, sameRun(old.hyperparameters, requested) {
         var state = old.state
         if args.value("epochs") != nil || state.epoch >= state.hyperparameters.epochs {
             // N more epochs; finishing an interrupted epoch counts as the first.
@@ -78,13 +90,10 @@ private func prepareTrainer(_ session: Session, _ network: PixelNetwork, _ data:
         }
         let trainer = try wrap { try Trainer(network: network, state: state) }
         try wrap { try trainer.loadOptimizerState(old.optimizer.state()) }
-        session.trainer = trainer
         return trainer
     }
-    let trainer = try wrap { try Trainer(network: network, hyperparameters: requested,
-                                         dataDescription: "\(data.name), \(data.binarization)") }
-    session.trainer = trainer
-    return trainer
+    return try wrap { try Trainer(network: network, hyperparameters: requested,
+                                  dataDescription: "\(data.name), \(data.binarization)") }
 }
 
 /// Hyper-parameters from the options, the previous run's where not given.
@@ -104,7 +113,7 @@ private func hyperparameters(_ args: ParsedArguments, base: TrainingHyperparamet
             h.clip = c
         }
     }
-    h.seed = UInt64(try args.int("seed", default: Int(b.seed), in: 0...Int(Int32.max)))
+    if args.value("seed") != nil { h.seed = UInt64(try args.int("seed", default: 0, in: 0...Int(Int32.max))) }
     try wrap { try h.validate() }
     return h
 }
@@ -174,20 +183,21 @@ private func save(_ trainer: Trainer, to url: URL) throws {
     try Checkpoint.save(trainer.network, to: url, metadata: metadata, optimizerState: trainer.optimizer.state())
 }
 
-/// `train --resume FILE`: the saved model, training state and optimizer moments.
-private func resume(_ session: Session, from file: String) throws {
-    let url = URL(fileURLWithPath: (file as NSString).expandingTildeInPath)
+/// `train --resume FILE`: the saved model, training state and optimizer moments,
+/// read and checked apart from the session (which `runTrain` changes only on success).
+private func loadRun(from file: String) throws -> (trainer: Trainer, url: URL) {
+    let url = try userFileURL(file, what: "--resume")
     let loaded = try wrap { try Checkpoint.load(from: url) }
+    guard loaded.metadata.keys.contains(where: { $0.hasPrefix("training.") }) else {
+        throw CommandError("\(url.path) has no training state (a model saved with 'model save'): it can be loaded with 'model load', not resumed")
+    }
     let state = try wrap { try TrainingState(metadata: loaded.metadata) }
     guard let moments = try wrap({ try Checkpoint.loadOptimizerState(for: url) }) else {
         throw CommandError("\(url.path) has no optimizer state: it can be loaded with 'model load', not resumed")
     }
     let trainer = try wrap { try Trainer(network: loaded.network, state: state) }
     try wrap { try trainer.loadOptimizerState(moments) }
-    session.model = loaded.network
-    session.trainer = trainer
-    session.trace = nil
-    session.say("resumed \(describe(loaded.config)) from \(url.path) at step \(state.step) (epoch \(state.epoch + 1) of \(state.hyperparameters.epochs))")
+    return (trainer, url)
 }
 
 /// Runs `body`, turning a library error into one line.

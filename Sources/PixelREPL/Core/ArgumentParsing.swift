@@ -10,7 +10,8 @@ extension ParsedArguments {
     /// - Anything else (including `-3`) is positional.
     ///
     /// Throws a one-line `CommandError` for an unknown option (naming the valid
-    /// ones), a missing value, or a value given to a flag.
+    /// ones), a missing value, a value given to a flag, or a value outside an
+    /// option's exhaustive list (`OptionSpec.valuesAreExhaustive`: `--split bogus`).
     public static func parse(_ words: [String], for command: Command) throws -> ParsedArguments {
         var result = ParsedArguments()
         result.words = words
@@ -48,6 +49,10 @@ extension ParsedArguments {
                 }
                 result.flags.insert(name)
             }
+            if spec.valuesAreExhaustive, let v = result.values[name], !spec.values.contains(v) {
+                let hint = Suggestions.didYouMean(v, among: spec.values)
+                throw CommandError("--\(spec.name) must be one of \(spec.values.joined(separator: "|")), got '\(v.excerpt)'\(hint)")
+            }
         }
         return result
     }
@@ -61,12 +66,12 @@ extension ParsedArguments {
 
     static func unknownOption(_ name: String, for command: Command) -> CommandError {
         if command.options.isEmpty {
-            return CommandError("'\(command.name)' takes no options, got '--\(name)' (usage: \(command.usage))")
+            return CommandError("'\(command.name)' takes no options, got '--\(name.excerpt)' (usage: \(command.usage))")
         }
         let names = command.options.map(\.name)
         let hint = Suggestions.didYouMean(name, among: names, quote: { "--" + $0 })
         let valid = names.map { "--" + $0 }.joined(separator: ", ")
-        return CommandError("unknown option '--\(name)' for '\(command.name)'\(hint) (valid: \(valid))")
+        return CommandError("unknown option '--\(name.excerpt)' for '\(command.name)'\(hint) (valid: \(valid))")
     }
 
     /// The value of `--name` if it is one of `allowed` (else a one-line error with a
@@ -75,7 +80,7 @@ extension ParsedArguments {
         guard let v = values[name] else { return def }
         guard allowed.contains(v) else {
             let hint = Suggestions.didYouMean(v, among: allowed)
-            throw CommandError("--\(name) must be one of \(allowed.joined(separator: "|")), got '\(v)'\(hint)")
+            throw CommandError("--\(name) must be one of \(allowed.joined(separator: "|")), got '\(v.excerpt)'\(hint)")
         }
         return v
     }

@@ -11,8 +11,12 @@ public struct OptionSpec: Sendable {
     /// One line of help.
     public let help: String
 
-    /// An option; `values` are offered by tab completion (not enforced: use
-    /// `ParsedArguments.choice` to enforce them).
+    /// True when `values` is the whole list of allowed values (not a file, not free text):
+    /// then `ParsedArguments.parse` rejects any other value, e.g. `--split bogus`.
+    public var valuesAreExhaustive: Bool { takesValue && !values.isEmpty && !values.contains("<file>") }
+
+    /// An option; `values` are offered by tab completion and, when they list every
+    /// allowed value (`valuesAreExhaustive`), enforced by the argument parser.
     public init(_ name: String, takesValue: Bool = true, values: [String] = [], help: String) {
         self.name = name
         self.takesValue = takesValue
@@ -128,7 +132,7 @@ public struct ParsedArguments {
     /// An integer option in a range, or the default; a clear error otherwise.
     public func int(_ name: String, default def: Int, in range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
         guard let s = values[name] else { return def }
-        guard let v = Int(s) else { throw CommandError("--\(name) expects a whole number, got '\(s)'") }
+        guard let v = Int(s) else { throw CommandError("--\(name) expects a whole number, got '\(s.excerpt)'") }
         guard range.contains(v) else { throw CommandError("--\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(v)") }
         return v
     }
@@ -136,7 +140,7 @@ public struct ParsedArguments {
     /// A floating-point option in a range, or the default; a clear error otherwise.
     public func double(_ name: String, default def: Double, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) throws -> Double {
         guard let s = values[name] else { return def }
-        guard let v = Double(s), v.isFinite else { throw CommandError("--\(name) expects a number, got '\(s)'") }
+        guard let v = Double(s), v.isFinite else { throw CommandError("--\(name) expects a number, got '\(s.excerpt)'") }
         guard range.contains(v) else { throw CommandError("--\(name) must be in \(range.lowerBound)...\(range.upperBound), got \(v)") }
         return v
     }

@@ -29,10 +29,10 @@ public final class Session {
     /// The transcript so far: one entry per command with its output and pictures.
     public private(set) var transcript: [TranscriptEntry] = []
 
-    /// The loaded data set, if any.
-    public var data: LoadedDataSet?
-    /// The current model, if any.
-    public var model: PixelNetwork?
+    /// The loaded data set, if any. Replacing it ends a trace of one of its images.
+    public var data: LoadedDataSet? { didSet { endTrace(because: "the data changed", ifItReads: .data) } }
+    /// The current model, if any. Replacing it ends the trace (built on the old one).
+    public var model: PixelNetwork? { didSet { endTrace(because: "the model changed", ifItReads: .model) } }
     /// The forward pass being stepped through (`trace`, `step`, `where`, `show`), if any.
     var trace: TraceState?
     /// The training run of the current model (its optimizer moments and history), if any.
@@ -98,6 +98,17 @@ public final class Session {
     public func picture(_ url: URL, title: String) {
         say("wrote \(url.path)")
         if !transcript.isEmpty { transcript[transcript.count - 1].pictures.append(url) }
+    }
+
+    /// Says that the current model's weights changed in place (training): a trace
+    /// built on the old weights ends, so that it cannot report a false difference.
+    func modelChanged(_ why: String) { endTrace(because: why, ifItReads: .model) }
+
+    /// Ends the trace, with one line saying why, if it was built on what changed.
+    private func endTrace(because why: String, ifItReads input: TraceInput) {
+        guard let current = trace, current.inputs.contains(input) else { return }
+        trace = nil
+        say("note: \(why), so the trace of \(current.title) has ended — start it again with 'trace …'")
     }
 
     /// Starts a transcript entry for a command line.

@@ -47,7 +47,7 @@ public enum Suggestions {
                 scored.append((-1, candidate))
             } else if c.hasPrefix(w) || (w.hasPrefix(c) && c.count >= 2) {
                 scored.append((0, candidate))
-            } else {
+            } else if abs(w.count - c.count) <= allowedDistance(w.count) {   // else the distance is larger
                 let d = editDistance(w, c)
                 if d <= allowedDistance(w.count) { scored.append((d, candidate)) }
             }

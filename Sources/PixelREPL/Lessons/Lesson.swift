@@ -103,23 +103,21 @@ public enum ExpectedLine: Equatable, CustomStringConvertible {
             return line == text
         case .pattern(let regex):
             guard let expression = ExpectedLine.compiled(regex) else { return false }
-            let range = NSRange(line.startIndex..., in: line)
-            guard let found = expression.firstMatch(in: line, options: [.anchored], range: range) else { return false }
-            return found.range.location == 0 && found.range.length == range.length
+            return expression.matches(line)
         case .skip:
             return false
         }
     }
 
     /// The regular expression of a pattern, or nil when it does not compile.
-    static func compiled(_ regex: String) -> NSRegularExpression? {
+    static func compiled(_ regex: String) -> LinePattern? {
         if let cached = regexCache[regex] { return cached }
-        let expression = try? NSRegularExpression(pattern: regex)
+        let expression = LinePattern(regex)
         regexCache[regex] = expression
         return expression
     }
 
-    private static var regexCache: [String: NSRegularExpression?] = [:]
+    private static var regexCache: [String: LinePattern?] = [:]
 }
 
 extension String {

@@ -35,6 +35,11 @@ public enum LessonChecker {
     /// calling `report` with each lesson's lines as soon as it is done.
     public static func runAll(lessonsFolder: URL, only: [Int]? = nil,
                               report: (String) -> Void = { _ in }) throws -> (passed: Int, failed: Int, reportLines: [String]) {
+        try LessonCommands.notNested("check") { try checkAll(lessonsFolder: lessonsFolder, only: only, report: report) }
+    }
+
+    private static func checkAll(lessonsFolder: URL, only: [Int]?,
+                                 report: (String) -> Void) throws -> (passed: Int, failed: Int, reportLines: [String]) {
         let library = LessonLibrary(folder: lessonsFolder)
         var lessons = try library.lessons()
         if let only {

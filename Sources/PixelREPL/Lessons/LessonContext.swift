@@ -59,7 +59,7 @@ public enum LessonWelcome {
         guard let lessons = try? context.library().lessons(), let first = lessons.first else { return [] }
         let progress = context.store.load()
         if let number = progress.currentLesson, let lesson = lessons.first(where: { $0.number == number }) {
-            let cell = min(progress.currentCell, lesson.cells.count - 1) + 1
+            let cell = progress.cell(in: lesson) + 1
             return ["Welcome back: you were at lesson \(number) (\(lesson.title)), cell \(cell) of \(lesson.cells.count) — type 'lesson' to go on."]
         }
         if let next = lessons.first(where: { !progress.finished.contains($0.number) }) {

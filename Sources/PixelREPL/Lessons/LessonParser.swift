@@ -53,9 +53,12 @@ public enum LessonParser {
     /// Reads a lesson from its text.
     public static func parse(_ text: String, number: Int, name: String, fileName: String? = nil) throws -> Lesson {
         var builder = CellBuilder(fileName: fileName ?? name + ".md")
-        try builder.read(text.components(separatedBy: "\n"))
+        try builder.read(text.linesOfAnyEnding)
         guard let title = builder.title else {
             throw LessonFormatError(file: builder.fileName, line: 1, message: "no title: the first heading must be '# Title'")
+        }
+        guard !builder.cells.isEmpty else {
+            throw LessonFormatError(file: builder.fileName, line: 1, message: "no cells: a lesson needs some prose or a ```pixelrnn block after its title")
         }
         return Lesson(number: number, name: name, title: title, cells: builder.cells)
     }

@@ -17,6 +17,10 @@ public struct LessonProgress: Codable, Equatable {
         self.finished = finished
     }
 
+    /// The cell to show of `lesson`, the lesson being followed: `currentCell` kept
+    /// inside the lesson (the file may say -5, or a cell the lesson no longer has).
+    public func cell(in lesson: Lesson) -> Int { max(0, min(currentCell, lesson.cells.count - 1)) }
+
     /// Records that lesson `number` was walked to the end.
     public mutating func finish(_ number: Int) {
         if !finished.contains(number) { finished.append(number); finished.sort() }

@@ -59,7 +59,10 @@ public enum PixelREPLMain {
             switch argument {
             case "-c", "--command": options.commands.append(try value(for: argument))
             case "-i", "--init": options.initCommands.append(try value(for: argument))
-            case "--out": options.outputDirectory = try value(for: argument)
+            case "--out":
+                let folder = try value(for: argument)
+                _ = try userFileURL(folder, what: "--out", isDirectory: true)   // not empty
+                options.outputDirectory = folder
             case "--no-preview", "--no-previews": options.previews = false
             case "-h", "--help": options.showHelp = true
             case "--version": options.showVersion = true
@@ -100,7 +103,7 @@ public enum PixelREPLMain {
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         let session = Session(previewsEnabled: options.previews, isTerminal: stdoutIsTerminal)
         if let out = options.outputDirectory {
-            session.outputDirectory = URL(fileURLWithPath: NSString(string: out).expandingTildeInPath)
+            session.outputDirectory = URL(fileURLWithPath: NSString(string: out).expandingTildeInPath, isDirectory: true)
         }
         let shell = Shell(session: session)
 
@@ -116,7 +119,7 @@ public enum PixelREPLMain {
                 session.sayError("error: \(file): \(reason)")
                 return 1
             }
-            var lines = text.components(separatedBy: "\n")
+            var lines = text.linesOfAnyEnding
             if lines.last == "" { lines.removeLast() }
             let name = (file as NSString).lastPathComponent
             return runBatch(shell, lines: lines.makeIterator(), label: { "\(name) line \($0)" })
@@ -142,7 +145,7 @@ public enum PixelREPLMain {
             case .quit:
                 return 0
             case .failed(let message):
-                let shown = line.trimmingCharacters(in: .whitespaces)
+                let shown = line.trimmingCharacters(in: .whitespaces).excerpt
                 shell.session.sayError("error: \(label(number)) (\(shown)): \(message)")
                 return 1
             }

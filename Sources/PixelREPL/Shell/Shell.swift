@@ -78,7 +78,7 @@ public final class Shell {
         let hint = Suggestions.didYouMean(word, among: command.subcommands,
                                           fallback: " — '\(command.name)' takes \(command.subcommands.joined(separator: "|"))",
                                           quote: { "\(command.name) \($0)" })
-        throw CommandError("unknown command '\(command.name) \(word)'\(hint)")
+        throw CommandError("unknown command '\(command.name) \(word.excerpt)'\(hint)")
     }
 
     /// One line for any error: a `CommandError`'s message, or the description of
@@ -94,7 +94,12 @@ public final class Shell {
         } else {
             text = "\(type(of: error)): \(error)"
         }
-        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " ")
+        // Whatever a message quotes, one line stays readable (and small).
+        return line.count <= maxMessageLength ? line : line.prefix(maxMessageLength) + "…"
     }
+
+    /// The longest error line (longer ones, which can only be quoting input, are cut).
+    static let maxMessageLength = 1_000
 }

@@ -27,6 +27,8 @@ final class SampleTraceState: TraceState {
         drawnProbability = [Float](repeating: .nan, count: colors * height * width)
     }
 
+    /// Sampling reads the model only.
+    var inputs: Set<TraceInput> { [.model] }
     var title: String { "sampling one \(height)×\(width) image from \(describe(network.config)), seed \(seed)" }
     var isFinished: Bool { trace.isFinished }
     private var levels: Int { network.config.levels }

@@ -20,6 +20,21 @@ protocol TraceState: AnyObject {
     func show(_ what: String, _ session: Session) throws
     /// Where the trace stands, a few lines.
     func whereLines() -> [String]
+    /// What the trace was built on: when one of them changes, the session ends it.
+    var inputs: Set<TraceInput> { get }
+}
+
+/// What a trace reads from the session.
+enum TraceInput: Hashable {
+    /// The current model's weights.
+    case model
+    /// An image of the loaded data.
+    case data
+}
+
+extension TraceState {
+    /// By default a trace runs the model on an image of the data.
+    var inputs: Set<TraceInput> { [.model, .data] }
 }
 
 /// Drawing helpers shared by the traces.

@@ -67,7 +67,7 @@ public final class Adam: Optimizer {
 
     public func load(state: [String: Tensor]) throws {
         let count = try OptimizerStateNames.readStep(state)
-        let moments = try OptimizerStateNames.readMoments(state, moments: ["exp_avg", "exp_avg_sq"])
+        let moments = try OptimizerStateNames.readMoments(state, moments: ["exp_avg", "exp_avg_sq"], squares: ["exp_avg_sq"])
         stepCount = count
         expAvg = moments["exp_avg"]!
         expAvgSq = moments["exp_avg_sq"]!

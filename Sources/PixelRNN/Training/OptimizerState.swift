@@ -37,13 +37,18 @@ public enum OptimizerStateNames {
     }
 
     /// Splits the moment entries by moment: moment → (parameter name → tensor).
-    /// Every name other than the step must be `optimizer.<one of moments>.<name>`.
-    static func readMoments(_ state: [String: Tensor], moments: [String]) throws -> [String: [String: Tensor]] {
+    /// Every name other than the step must be `optimizer.<one of moments>.<name>`;
+    /// every value must be finite, and those of the `squares` moments (running
+    /// averages of squared gradients) also ≥ 0 — the update takes their square root.
+    static func readMoments(_ state: [String: Tensor], moments: [String], squares: Set<String>) throws -> [String: [String: Tensor]] {
         var out: [String: [String: Tensor]] = [:]
         for m in moments { out[m] = [:] }
         for (name, tensor) in state where name != step {
             guard let m = moments.first(where: { name.hasPrefix("optimizer.\($0).") }) else {
                 throw OptimizerError.malformedState("unexpected entry '\(name)' (this optimizer keeps \(moments.joined(separator: ", ")))")
+            }
+            if let v = tensor.data.first(where: { !$0.isFinite || (squares.contains(m) && $0 < 0) }) {
+                throw OptimizerError.malformedState("'\(name)' holds \(v)\(squares.contains(m) ? ": a mean of squares is a finite number ≥ 0" : ": moments are finite numbers")")
             }
             out[m]![String(name.dropFirst("optimizer.\(m).".count))] = tensor
         }

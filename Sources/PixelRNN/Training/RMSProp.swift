@@ -51,7 +51,7 @@ public final class RMSProp: Optimizer {
 
     public func load(state: [String: Tensor]) throws {
         let count = try OptimizerStateNames.readStep(state)
-        let moments = try OptimizerStateNames.readMoments(state, moments: ["square_avg"])
+        let moments = try OptimizerStateNames.readMoments(state, moments: ["square_avg"], squares: ["square_avg"])
         stepCount = count
         squareAvg = moments["square_avg"]!
     }

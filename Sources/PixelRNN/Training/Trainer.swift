@@ -17,9 +17,10 @@ public final class Trainer {
     public private(set) var state: TrainingState
 
     /// A trainer for `network`; starts a fresh run, or continues `state` (with its
-    /// optimizer moments passed to `loadOptimizerState`). Throws for bad hyper-parameters.
+    /// optimizer moments passed to `loadOptimizerState`). Throws for bad hyper-parameters
+    /// or a state that cannot be right (`TrainingState.validate`).
     public init(network: PixelNetwork, state: TrainingState) throws {
-        try state.hyperparameters.validate()
+        try state.validate()
         self.network = network
         self.state = state
         self.optimizer = makeOptimizer(state.hyperparameters.optimizer,

@@ -38,12 +38,8 @@ extension Trainer {
 
     /// The schedule of this run; the data must fit the saved position.
     private func makeSchedule(_ data: TrainingImages) throws -> MinibatchSchedule {
-        guard data.count >= 1 else { throw TrainingError.invalidData("no training images") }
-        let schedule = MinibatchSchedule(count: data.count, batchSize: hyperparameters.batchSize, seed: hyperparameters.seed)
-        guard state.epochStep <= schedule.stepsPerEpoch else {
-            throw TrainingError.malformedState("the saved run is at step \(state.epochStep) of an epoch, but \(data.count) images in batches of \(schedule.batchSize) make only \(schedule.stepsPerEpoch) steps")
-        }
-        return schedule
+        try state.validate(trainingImages: data.count)
+        return MinibatchSchedule(count: data.count, batchSize: hyperparameters.batchSize, seed: hyperparameters.seed)
     }
 
     /// Steps until the last epoch ends.

@@ -78,7 +78,9 @@ extension TrainingState {
         dataDescription = m["training.data"] ?? ""
         lossHistory = try reader.pairs("training.loss_history").map { LossPoint(step: $0, loss: $1) }
         validationHistory = try reader.pairs("training.valid_history").map { ValidationPoint(epoch: $0, nll: $1) }
-        try hyperparameters.validate()
+        do { try validate() } catch TrainingError.invalidHyperparameter(let why) {
+            throw TrainingError.malformedState("training state: \(why)")
+        }
     }
 }
 
@@ -93,14 +95,16 @@ private struct MetadataReader {
 
     func number<T: LosslessStringConvertible>(_ key: String) throws -> T {
         let s = try string(key)
-        guard let v = T(s) else { throw TrainingError.malformedState("training state: '\(key)' = '\(s)' is not a number") }
+        guard let v = T(s) else {
+            throw TrainingError.malformedState("training state: '\(key)' = '\(Self.excerpt(s))' is not a number\(T.self == Double.self ? "" : " (a whole number in range)")")
+        }
         return v
     }
 
     func optimizer(_ key: String) throws -> OptimizerKind {
         let s = try string(key)
         guard let k = OptimizerKind(rawValue: s) else {
-            throw TrainingError.malformedState("training state: unknown optimizer '\(s)'")
+            throw TrainingError.malformedState("training state: unknown optimizer '\(Self.excerpt(s))'")
         }
         return k
     }
@@ -111,9 +115,12 @@ private struct MetadataReader {
         return try s.split(separator: ",").map { item in
             let parts = item.split(separator: ":")
             guard parts.count == 2, let a = Int(parts[0]), let b = Double(parts[1]) else {
-                throw TrainingError.malformedState("training state: '\(key)' has an unreadable entry '\(item)'")
+                throw TrainingError.malformedState("training state: '\(key)' has an unreadable entry '\(Self.excerpt(String(item)))'")
             }
             return (a, b)
         }
     }
+
+    /// A value as quoted in a message: at most 40 characters.
+    static func excerpt(_ s: String) -> String { s.count <= 40 ? s : s.prefix(40) + "…" }
 }
