@@ -51,7 +51,7 @@ public enum AmatFile {
             while j < line.endIndex && !isSpace(line[j]) { j += 1 }
             values += 1
             guard j - i == 1, line[i] == 0x30 || line[i] == 0x31 else {
-                let token = String(decoding: line[i..<min(j, i + 20)], as: UTF8.self)
+                let token = QuotedText.escaped(bytes: line[i..<j], limit: 20)
                 throw DataFileError(file: file, fault: .amatValue(line: number, position: values, token: token))
             }
             if values <= valuesPerLine { pixels.append(line[i] - 0x30) }
