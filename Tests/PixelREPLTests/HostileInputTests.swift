@@ -81,3 +81,34 @@ final class HostileInputTests: XCTestCase, ShellHarnessTestCase {
         }
     }
 }
+
+/// Models too large for the machine are refused before anything is built.
+final class ModelSizeTests: XCTestCase, ShellHarnessTestCase {
+    var harness: ShellHarness!
+
+    override func setUpWithError() throws { harness = ShellHarness(name: "model-size") }
+
+    override func tearDownWithError() throws { harness.removeFolder() }
+
+    func testAModelBeyondTheMachinesMemoryIsRefusedWithTheEstimateAndTheLimit() throws {
+        run("model new pixelcnn --layers 1 --hidden 2")
+        let before = harness.session.model
+        let message = failure("model new rowlstm --layers 64 --hidden 512")
+        XCTAssertTrue(message.hasPrefix("this model needs about "), message)
+        XCTAssertTrue(message.contains("GB this machine has free"), message)
+        XCTAssertTrue(harness.session.model === before, "the current model is kept")
+        let small = ModelConfig(kind: .diagbilstm, layers: 7, hidden: 16)
+        XCTAssertThrowsError(try checkMemory(for: small, available: 1_000_000)) { error in
+            let text = (error as? CommandError)?.message ?? ""
+            XCTAssertTrue(text.contains("more than the 1.0 MB this machine has free"), text)
+        }
+        XCTAssertNoThrow(try checkMemory(for: small, available: 1 << 40))
+    }
+
+    func testTheParameterCountIsKnownWithoutBuildingTheNetwork() throws {
+        for kind in ModelKind.allCases {
+            let config = ModelConfig(kind: kind, layers: 3, hidden: 6, colors: 3, levels: 256)
+            XCTAssertEqual(try MemoryEstimate.parameterCount(config: config), try PixelNetwork(config: config).parameterCount)
+        }
+    }
+}
