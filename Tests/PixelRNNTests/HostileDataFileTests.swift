@@ -110,6 +110,22 @@ final class HostileDataFileTests: XCTestCase {
         XCTAssertEqual(amatCounter.calls, 6)
     }
 
+    func testMakingTheSplitsStopsEveryThousandImages() throws {
+        let n = 5000
+        let url = try write(header(UInt32(n)) + [UInt8](repeating: 200, count: n * 784), "raw-idx3-ubyte")
+        let never = Counter()
+        let whole = try LoadedDataSet.load(url, shouldStop: never.shouldStop)
+        XCTAssertEqual(whole.train.count + whole.valid.count + whole.test.count, n)
+        // One check per MiB read, then 4 + 1 + 1 for the splits (train 4,000, valid 500, test 500).
+        let readChecks = never.calls - 6
+        XCTAssertGreaterThanOrEqual(readChecks, 1)
+        for extra in 1...6 {
+            let counter = Counter(stopAfter: readChecks + extra - 1)
+            XCTAssertEqual(fault(url) { try LoadedDataSet.load(url, shouldStop: counter.shouldStop) }, .stopped)
+            XCTAssertEqual(counter.calls, readChecks + extra)
+        }
+    }
+
     func testDevicesFIFOsFoldersAndEmptyFilesAreNamedForWhatTheyAre() throws {
         let fifo = folder.appendingPathComponent("pipe-idx3-ubyte")
         XCTAssertEqual(mkfifo(fifo.path, 0o644), 0)

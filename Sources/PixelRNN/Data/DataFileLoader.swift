@@ -115,13 +115,14 @@ public enum DataFileLoader {
         for name in SplitName.allCases where parts[name, default: []].isEmpty {
             throw DataFileError(file: file.path, fault: .tooFewImages(count: images.count, emptySplit: name.rawValue))
         }
-        func split(_ name: SplitName) -> DataSplit {
-            DataSplit.from(images, picking: parts[name, default: []], labels: labels, binary: binary)
+        func split(_ name: SplitName) throws -> DataSplit {
+            try DataSplit.from(images, picking: parts[name, default: []], labels: labels, binary: binary,
+                               file: file.path, shouldStop: shouldStop)
         }
         let what = labelURL.map { "\(file.path) with labels \($0.path)" } ?? "\(file.path) (no labels)"
         return LoadedDataSet(name: file.lastPathComponent, source: "\(images.count) images from \(what)",
                              splitRule: SplitRule.describe(labelled: labels != nil),
-                             train: split(.train), valid: split(.valid), test: split(.test),
+                             train: try split(.train), valid: try split(.valid), test: try split(.test),
                              binarization: binarization)
     }
 
@@ -138,7 +139,8 @@ public enum DataFileLoader {
         for name in SplitName.allCases {
             guard let url = trio[name] else { continue }
             let images = try AmatFile.read(url, shouldStop: shouldStop)
-            splits[name] = DataSplit.from(images, picking: Array(0..<images.count), labels: nil, binary: true)
+            splits[name] = try DataSplit.from(images, picking: Array(0..<images.count), labels: nil, binary: true,
+                                              file: url.path, shouldStop: shouldStop)
             files.append(url.lastPathComponent)
         }
         let empty = DataSplit(images: Tensor(zeros: [0, 1, 28, 28]), labels: nil, sourceIndices: [])

@@ -30,7 +30,7 @@ public enum Gzip {
         guard cz_inflate_init_gzip(&stream) == Z_OK else { return .failure(.corruptGzip("zlib could not start")) }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
-        output.reserveCapacity(min(limit, input.count.multipliedReportingOverflow(by: 4).partialValue, 1 << 26))
+        output.reserveCapacity(min(limit, 1 << 30))           // address space only: pages come as they are written
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         return input.withUnsafeBufferPointer { inBuffer -> Result<[UInt8], DataFileFault> in
             stream.next_in = UnsafeMutablePointer(mutating: inBuffer.baseAddress)

@@ -59,18 +59,20 @@ public enum RegularFile {
         let size = Int(info.st_size)
         guard size > 0 else { return .failure(.empty) }
         guard size <= limit else { return .failure(.tooLarge(bytes: size, limit: limit)) }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        while done < size {
-            if shouldStop() { return .failure(.stopped) }
-            let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + done, min(chunkSize, size - done)) }
-            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-            guard n >= 0 else { return .failure(.unreadable(reason(errno))) }
-            if n == 0 { break }                                   // the file shrank while being read
-            done += n
+        var problem: Problem? = nil
+        // Read straight into uninitialized storage (no zeroing pass), chunk by chunk.
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            while initialized < size {
+                if shouldStop() { problem = .stopped; return }
+                let n = systemRead(fd, buffer.baseAddress! + initialized, min(chunkSize, size - initialized))
+                if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                guard n >= 0 else { problem = .unreadable(reason(errno)); return }
+                if n == 0 { return }                              // the file shrank while being read
+                initialized += n
+            }
         }
-        if done < size { bytes.removeLast(size - done) }
-        return done == 0 ? .failure(.empty) : .success(bytes)
+        if let problem { return .failure(problem) }
+        return bytes.isEmpty ? .failure(.empty) : .success(bytes)
     }
 
     /// What `mode` describes when it is not a regular file, or nil for a regular file.
