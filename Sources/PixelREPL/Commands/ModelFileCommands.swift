@@ -21,8 +21,7 @@ enum ModelFiles {
         var metadata = ["seed": String(network.seed)]
         if let data = session.data { metadata["dataset"] = data.name; metadata["binarization"] = data.binarization.description }
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Checkpoint.save(network, to: url, metadata: metadata)
+            try NewFolders.creating(for: url) { try Checkpoint.save(network, to: url, metadata: metadata) }
         } catch {
             throw CommandError("cannot save \(url.path): \(Shell.describe(error))")
         }

@@ -177,10 +177,11 @@ private func summarize(_ session: Session, _ trainer: Trainer, outcome: Training
 
 /// Saves the model, its training state and optimizer moments (atomically).
 private func save(_ trainer: Trainer, to url: URL) throws {
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     var metadata = trainer.state.metadata()
     metadata["seed"] = String(trainer.network.seed)
-    try Checkpoint.save(trainer.network, to: url, metadata: metadata, optimizerState: trainer.optimizer.state())
+    try NewFolders.creating(for: url) {
+        try Checkpoint.save(trainer.network, to: url, metadata: metadata, optimizerState: trainer.optimizer.state())
+    }
 }
 
 /// `train --resume FILE`: the saved model, training state and optimizer moments,
