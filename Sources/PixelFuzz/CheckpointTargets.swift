@@ -68,8 +68,10 @@ final class TinyRun {
               shell.run("model new pixelcnn --layers 1 --hidden 2"),
               shell.run("train --steps 2 --batch 4 --checkpoint '\(checkpoint.path)'"),
               let file = try? SafeTensors.read(contentsOf: checkpoint),
-              (try? FileManager.default.copyItem(at: Checkpoint.optimizerStateURL(for: checkpoint),
-                                                 to: Checkpoint.optimizerStateURL(for: folder.appendingPathComponent("fuzz.safetensors")))) != nil
+              let digest = file.metadata[Checkpoint.optimizerDigestKey],
+              let from = Checkpoint.optimizerStateURL(for: checkpoint, digest: digest),
+              let to = Checkpoint.optimizerStateURL(for: folder.appendingPathComponent("fuzz.safetensors"), digest: digest),
+              (try? FileManager.default.copyItem(at: from, to: to)) != nil
         else { return nil }
         self.data = data
         tensors = file.tensors

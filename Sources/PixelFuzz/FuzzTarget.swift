@@ -1,4 +1,5 @@
 import Foundation
+import PixelREPL
 
 /// The fuzz targets: each takes arbitrary bytes and hands them to the parser the
 /// REPL uses for one kind of input, the way the REPL does (a file written to a
@@ -49,11 +50,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 }
 
-/// The message of a library error as the REPL would get it, before the shell joins
-/// its lines: the error's own description.
+/// The message of an error as the REPL prints it (`Shell.describe`: one line, control
+/// characters escaped, cut short).
 func message(of error: Error) -> String {
-    if let localized = error as? LocalizedError, let text = localized.errorDescription { return text }
-    return String(describing: error)
+    Shell.describe(error)            // the line the REPL prints for it, after `error: `
 }
 
 /// What every error message must be: one line a terminal shows as is.

@@ -81,6 +81,31 @@ final class CheckpointTests: XCTestCase {
         do { _ = try PixelNetwork(config: config); return nil } catch { return error as? ModelError }
     }
 
+    /// A tiny file whose metadata describes a huge network (64 × 512 Row LSTM, GBs) is
+    /// refused before that network is built: its tensors cannot fill it.
+    func testAFileThatCannotHoldItsModelIsRefusedBeforeBuildingIt() throws {
+        let url = try folder().appendingPathComponent("huge.safetensors")
+        let metadata = ["model": "rowlstm", "layers": "64", "hidden": "512", "colors": "1", "levels": "2"]
+        try Data(SafeTensors.encode(["input.bias": Tensor(zeros: [2])], metadata: metadata)).write(to: url)
+        guard case .wrongTensors(let why) = checkpointFault({ _ = try Checkpoint.load(from: url) }) else {
+            return XCTFail("a 64 × 512 Row LSTM held in 2 values was not refused as the wrong tensors")
+        }
+        XCTAssertTrue(why.contains("hold 2 values"), why)
+    }
+
+    /// A seed that is not a whole number is reported, not read as 0.
+    func testANonNumericSeedIsRefused() throws {
+        let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2), seed: 0)
+        let url = try folder().appendingPathComponent("seed.safetensors")
+        var metadata = ["model": "pixelcnn", "layers": "1", "hidden": "2", "colors": "1", "levels": "2"]
+        metadata["seed"] = "12abc"
+        try Data(SafeTensors.encode(values(network), metadata: metadata)).write(to: url)
+        XCTAssertEqual(checkpointFault { _ = try Checkpoint.load(from: url) }, .badNumber(key: "seed", value: "12abc"))
+        metadata["seed"] = "7"
+        try Data(SafeTensors.encode(values(network), metadata: metadata)).write(to: url)
+        XCTAssertEqual(try Checkpoint.load(from: url).network.seed, 7)
+    }
+
     func testSavingTwiceGivesIdenticalBytes() throws {
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2), seed: 1)
         let dir = try folder()

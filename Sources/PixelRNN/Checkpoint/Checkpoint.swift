@@ -26,6 +26,9 @@ import Foundation
 public enum Checkpoint {
     /// The metadata keys that describe the model; all are required to load.
     public static let modelKeys = ["model", "layers", "hidden", "colors", "levels"]
+    /// How many more parameters than its tensors hold a file may describe before it is
+    /// refused unbuilt (16 Mi values: at most a few hundred MB built for nothing).
+    static let unheldParameterAllowance = 1 << 24
     /// The metadata key tying a model file to its optimizer file.
     public static let optimizerDigestKey = "optimizer_state_digest"
 
@@ -36,7 +39,23 @@ public enum Checkpoint {
     public static func load(from url: URL) throws -> LoadedCheckpoint {
         let file = try SafeTensors.read(contentsOf: url)
         let config = try self.config(fromMetadata: file.metadata, file: url.path)
-        let seed = file.metadata["seed"].flatMap { UInt64($0) } ?? 0
+        var seed: UInt64 = 0
+        if let text = file.metadata["seed"] {
+            guard let value = UInt64(text) else { throw CheckpointError(file: url.path, fault: .badNumber(key: "seed", value: text)) }
+            seed = value
+        }
+        // The file must hold (nearly) every value of the network it describes, so what is
+        // allocated below is bounded by what was read: a 60-byte file cannot ask for GBs.
+        // A small shortfall is left to `load(parameters:)`, which names the tensor.
+        let needed: Int
+        do { needed = try MemoryEstimate.parameterCount(config: config) } catch let error as ModelError {
+            throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
+        }
+        let held = file.tensors.values.reduce(0) { $0 + $1.count }
+        guard needed <= held + Self.unheldParameterAllowance else {
+            throw CheckpointError(file: url.path, fault: .wrongTensors(
+                "its tensors hold \(held) values, but the \(config.kind.paperName) it describes has \(needed) parameters"))
+        }
         let network: PixelNetwork
         do {
             network = try PixelNetwork(config: config, seed: seed)
