@@ -78,9 +78,11 @@ private func prepareTrainer(_ network: PixelNetwork, _ data: LoadedDataSet, _ ar
     let estimate = MemoryEstimate.trainingBytes(config: network.config, parameters: network.parameterCount,
                                                 batch: requested.effectiveBatchSize(trainingImages: data.train.count),
                                                 height: data.train.images.shape[2], width: data.train.images.shape[3])
-    guard estimate < 8e9 else {
-        throw CommandError(String(format: "this model needs about %.0f GB to train with batch %d — use fewer --layers, a smaller --hidden or --batch",
-                                  estimate / 1e9, requested.effectiveBatchSize(trainingImages: data.train.count)))
+    let available = MachineMemory.available()
+    guard estimate <= Double(available) else {
+        throw CommandError("this model needs about \(MachineMemory.describe(Int(estimate))) to train with batch "
+            + "\(requested.effectiveBatchSize(trainingImages: data.train.count)), more than the \(MachineMemory.describe(available)) "
+            + "this machine has free — use a smaller --batch (or a smaller model)")
     }
     if let old = previous, old.network === network, sameRun(old.hyperparameters, requested) {
         var state = old.state
