@@ -31,7 +31,7 @@ public let helpCommands: [Command] = [
         summary: "leave pixelrnn (also: exit, or Ctrl-D)",
         usage: "quit",
         examples: ["quit"],
-        details: "Leaves the program. History is saved in ~/.pixelrnn_history (or $PIXELRNN_HISTORY).",
+        details: "Leaves the program. History is saved in ~/.pixelrnn_history (or $PIXELRNN_HISTORY; $PIXELRNN_HISTORY_SIZE=N keeps only the last N lines).",
         run: { session, arguments in try quit(session, arguments) }),
     Command(
         name: "exit",
