@@ -155,7 +155,7 @@ private func stopped(_ session: Session, _ label: String) -> Bool {
 private func sampleSeconds(_ session: Session, _ network: PixelNetwork, count: Int, label: String) throws -> Double? {
     var draws = 0
     let stop: () -> Bool = {
-        if draws % 28 == 0 { session.progress("\(label): sampling \(count) images, pixel \(draws) of 784") }
+        if draws % 28 == 0 { session.progress("\(label): sampling \(counted(count, "image")), pixel \(draws) of 784") }
         draws += 1
         return Interruption.requested
     }

@@ -146,7 +146,7 @@ private func header(_ trainer: Trainer, data: LoadedDataSet, images: Int) -> Str
     let h = trainer.hyperparameters, s = trainer.state
     let clip = h.clip.map { "clip \($0)" } ?? "no clipping"
     let from = s.step == 0 ? "from scratch" : "continuing at step \(s.step) (epoch \(s.epoch + 1))"
-    return "training \(describe(trainer.network.config)) \(from): \(images) images (\(data.binarization)), "
+    return "training \(describe(trainer.network.config)) \(from): \(counted(images, "image")) (\(data.binarization)), "
         + "epochs to \(h.epochs), batch \(h.batchSize), \(h.optimizer.displayName) lr \(h.learningRate), \(clip), seed \(h.seed)"
 }
 
@@ -160,7 +160,7 @@ private func summarize(_ session: Session, _ trainer: Trainer, outcome: Training
     }
     let last = s.lossHistory.suffix(50).map(\.loss)
     let mean = last.isEmpty ? Double.nan : last.reduce(0, +) / Double(last.count)
-    let where_ = "step \(s.step), epoch \(s.epoch) of \(s.hyperparameters.epochs) done" + (s.epochStep > 0 ? " (+\(s.epochStep) steps)" : "")
+    let where_ = "step \(s.step), epoch \(s.epoch) of \(s.hyperparameters.epochs) done" + (s.epochStep > 0 ? " (+\(counted(s.epochStep, "step")))" : "")
     switch outcome {
     case .stopped:
         session.say("stopped by Ctrl-C at \(where_); the model keeps the weights after step \(s.step) — type 'train' to go on")

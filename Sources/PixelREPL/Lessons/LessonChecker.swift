@@ -1,4 +1,5 @@
 import Foundation
+import PixelRNN
 
 /// The outcome of checking one lesson.
 public struct LessonCheckResult {
@@ -58,7 +59,7 @@ public enum LessonChecker {
             result.reportLines.forEach(report)
             lines += result.reportLines
         }
-        let summary = "\(passed) of \(lessons.count) lessons pass" + (passed == lessons.count ? "" : ", \(lessons.count - passed) fail")
+        let summary = "\(passed) of \(counted(lessons.count, "lesson")) pass\(lessons.count == 1 ? "es" : "")" + (passed == lessons.count ? "" : ", \(lessons.count - passed) fail")
         report(summary)
         return (passed, lessons.count - passed, lines + [summary])
     }
