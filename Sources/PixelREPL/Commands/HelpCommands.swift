@@ -71,13 +71,10 @@ public let helpCommands: [Command] = [
                 guard p.count == 2 else {
                     throw CommandError("set out expects one folder (usage: set out DIR)")
                 }
-                _ = try userFileURL(p[1], what: "set out", isDirectory: true)   // not empty or blank
-                let path = NSString(string: p[1]).expandingTildeInPath
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                    throw CommandError("\(p[1]) is a file, not a folder")
-                }
-                session.outputDirectory = URL(fileURLWithPath: path)
+                let folder = try userFileURL(p[1], what: "set out", isDirectory: true)   // not empty or blank
+                // A folder that could never be made (under a file, unwritable) is refused now.
+                try WritableDestination.check(folder, what: "set out", isDirectory: true)
+                session.outputDirectory = URL(fileURLWithPath: folder.path)
                 session.say("PNG files go to \(session.outputDirectory.path)")
             default:
                 break   // the shell has rejected other words already

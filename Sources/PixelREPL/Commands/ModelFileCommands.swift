@@ -20,10 +20,12 @@ enum ModelFiles {
         }
         var metadata = ["seed": String(network.seed)]
         if let data = session.data { metadata["dataset"] = data.name; metadata["binarization"] = data.binarization.description }
+        try WritableDestination.check(url, what: "model save")
+        let made = try WritableDestination.createFolders(above: url)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Checkpoint.save(network, to: url, metadata: metadata)
         } catch {
+            WritableDestination.remove(made)
             throw CommandError("cannot save \(url.path): \(Shell.describe(error))")
         }
         session.say("saved \(describe(network.config)) to \(url.path) (\(network.namedParameters.count) tensors, \(network.parameterCount) parameters)")

@@ -35,6 +35,12 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     // Everything is read and checked before the session changes: a failed 'train'
     // (a bad option, an unreadable checkpoint) leaves the model and the run as they were.
     let checkpoint = try args.value("checkpoint").map { try userFileURL($0, what: "--checkpoint") }
+    if let checkpoint {
+        try WritableDestination.check(checkpoint, what: "--checkpoint",
+                                      siblings: [Checkpoint.optimizerStateURL(for: checkpoint).lastPathComponent])
+    } else if args.value("every") != nil {
+        throw CommandError("--every says how often to save with --checkpoint FILE; there is no --checkpoint")
+    }
     let every = try args.int("every", default: 100, in: 1...1_000_000)
     let maxSteps = try args.value("steps").map { _ in try args.int("steps", default: 1, in: 1...10_000_000) }
     let resumed = try args.value("resume").map { try loadRun(from: $0) }
@@ -176,11 +182,17 @@ private func summarize(_ session: Session, _ trainer: Trainer, outcome: Training
 }
 
 /// Saves the model, its training state and optimizer moments (atomically).
+/// Folders made on the way are removed again if the save fails.
 private func save(_ trainer: Trainer, to url: URL) throws {
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let made = try WritableDestination.createFolders(above: url)
     var metadata = trainer.state.metadata()
     metadata["seed"] = String(trainer.network.seed)
-    try Checkpoint.save(trainer.network, to: url, metadata: metadata, optimizerState: trainer.optimizer.state())
+    do {
+        try Checkpoint.save(trainer.network, to: url, metadata: metadata, optimizerState: trainer.optimizer.state())
+    } catch {
+        WritableDestination.remove(made)
+        throw error
+    }
 }
 
 /// `train --resume FILE`: the saved model, training state and optimizer moments,

@@ -1,0 +1,133 @@
+import Foundation
+import XCTest
+@testable import PixelREPL
+import PixelRNN
+
+/// "Validate everything before changing anything" (issue 13): each test records
+/// what the session and the disk hold, runs a command that fails, and checks that
+/// nothing changed — no model, run or setting replaced, no folder or file left.
+final class FailedCommandTests: XCTestCase, ShellHarnessTestCase {
+    var harness: ShellHarness!
+
+    override func setUpWithError() throws {
+        harness = ShellHarness(name: "failed")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { harness.removeFolder() }
+
+    /// Everything under the test folder, relative paths, sorted.
+    func files() -> [String] {
+        let all = FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []
+        return all.sorted()
+    }
+
+    func weights() -> [[Float]] {
+        harness.session.model?.namedParameters.map { $0.1.value.data } ?? []
+    }
+
+    /// A save to a path whose file name is too long used to make every folder on
+    /// the way first, and leave them behind.
+    func testModelSaveThatCannotWriteLeavesNoFolders() {
+        run("model new pixelcnn --layers 1 --hidden 2")
+        let before = files()
+        let long = String(repeating: "n", count: 300)
+        fails("model save \(folder.path)/a/b/c/\(long).safetensors", saying: "too long")
+        let deep = (1...29).map { _ in String(repeating: "d", count: 200) }.joined(separator: "/")
+        fails("model save \(folder.path)/\(deep)/m.safetensors", saying: "longer than")
+        try? Data().write(to: folder.appendingPathComponent("a-file"))
+        fails("model save \(folder.path)/a-file/sub/m.safetensors", saying: "a-file is a file, not a folder")
+        XCTAssertEqual(files(), (before + ["a-file"]).sorted())
+        run("model save \(folder.path)/x/y/m.safetensors")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("x/y/m.safetensors").path))
+    }
+
+    /// The folders made for a save that then fails are removed; folders that were there stay.
+    func testFoldersMadeForAWriteAreRemovedAgain() throws {
+        let target = folder.appendingPathComponent("kept/new/deeper/file.safetensors")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("kept"), withIntermediateDirectories: true)
+        let made = try WritableDestination.createFolders(above: target)
+        XCTAssertEqual(made.map(\.lastPathComponent), ["new", "deeper"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: target.deletingLastPathComponent().path))
+        WritableDestination.remove(made)
+        XCTAssertEqual(files(), ["kept"])
+    }
+
+    /// `train --checkpoint DIR` trained first and failed to save at the end; a bad
+    /// destination is now refused before a step is taken.
+    func testTrainWithACheckpointThatCannotBeWrittenDoesNotTrain() throws {
+        run("data load")
+        run("model new pixelcnn --layers 1 --hidden 2")
+        let model = harness.session.model
+        let before = weights()
+        let directory = folder.appendingPathComponent("a-folder")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        try Data().write(to: folder.appendingPathComponent("a-file"))
+        let listed = files()
+        fails("train --steps 1 --batch 8 --checkpoint \(directory.path)", saying: "it is a folder")
+        fails("train --steps 1 --batch 8 --checkpoint \(folder.path)/a-file/ck.safetensors", saying: "is a file, not a folder")
+        fails("train --steps 1 --batch 8 --checkpoint \(folder.path)/\(String(repeating: "c", count: 250)).safetensors",
+              saying: "too long")
+        fails("train --steps 1 --batch 8 --every 5", saying: "there is no --checkpoint")
+        XCTAssertTrue(harness.session.model === model)
+        XCTAssertEqual(weights(), before, "no step was taken")
+        XCTAssertNil(harness.session.trainer, "no run was started")
+        XCTAssertEqual(files(), listed, "nothing was written (no a-folder.optim.safetensors)")
+    }
+
+    /// `set out` under a file was accepted, and every later picture failed.
+    func testSetOutToAFolderThatCannotBeMadeKeepsTheOldOne() throws {
+        let old = harness.session.outputDirectory
+        try Data().write(to: folder.appendingPathComponent("a-file"))
+        fails("set out \(folder.path)/a-file/pictures", saying: "is a file, not a folder")
+        fails("set out \(folder.path)/a-file", saying: "it is a file, not a folder")
+        fails("set out \(folder.path)/\(String(repeating: "p", count: 300))", saying: "too long")
+        XCTAssertEqual(harness.session.outputDirectory, old)
+        run("set out \(folder.path)/new/pictures")
+        XCTAssertEqual(harness.session.outputDirectory.path, "\(folder.path)/new/pictures")
+    }
+
+    /// A Markdown notebook whose pictures cannot all be read: the pictures folder
+    /// used to be made and half filled before the error.
+    func testNotebookSaveWithAPictureGoneWritesNothing() throws {
+        harness.session.outputDirectory = folder.appendingPathComponent("out")
+        _ = harness.shell.executeAndReport("mask A 3 --png")
+        _ = harness.shell.executeAndReport("mask B 3 --png")
+        let pictures = harness.session.transcript.flatMap(\.pictures)
+        XCTAssertEqual(pictures.count, 2)
+        // A picture that is there but cannot be read (a folder now has its name).
+        try FileManager.default.removeItem(at: pictures[1])
+        try FileManager.default.createDirectory(at: pictures[1], withIntermediateDirectories: false)
+        let before = files()
+        fails("notebook save \(folder.path)/nb.md", saying: "cannot read the picture")
+        XCTAssertEqual(files(), before, "no nb.md, no nb_files/")
+
+        // A pictures folder that was there keeps what it had.
+        let existing = folder.appendingPathComponent("nb_files")
+        try FileManager.default.createDirectory(at: existing, withIntermediateDirectories: false)
+        try Data([1, 2, 3]).write(to: existing.appendingPathComponent("mine.png"))
+        fails("notebook save \(folder.path)/nb.md", saying: "cannot read the picture")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: existing.path), ["mine.png"])
+    }
+
+    /// `lesson check` ran each lesson's commands in a session that shared the
+    /// learner's progress file: a cell typing `lesson 2` moved the learner.
+    func testLessonCheckLeavesTheLearnersProgressAlone() throws {
+        let home = folder.appendingPathComponent("home")
+        let lessons = folder.appendingPathComponent("lessons")
+        try FileManager.default.createDirectory(at: lessons, withIntermediateDirectories: true)
+        let original = try String(contentsOf: LessonCheckTests.realLessons.appendingPathComponent("02-masks.md"), encoding: .utf8)
+        try (original + "\n```pixelrnn\nlesson 2\nlesson next\n```\n")
+            .write(to: lessons.appendingPathComponent("02-masks.md"), atomically: true, encoding: .utf8)
+        let saved = ProcessInfo.processInfo.environment[LessonProgressStore.environmentVariable]
+        setenv(LessonProgressStore.environmentVariable, home.path, 1)
+        defer {
+            if let saved { setenv(LessonProgressStore.environmentVariable, saved, 1) } else { unsetenv(LessonProgressStore.environmentVariable) }
+        }
+        let result = try LessonChecker.runAll(lessonsFolder: lessons)
+        XCTAssertEqual(result.failed, 0, result.reportLines.joined(separator: "\n"))
+        XCTAssertTrue(result.reportLines[0].contains("commands"), result.reportLines[0])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: home.appendingPathComponent("progress.json").path),
+                       "the learner's progress file was written by the check")
+    }
+}
