@@ -130,4 +130,20 @@ final class FailedCommandTests: XCTestCase, ShellHarnessTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: home.appendingPathComponent("progress.json").path),
                        "the learner's progress file was written by the check")
     }
+
+    /// `data load --labels FILE` without a data file loaded the bundled digits and
+    /// ignored the labels (replacing the data set the session had).
+    func testDataLoadWithLabelsForTheBundledDigitsIsRefused() throws {
+        let labels = folder.appendingPathComponent("labels.idx")
+        try Data([0, 0, 8, 1, 0, 0, 0, 1, 7]).write(to: labels)
+        fails("data load --labels \(labels.path)", saying: "--labels")
+        XCTAssertNil(harness.session.data)
+        run("data load")
+        let data = try XCTUnwrap(harness.session.data)
+        run("model new rowlstm --layers 1 --hidden 2")
+        run("trace rowlstm")
+        fails("data load bundled --labels \(labels.path)", saying: "--labels")
+        XCTAssertTrue(harness.session.data.map { $0.name == data.name && $0.source == data.source } ?? false)
+        XCTAssertNotNil(harness.session.trace, "the trace of the loaded data goes on")
+    }
 }
