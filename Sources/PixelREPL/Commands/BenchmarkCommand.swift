@@ -217,7 +217,7 @@ private func cells(_ row: BenchmarkRow, plan: BenchmarkPlan, peak: Double) -> [S
 }
 
 private func notes(_ rows: [BenchmarkRow], plan: BenchmarkPlan) -> [String] {
-    var notes = ["✓ meets the target, ✗ misses it; figures are medians over \(rows.map(\.runs).max()!) run(s)",
+    var notes = ["✓ meets the target, ✗ misses it; figures are medians over \(counted(rows.map(\.runs).max()!, "run"))",
                  "GFLOP/s: the multiply-adds of every unmasked convolution weight in forward, weight gradient and input gradient, 2 operations each, per second (OperationCount)"]
     if plan.samples > 0 {
         let slow = rows.filter { !$0.incremental }.map(\.kind.paperName)
