@@ -146,4 +146,81 @@ final class FailedCommandTests: XCTestCase, ShellHarnessTestCase {
         XCTAssertTrue(harness.session.data.map { $0.name == data.name && $0.source == data.source } ?? false)
         XCTAssertNotNil(harness.session.trace, "the trace of the loaded data goes on")
     }
+
+    /// What a failing command must leave as it was.
+    struct Snapshot: Equatable {
+        var model: ObjectIdentifier?
+        var weights: [[Float]]
+        var data: String?
+        var trainer: ObjectIdentifier?
+        var step: Int?
+        var trace: String?
+        var out: URL
+        var previews: Bool
+        var progress: Data?
+        var files: [String]
+    }
+
+    func snapshot(progress: URL) -> Snapshot {
+        let session = harness.session
+        return Snapshot(model: session.model.map(ObjectIdentifier.init), weights: weights(),
+                        data: session.data.map { "\($0.name) \($0.source) \($0.binarization) \($0.train.count)" },
+                        trainer: session.trainer.map(ObjectIdentifier.init), step: session.trainer?.state.step,
+                        trace: session.trace.map { "\($0.title) \($0.whereLines())" },
+                        out: session.outputDirectory, previews: session.previewsEnabled,
+                        progress: try? Data(contentsOf: progress), files: files())
+    }
+
+    /// Every command, with a bad option value, a missing file or a bad combination,
+    /// in a session that has data, a trained model, a trace and a lesson under way:
+    /// each fails with one line and leaves all of it as it was.
+    func testNoFailingCommandChangesTheSession() throws {
+        let home = folder.appendingPathComponent("home")
+        LessonContext.attach(to: harness.session, lessonsFolder: LessonCheckTests.realLessons, progressFolder: home)
+        run("data load")
+        run("model new rowlstm --layers 1 --hidden 2")
+        run("train --steps 1 --batch 8")
+        run("model save \(folder.path)/m.safetensors")
+        run("trace rowlstm 2")
+        run("step")
+        run("lesson 2")
+        try Data("not a checkpoint".utf8).write(to: folder.appendingPathComponent("bad.safetensors"))
+        try Data().write(to: folder.appendingPathComponent("a-file"))
+        let before = snapshot(progress: home.appendingPathComponent("progress.json"))
+        let missing = folder.appendingPathComponent("missing").path
+        let failing = [
+            "data load \(missing)", "data load --binarize nope", "data load --binarize threshold --seed 3",
+            "data load --seed -1", "data load \(folder.path)/bad.safetensors", "data load --labels \(missing)",
+            "data binarize", "data binarize nope", "data binarize threshold --seed 2", "data show 0..99999",
+            "data show 3..1", "data show --split nope", "data info extra",
+            "set previews maybe", "set out", "set out ''", "set out \(folder.path)/a-file/x", "set nope",
+            "model", "model new", "model new lstm", "model new rowlstm --layers -1", "model new rowlstm --hidden 0",
+            "model new rowlstm --levels 1", "model new rowlstm --seed x", "model load \(missing)",
+            "model load \(folder.path)/bad.safetensors", "model load ''", "model save", "model save m.txt",
+            "model save \(folder.path)/a-file/m.safetensors",
+            "train --lr abc", "train --batch 0", "train --epochs -1", "train --clip x", "train --optimizer sgd",
+            "train --steps 0", "train --seed -4", "train --every 3", "train --resume \(missing)",
+            "train --resume \(folder.path)/bad.safetensors", "train --resume \(folder.path)/m.safetensors",
+            "train --checkpoint \(folder.path)", "train --checkpoint \(folder.path)/a-file/c.safetensors --steps 1",
+            "eval --split nope", "eval extra", "plot", "plot nope",
+            "trace diagbilstm", "trace rowlstm 99999", "trace rowlstm --layer 5", "trace rowlstm --split nope",
+            "trace rowlstm --seed 3", "trace sample 3", "trace sample --layer 1", "trace sample --seed -1",
+            "step extra", "where extra", "show nope", "show",
+            "sample 0", "sample 999", "sample --seed x", "sample --method nope", "sample 2 3",
+            "complete --occlude nope", "complete --images 0", "complete --samples 99", "complete --box 1,2",
+            "complete extra",
+            "factorize 99999", "factorize --split nope", "factorize x",
+            "rf 99 99", "rf 1", "rf --trials 0", "rf --size 2", "rf compare --layers 0",
+            "mask C", "mask A 0", "mask A 3 --colors 2", "mask A x",
+            "skew 0", "skew --image 99999", "skew --diagonal -5", "unskew x",
+            "benchmark --model nope", "benchmark --runs 0", "benchmark --steps -1", "benchmark --layers 999",
+            "lesson 999", "lesson nope", "lesson check 999", "lesson check x", "lesson 2 3",
+            "notebook", "notebook save", "notebook save x.txt", "notebook save \(missing)/x.html",
+            "help nope", "quit now",
+        ]
+        for line in failing {
+            XCTAssertTrue(harness.failure(line) != "(did not fail)", "'\(line)' did not fail")
+            XCTAssertEqual(snapshot(progress: home.appendingPathComponent("progress.json")), before, "'\(line)' changed the session")
+        }
+    }
 }
