@@ -33,10 +33,14 @@ let package = Package(
         .target(name: "PixelREPL", dependencies: ["PixelRNN", "PixelRender", "CReadline"], exclude: ["README.md"]),
         // The executable.
         .executableTarget(name: "pixelrnn", dependencies: ["PixelREPL"]),
+        // Fuzz targets: every parser fed arbitrary bytes (scripts/fuzz links them with
+        // libFuzzer; PixelFuzzTests replays the committed corpus without it).
+        .target(name: "PixelFuzz", dependencies: ["PixelREPL", "PixelRNN"], exclude: ["README.md"]),
 
         .testTarget(name: "PixelRNNTests", dependencies: ["PixelRNN"], exclude: ["Fixtures"]),
         .testTarget(name: "PixelRenderTests", dependencies: ["PixelRender", "CGD"]),
         .testTarget(name: "PixelREPLTests", dependencies: ["PixelREPL", "PixelRNN", "PixelRender"]),
+        .testTarget(name: "PixelFuzzTests", dependencies: ["PixelFuzz"]),
     ],
     // Swift 5 language mode: the library is single-threaded by design except for
     // explicit, documented parallel loops; strict-concurrency checking adds noise here.

@@ -42,17 +42,6 @@ final class FailedCommandTests: XCTestCase, ShellHarnessTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("x/y/m.safetensors").path))
     }
 
-    /// The folders made for a save that then fails are removed; folders that were there stay.
-    func testFoldersMadeForAWriteAreRemovedAgain() throws {
-        let target = folder.appendingPathComponent("kept/new/deeper/file.safetensors")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("kept"), withIntermediateDirectories: true)
-        let made = try WritableDestination.createFolders(above: target)
-        XCTAssertEqual(made.map(\.lastPathComponent), ["new", "deeper"])
-        XCTAssertTrue(FileManager.default.fileExists(atPath: target.deletingLastPathComponent().path))
-        WritableDestination.remove(made)
-        XCTAssertEqual(files(), ["kept"])
-    }
-
     /// `train --checkpoint DIR` trained first and failed to save at the end; a bad
     /// destination is now refused before a step is taken.
     func testTrainWithACheckpointThatCannotBeWrittenDoesNotTrain() throws {

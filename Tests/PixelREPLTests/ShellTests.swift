@@ -75,6 +75,15 @@ final class ShellTests: XCTestCase {
         XCTAssertEqual(h.errors, ["error: unknown command 'foo' — did you mean 'food'?"])
     }
 
+    /// Whatever a line holds, its error reaches the terminal as one line with no control
+    /// character: an escape sequence typed or pasted is shown, not obeyed.
+    func testErrorsShowControlCharactersEscaped() {
+        let h = makeHarness()
+        guard case .failed(let message) = h.shell.execute("fo\u{1B}[31mo\u{07}") else { return XCTFail("did not fail") }
+        XCTAssertTrue(message.hasPrefix("unknown command 'fo\\e[31mo\\a'"), message)
+        XCTAssertFalse(message.unicodeScalars.contains { $0.value < 32 || (0x7F...0x9F).contains($0.value) }, message)
+    }
+
     func testUnknownSubcommand() {
         let h = makeHarness()
         XCTAssertEqual(h.shell.execute("data shw 0..3"), .failed("unknown command 'data shw' — did you mean 'data show'?"))

@@ -28,9 +28,11 @@ final class UntrustedCheckpointTests: XCTestCase, ShellHarnessTestCase {
         for (key, value) in changes { metadata[key] = value }
         let target = folder.appendingPathComponent("\(name).safetensors")
         try Data(SafeTensors.encode(loaded.tensors, metadata: metadata, file: target.path)).write(to: target)
-        let optim = Checkpoint.optimizerStateURL(for: target)
+        // The optimizer file is named by the digest the (unedited) model file records.
+        let digest = try XCTUnwrap(loaded.metadata[Checkpoint.optimizerDigestKey])
+        let optim = try XCTUnwrap(Checkpoint.optimizerStateURL(for: target, digest: digest))
         try? FileManager.default.removeItem(at: optim)
-        try FileManager.default.copyItem(at: Checkpoint.optimizerStateURL(for: source), to: optim)
+        try FileManager.default.copyItem(at: XCTUnwrap(Checkpoint.optimizerStateURL(for: source, digest: digest)), to: optim)
         return target.path
     }
 

@@ -81,6 +81,31 @@ final class CheckpointTests: XCTestCase {
         do { _ = try PixelNetwork(config: config); return nil } catch { return error as? ModelError }
     }
 
+    /// A tiny file whose metadata describes a huge network (64 × 512 Row LSTM, GBs) is
+    /// refused before that network is built: its tensors cannot fill it.
+    func testAFileThatCannotHoldItsModelIsRefusedBeforeBuildingIt() throws {
+        let url = try folder().appendingPathComponent("huge.safetensors")
+        let metadata = ["model": "rowlstm", "layers": "64", "hidden": "512", "colors": "1", "levels": "2"]
+        try Data(SafeTensors.encode(["input.bias": Tensor(zeros: [2])], metadata: metadata)).write(to: url)
+        guard case .wrongTensors(let why) = checkpointFault({ _ = try Checkpoint.load(from: url) }) else {
+            return XCTFail("a 64 × 512 Row LSTM held in 2 values was not refused as the wrong tensors")
+        }
+        XCTAssertTrue(why.contains("hold 2 values"), why)
+    }
+
+    /// A seed that is not a whole number is reported, not read as 0.
+    func testANonNumericSeedIsRefused() throws {
+        let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2), seed: 0)
+        let url = try folder().appendingPathComponent("seed.safetensors")
+        var metadata = ["model": "pixelcnn", "layers": "1", "hidden": "2", "colors": "1", "levels": "2"]
+        metadata["seed"] = "12abc"
+        try Data(SafeTensors.encode(values(network), metadata: metadata)).write(to: url)
+        XCTAssertEqual(checkpointFault { _ = try Checkpoint.load(from: url) }, .badNumber(key: "seed", value: "12abc"))
+        metadata["seed"] = "7"
+        try Data(SafeTensors.encode(values(network), metadata: metadata)).write(to: url)
+        XCTAssertEqual(try Checkpoint.load(from: url).network.seed, 7)
+    }
+
     func testSavingTwiceGivesIdenticalBytes() throws {
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2), seed: 1)
         let dir = try folder()
@@ -202,6 +227,28 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(values(current), before)
     }
 
+    func testNonFiniteWeightsAreRefusedNamingTheTensor() throws {
+        let url = try folder().appendingPathComponent("bad.safetensors")
+        let net = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 1, hidden: 4), seed: 3)
+        let names = net.namedParameters.map(\.0).sorted()
+        for (name, bad) in [(names.last!, Float.nan), (names[1], Float.infinity), (names[0], -Float.infinity)] {
+            var tensors = values(net)
+            var t = tensors[name]!
+            t.data[t.count - 1] = bad
+            t.data[0] = bad
+            tensors[name] = t
+            try SafeTensors.write(tensors, metadata: Checkpoint.metadata(for: net.config), to: url)
+            XCTAssertEqual(checkpointFault { _ = try Checkpoint.load(from: url) }, .nonFinite(tensor: name, index: 0, count: 2))
+        }
+        let moments = ["optimizer.step": Tensor(shape: [1], data: [.nan])]
+        try Checkpoint.save(net, to: url, optimizerState: moments)
+        XCTAssertNoThrow(try Checkpoint.load(from: url))
+        guard case .nonFinite(let tensor, _, _)? = checkpointFault({ _ = try Checkpoint.loadOptimizerState(for: url) }) else {
+            return XCTFail("NaN moments were accepted")
+        }
+        XCTAssertEqual(tensor, "optimizer.step")
+    }
+
     // MARK: - Atomic saves
 
     func testInterruptedSaveKeepsThePreviousFile() throws {
@@ -240,7 +287,7 @@ final class CheckpointTests: XCTestCase {
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2))
         XCTAssertThrowsError(try Checkpoint.save(net, to: target)) { error in
             guard case .cannotWrite(let why)? = (error as? SafeTensorsError)?.fault else { return XCTFail("\(error)") }
-            XCTAssertTrue(why.hasPrefix("rename failed"), why)
+            XCTAssertEqual(why, "it is a folder")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["model.safetensors"])
     }
@@ -271,13 +318,17 @@ final class CheckpointTests: XCTestCase {
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2))
         let state = optimizerState(net, step: 5)
         try Checkpoint.save(net, to: url, metadata: ["step": "5"], optimizerState: state)
-        XCTAssertEqual(Checkpoint.optimizerStateURL(for: url).lastPathComponent, "run.optim.safetensors")
-        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)),
-                       ["run.safetensors", "run.optim.safetensors"])
         let loaded = try Checkpoint.load(from: url)
+        let digest = try XCTUnwrap(loaded.metadata[Checkpoint.optimizerDigestKey])
+        let companion = try XCTUnwrap(Checkpoint.optimizerStateURL(for: url, digest: digest))
+        XCTAssertEqual(companion.lastPathComponent, "run.optim-\(digest.dropFirst(8)).safetensors")
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)),
+                       ["run.safetensors", companion.lastPathComponent])
         XCTAssertTrue(loaded.hasOptimizerState)
         XCTAssertEqual(values(loaded.network), values(net), "the model file holds parameters only")
         XCTAssertEqual(try Checkpoint.loadOptimizerState(for: url), state)
+        try Checkpoint.save(net, to: url, metadata: ["step": "6"], optimizerState: optimizerState(net, step: 6))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).count, 2, "the old optimizer file is removed")
         try Checkpoint.save(net, to: url, metadata: ["step": "5"])             // without: companion removed
         XCTAssertNil(try Checkpoint.loadOptimizerState(for: url))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["run.safetensors"])
@@ -287,18 +338,51 @@ final class CheckpointTests: XCTestCase {
         let url = try folder().appendingPathComponent("run.safetensors")
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2))
         try Checkpoint.save(net, to: url, metadata: ["step": "5"], optimizerState: optimizerState(net, step: 5))
-        // A kill after the new optimizer file is in place but before the model file is.
-        XCTAssertThrowsError(try Checkpoint.save(net, to: url, metadata: ["step": "6"], optimizerState: optimizerState(net, step: 6),
-                                                 chunkSize: 64, afterChunk: { _ in throw Interrupted() }))
-        XCTAssertEqual(try Checkpoint.load(from: url).metadata["step"], "5")
-        let companion = Checkpoint.optimizerStateURL(for: url).path
-        XCTAssertEqual(checkpointFault { _ = try Checkpoint.loadOptimizerState(for: url) }, .optimizerStateStale(companion))
-        try FileManager.default.removeItem(atPath: companion)
-        XCTAssertEqual(checkpointFault { _ = try Checkpoint.loadOptimizerState(for: url) }, .optimizerStateMissing(companion))
+        let digest = try XCTUnwrap(Checkpoint.load(from: url).metadata[Checkpoint.optimizerDigestKey])
+        let companion = try XCTUnwrap(Checkpoint.optimizerStateURL(for: url, digest: digest))
+        // Another save's bytes under this name (a user copying files about).
+        try SafeTensors.write(optimizerState(net, step: 6), to: companion)
+        XCTAssertEqual(checkpointFault { _ = try Checkpoint.loadOptimizerState(for: url) }, .optimizerStateStale(companion.path))
+        try FileManager.default.removeItem(at: companion)
+        XCTAssertEqual(checkpointFault { _ = try Checkpoint.loadOptimizerState(for: url) }, .optimizerStateMissing(companion.path))
+    }
+
+    func testLegacyOptimizerFileStillLoads() throws {
+        let url = try folder().appendingPathComponent("run.safetensors")
+        let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2))
+        let state = optimizerState(net, step: 5)
+        try Checkpoint.save(net, to: url, metadata: ["step": "5"], optimizerState: state)
+        let digest = try XCTUnwrap(Checkpoint.load(from: url).metadata[Checkpoint.optimizerDigestKey])
+        let companion = try XCTUnwrap(Checkpoint.optimizerStateURL(for: url, digest: digest))
+        try FileManager.default.moveItem(at: companion, to: Checkpoint.legacyOptimizerStateURL(for: url))
+        XCTAssertEqual(try Checkpoint.loadOptimizerState(for: url), state)
+        try Checkpoint.save(net, to: url, metadata: ["step": "6"], optimizerState: state)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: Checkpoint.legacyOptimizerStateURL(for: url).path),
+                       "the next save removes the old-style file")
+    }
+
+    func testDigestFromTheFileNeverFormsAPath() throws {
+        let url = try folder().appendingPathComponent("run.safetensors")
+        let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2))
+        let tensors = Dictionary(uniqueKeysWithValues: net.namedParameters.map { ($0.0, $0.1.value) })
+        for bad in ["fnv1a64:../../../etc/pas", "fnv1a64:0123456789ABCDEF", "sha256:0123456789abcdef", "fnv1a64:\u{1B}[2J"] {
+            var metadata = Checkpoint.metadata(for: net.config)
+            metadata[Checkpoint.optimizerDigestKey] = bad
+            try SafeTensors.write(tensors, metadata: metadata, to: url)
+            guard case .badDigest(let shown)? = checkpointFault({ _ = try Checkpoint.loadOptimizerState(for: url) }) else {
+                return XCTFail(bad)
+            }
+            XCTAssertEqual(shown, bad)
+            XCTAssertFalse(CheckpointFault.badDigest(shown).description.contains("\u{1B}"), "control bytes are escaped")
+        }
     }
 
     func testOptimizerStateURLNaming() {
-        XCTAssertEqual(Checkpoint.optimizerStateURL(for: URL(fileURLWithPath: "/a/b.safetensors")).path, "/a/b.optim.safetensors")
-        XCTAssertEqual(Checkpoint.optimizerStateURL(for: URL(fileURLWithPath: "/a/b.ckpt")).path, "/a/b.ckpt.optim.safetensors")
+        let digest = "fnv1a64:0123456789abcdef"
+        XCTAssertEqual(Checkpoint.optimizerStateURL(for: URL(fileURLWithPath: "/a/b.safetensors"), digest: digest)?.path,
+                       "/a/b.optim-0123456789abcdef.safetensors")
+        XCTAssertEqual(Checkpoint.optimizerStateURL(for: URL(fileURLWithPath: "/a/b.ckpt"), digest: digest)?.path,
+                       "/a/b.ckpt.optim-0123456789abcdef.safetensors")
+        XCTAssertNil(Checkpoint.optimizerStateURL(for: URL(fileURLWithPath: "/a/b.safetensors"), digest: "fnv1a64:0123"))
     }
 }

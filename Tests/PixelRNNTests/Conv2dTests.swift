@@ -53,6 +53,8 @@ final class Conv2dTests: XCTestCase {
             let dy = pcnnRandomTensor([batch, cout, height, width], seed: 900 + UInt64(trial))
 
             assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-5, "forward, \(what)")
+            assertClose(conv.forwardFast(x, thenReLU: true), Activation.relu(conv.forwardPlain(x)), tolerance: 1e-5,
+                        "forward then ReLU, \(what)")
 
             conv.weight.zeroGrad(); conv.bias.zeroGrad()
             let dxPlain = conv.backwardPlain(input: x, outputGradient: dy)

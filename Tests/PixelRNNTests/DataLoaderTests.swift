@@ -188,7 +188,7 @@ final class DataLoaderTests: XCTestCase {
     func testMissingFileAndFolder() throws {
         let missing = folder.appendingPathComponent("nowhere-idx3-ubyte.gz")
         assertFault(missing, contains: "no such file") { try LoadedDataSet.load(missing) }
-        assertFault(folder, contains: "is a folder") { try LoadedDataSet.load(self.folder) }
+        assertFault(folder, contains: "is a directory") { try LoadedDataSet.load(self.folder) }
     }
 
     func testTruncatedAndCorruptGzip() throws {

@@ -16,7 +16,7 @@ final class PixelCNNTests: XCTestCase {
             let r = pcnnRandomTensor([2, 6, 5, 4], seed: 23)
             let evaluate = { () -> (loss: Double, pattern: [Bool]) in
                 let pass = block.forward(x)
-                let pattern = [x, pass.saved["a"]!, pass.saved["b"]!].flatMap { $0.data.map { $0 > 0 } }
+                let pattern = [x, pass.saved["relu_a"]!, pass.saved["relu_b"]!].flatMap { $0.data.map { $0 > 0 } }
                 return (pcnnWeightedSum(pass.residual, r), pattern)
             }
             for (_, p) in block.namedParameters { p.zeroGrad() }
@@ -228,10 +228,10 @@ func pcnnCheckGradientAcrossKinks(count: Int, analytic: (Int) -> Float,
 }
 
 /// Which inputs of the network's ReLUs are > 0: the streams, each block's `a` and `b`
-/// outputs, and head.0's output.
+/// outputs (> 0 exactly where their ReLUs' outputs are), and head.0's output.
 func pcnnReLUPattern(_ pass: NetworkForward) -> [Bool] {
     var maps = pass.streams + [pass.headHidden]
-    for block in pass.blockPasses { maps += [block.saved["a"]!, block.saved["b"]!] }
+    for block in pass.blockPasses { maps += [block.saved["relu_a"]!, block.saved["relu_b"]!] }
     return maps.flatMap { $0.data.map { $0 > 0 } }
 }
 

@@ -49,7 +49,7 @@ final class TwoHalvesTests: XCTestCase {
             let network = try PixelNetwork(config: ModelConfig(kind: kind, layers: 2, hidden: 4), seed: 3)
             let pixels = images(batch: batch, colors: 1, levels: 2, size: 7, seed: 4)
             let one = network.forward(pixels).logits
-            let two = network.logits(pixels)
+            let two = try network.logits(pixels)
             XCTAssertEqual(two.shape, one.shape, "\(kind)")
             XCTAssertEqual(network.usesHalves(batch: batch), kind.halvesHelp && PixelNetwork.cores > 1 && openblas_get_num_threads() > 1)
             let scale = one.data.map(abs).max()!

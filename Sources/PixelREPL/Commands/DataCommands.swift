@@ -113,22 +113,35 @@ public enum DataCommands {
         let loaded: LoadedDataSet
         do {
             if target == "bundled" {
-                loaded = try LoadedDataSet.bundled(binarization: mode)
+                loaded = try LoadedDataSet.bundled(binarization: mode, shouldStop: Interruption.shouldStop)
             } else {
                 let labels = args.value("labels").map { URL(fileURLWithPath: expandTilde($0)) }
                 loaded = try LoadedDataSet.load(URL(fileURLWithPath: expandTilde(target)), labels: labels,
-                                                binarization: mode)
+                                                binarization: mode, shouldStop: Interruption.shouldStop)
             }
         } catch let error as DataFileError {
             let kept = session.data.map { " (still loaded: \($0.name))" } ?? ""
+            if error.fault == .stopped { throw CommandError("interrupted (Ctrl-C) while loading\(kept)") }
             throw CommandError("cannot load: \(error.description)\(kept)")
         }
         session.data = loaded
-        session.say("loaded \(loaded.name): \(splitCounts(loaded)), 28×28\(loaded.isLabelled ? ", labelled 0–9" : "")")
+        session.say("loaded \(loaded.name): \(splitCounts(loaded)), 28×28\(labelSummary(loaded))")
         if loaded.binarization == .givenByFile && args.value("binarize") != nil {
             session.say("note: the file is already binary, so --binarize is ignored")
         }
         session.say("binarization: \(loaded.binarization)")
+    }
+
+    /// `, labelled 0–9` when every digit class is there and nothing else; else the label
+    /// values really found (`, labelled 255 only`, `, labelled 0–4`, `, labels 3, 7, 200`); empty without labels.
+    static func labelSummary(_ set: LoadedDataSet) -> String {
+        guard set.isLabelled else { return "" }
+        let values = Set(SplitName.allCases.flatMap { set[$0].classCounts.keys }).sorted()
+        guard let low = values.first, let high = values.last else { return "" }
+        if values.count == 1 { return ", labelled \(low) only" }
+        if values == Array(low...high) { return ", labelled \(low)–\(high)" + (high > 9 ? " (not digits 0–9)" : "") }
+        let shown = values.prefix(12).map(String.init).joined(separator: ", ")
+        return ", labels \(shown)\(values.count > 12 ? ", … (\(values.count) values)" : "")"
     }
 
     /// `4000 train / 500 valid / 500 test`.

@@ -33,7 +33,9 @@ private func runEval(_ session: Session, _ args: ParsedArguments) throws {
     guard let split = SplitName(rawValue: name) else { throw CommandError("--split must be test, valid or train, got '\(name)'") }
     guard args.positional.isEmpty else { throw CommandError("eval takes no arguments besides --split") }
     let images = try splitLevels(data, split, network: network)
-    let result = try wrap { try Evaluation.evaluate(network: network, images: images) }
+    let result = try wrap {
+        try Interruption.stoppable { try Evaluation.evaluate(network: network, images: images, shouldStop: Interruption.shouldStop) }
+    }
     let what = network.config.levels == 2 ? "binarization: \(data.binarization)" : "256 grey levels"
     session.say(String(format: "%@ NLL: %.2f nats/image = %.4f bits/dim  (%d images of %@, %@)", split.rawValue,
                        result.natsPerImage, result.bitsPerDimension, result.images, data.name, what))

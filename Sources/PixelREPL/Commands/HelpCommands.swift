@@ -71,9 +71,9 @@ public let helpCommands: [Command] = [
                 guard p.count == 2 else {
                     throw CommandError("set out expects one folder (usage: set out DIR)")
                 }
-                let folder = try userFileURL(p[1], what: "set out", isDirectory: true)   // not empty or blank
+                let folder = try userFileURL(p[1], what: "set out: cannot use", isDirectory: true)   // not empty or blank
                 // A folder that could never be made (under a file, unwritable) is refused now.
-                try WritableDestination.check(folder, what: "set out", isDirectory: true)
+                try WritableDestination.check(folder, what: "set out: cannot use", isDirectory: true)
                 session.outputDirectory = URL(fileURLWithPath: folder.path)
                 session.say("PNG files go to \(session.outputDirectory.path)")
             default:

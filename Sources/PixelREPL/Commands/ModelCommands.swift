@@ -47,6 +47,7 @@ private func newModel(_ session: Session, _ args: ParsedArguments) throws {
                              colors: try args.int("colors", default: 1, in: 1...3),
                              levels: try args.int("levels", default: 2, in: 2...256))
     let seed = UInt64(try args.int("seed", default: 0, in: 0...Int(Int32.max)))
+    try checkMemory(for: config, available: MachineMemory.available())
     let network: PixelNetwork
     do {
         network = try PixelNetwork(config: config, seed: seed)
@@ -55,6 +56,21 @@ private func newModel(_ session: Session, _ args: ParsedArguments) throws {
     }
     session.model = network
     session.say("new \(describe(config)), seed \(seed): \(network.parameterCount) parameters")
+}
+
+/// Refuses a model whose parameters and training activations (default batch, 28×28)
+/// would need more memory than `available` bytes, before anything is built.
+func checkMemory(for config: ModelConfig, available: Int) throws {
+    let batch = TrainingHyperparameters().batchSize
+    let needed: Double
+    do { needed = try MemoryEstimate.modelBytes(config: config, batch: batch) } catch {
+        throw CommandError("cannot make that model: \(error)")
+    }
+    guard needed <= Double(available) else {
+        throw CommandError("this model needs about \(MachineMemory.describe(Int(needed))) (parameters, optimizer state and the "
+            + "activations of a training batch of \(batch) 28×28 images), more than the \(MachineMemory.describe(available)) "
+            + "this machine has free — use fewer --layers or a smaller --hidden")
+    }
 }
 
 /// "PixelCNN, 7 layers, h = 16, 1 colour, binary output".

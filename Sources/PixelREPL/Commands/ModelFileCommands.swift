@@ -20,12 +20,10 @@ enum ModelFiles {
         }
         var metadata = ["seed": String(network.seed)]
         if let data = session.data { metadata["dataset"] = data.name; metadata["binarization"] = data.binarization.description }
-        try WritableDestination.check(url, what: "model save")
-        let made = try WritableDestination.createFolders(above: url)
+        try WritableDestination.check(url, what: "cannot save")
         do {
-            try Checkpoint.save(network, to: url, metadata: metadata)
+            try NewFolders.creating(for: url) { try Checkpoint.save(network, to: url, metadata: metadata) }
         } catch {
-            WritableDestination.remove(made)
             throw CommandError("cannot save \(url.path): \(Shell.describe(error))")
         }
         session.say("saved \(describe(network.config)) to \(url.path) (\(network.namedParameters.count) tensors, \(network.parameterCount) parameters)")

@@ -45,10 +45,19 @@ private func runReceptiveField(_ session: Session, _ args: ParsedArguments) thro
         try growth(session, network, row: row, col: col, size: size, trials: trials)
         return
     }
-    let field = ReceptiveField.compute(network: network, row: row, col: col, height: size, width: size, trials: trials)
+    let field = try receptiveField(network, row: row, col: col, size: size, trials: trials)
     report(session, field, config: network.config)
     try render(session, [(describe(network.config), field)], name: "rf-\(network.config.kind.rawValue)-\(row)-\(col)",
                title: "Receptive field of pixel (\(row), \(col)): \(network.config.kind.paperName)", weightedToo: true)
+}
+
+/// The field of (row, col), stopping within one block's work of Ctrl-C.
+private func receptiveField(_ network: PixelNetwork, row: Int, col: Int, size: Int, stream: Int? = nil,
+                            trials: Int) throws -> ReceptiveField {
+    try Interruption.stoppable {
+        try ReceptiveField.compute(network: network, row: row, col: col, height: size, width: size, stream: stream,
+                                   trials: trials, shouldStop: Interruption.shouldStop)
+    }
 }
 
 /// The target pixel from the arguments, or the centre.
@@ -79,11 +88,9 @@ private func growth(_ session: Session, _ network: PixelNetwork, row: Int, col: 
     for l in 0...network.blocks.count {
         try Interruption.check()
         let name = l == 0 ? "after the input layer" : "after block \(l)"
-        fields.append((name, ReceptiveField.compute(network: network, row: row, col: col, height: size, width: size,
-                                                    stream: l, trials: trials)))
+        fields.append((name, try receptiveField(network, row: row, col: col, size: size, stream: l, trials: trials)))
     }
-    fields.append(("output (after the head)", ReceptiveField.compute(network: network, row: row, col: col,
-                                                                      height: size, width: size, trials: trials)))
+    fields.append(("output (after the head)", try receptiveField(network, row: row, col: col, size: size, trials: trials)))
     session.say("receptive field of pixel (\(row), \(col)) layer by layer — \(describe(network.config))")
     for (name, field) in fields {
         session.say("  \(name): \(counted(field.size, "pixel")), \(field.unseenContext.count) of the context unseen, \(field.violations.count) outside it")
@@ -104,7 +111,7 @@ private func compareFields(_ session: Session, _ args: ParsedArguments, row: Int
             session.say("\(kind.paperName): not available yet")
             continue
         }
-        let field = ReceptiveField.compute(network: network, row: row, col: col, height: size, width: size, trials: trials)
+        let field = try receptiveField(network, row: row, col: col, size: size, trials: trials)
         report(session, field, config: config)
         fields.append(("\(kind.paperName), \(layers) layer\(layers == 1 ? "" : "s")", field))
     }

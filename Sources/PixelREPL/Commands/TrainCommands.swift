@@ -34,10 +34,11 @@ let trainCommands: [Command] = [
 private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     // Everything is read and checked before the session changes: a failed 'train'
     // (a bad option, an unreadable checkpoint) leaves the model and the run as they were.
-    let checkpoint = try args.value("checkpoint").map { try userFileURL($0, what: "--checkpoint") }
+    let checkpoint = try args.value("checkpoint").map { try userFileURL($0, what: "--checkpoint: cannot save") }
     if let checkpoint {
-        try WritableDestination.check(checkpoint, what: "--checkpoint",
-                                      siblings: [Checkpoint.optimizerStateURL(for: checkpoint).lastPathComponent])
+        // The optimizer file beside it has the longer name (its digest: 16 hex digits).
+        let optimizerFile = Checkpoint.optimizerStateURL(for: checkpoint, digest: "fnv1a64:" + String(repeating: "0", count: 16))
+        try WritableDestination.check(checkpoint, what: "--checkpoint: cannot save", siblings: optimizerFile.map { [$0.lastPathComponent] } ?? [])
     } else if args.value("every") != nil {
         throw CommandError("--every says how often to save with --checkpoint FILE; there is no --checkpoint")
     }
@@ -184,14 +185,10 @@ private func summarize(_ session: Session, _ trainer: Trainer, outcome: Training
 /// Saves the model, its training state and optimizer moments (atomically).
 /// Folders made on the way are removed again if the save fails.
 private func save(_ trainer: Trainer, to url: URL) throws {
-    let made = try WritableDestination.createFolders(above: url)
     var metadata = trainer.state.metadata()
     metadata["seed"] = String(trainer.network.seed)
-    do {
+    try NewFolders.creating(for: url) {
         try Checkpoint.save(trainer.network, to: url, metadata: metadata, optimizerState: trainer.optimizer.state())
-    } catch {
-        WritableDestination.remove(made)
-        throw error
     }
 }
 

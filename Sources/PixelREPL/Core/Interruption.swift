@@ -1,4 +1,5 @@
 import Foundation
+import PixelRNN
 import Synchronization
 
 /// Set by the SIGINT handler, read by the shell and by long-running commands.
@@ -54,6 +55,15 @@ public enum Interruption {
 
     /// A closure for library loops: returns true once Ctrl-C was pressed.
     public static let shouldStop: () -> Bool = { Interruption.requested }
+
+    /// Runs `body` (which passes `shouldStop` to a library loop), turning the library's
+    /// `Stopped` into `CommandError("interrupted (Ctrl-C): stopped after 48 of 4000 images")`.
+    /// The command has changed nothing yet when it calls this, so nothing needs undoing.
+    public static func stoppable<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let stopped as Stopped {
+            throw CommandError("interrupted (Ctrl-C): \(stopped)")
+        }
+    }
 
     /// Installs the SIGINT handler (once; the executable calls it at start).
     /// The handler only stores into an atomic flag, which is async-signal-safe.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Where a command will write, checked before it changes anything: a failed save
-/// should be found before an hour of training, not after, and a failed write
-/// should not leave the folders it made on the way.
+/// should be found before an hour of training, not after. (`NewFolders` then
+/// makes the missing folders, and removes them if the write fails.)
 enum WritableDestination {
     /// The longest name of one file or folder (Linux's NAME_MAX), in bytes.
     static let longestName = 255
@@ -14,12 +14,13 @@ enum WritableDestination {
     /// Throws unless `url` can be created or replaced: it is not a folder (for
     /// `isDirectory`: not a file), no name on the path is too long (nor any of
     /// `siblings`, files written beside it), and the nearest folder that exists
-    /// above it is a folder one can write in. `what` starts the message.
+    /// above it is a folder one can write in. `what` starts the message, e.g.
+    /// "cannot save": "cannot save PATH: it is a folder".
     static func check(_ url: URL, what: String, isDirectory: Bool = false, siblings: [String] = []) throws {
         let fileManager = FileManager.default
         let path = url.standardizedFileURL.path
         func refuse(_ why: String) -> CommandError {
-            CommandError("\(what): cannot write \(path.excerpt): \(why)")
+            CommandError("\(what) \(path.excerpt): \(why)")
         }
         guard path.utf8.count <= longestPath else { throw refuse("the path is longer than \(longestPath) bytes") }
         let names = url.standardizedFileURL.pathComponents + siblings
@@ -41,31 +42,5 @@ enum WritableDestination {
         }
         guard isFolder.boolValue else { throw refuse("\(folder.path.excerpt) is a file, not a folder") }
         guard access(folder.path, W_OK | X_OK) == 0 else { throw refuse("the folder \(folder.path.excerpt) is not writable") }
-    }
-
-    /// Creates the missing folders above `url` and returns those it made,
-    /// outermost first, for `remove` to take away if the write then fails.
-    static func createFolders(above url: URL) throws -> [URL] {
-        var missing: [URL] = []
-        var folder = url.standardizedFileURL.deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
-            missing.insert(folder, at: 0)
-            folder.deleteLastPathComponent()
-        }
-        var made: [URL] = []
-        for folder in missing {
-            guard mkdir(folder.path, 0o777) == 0 || errno == EEXIST else {
-                let why = String(cString: strerror(errno))
-                remove(made)
-                throw CommandError("cannot create the folder \(folder.path.excerpt): \(why.lowercased())")
-            }
-            made.append(folder)
-        }
-        return made
-    }
-
-    /// Removes folders made by `createFolders` (innermost first; only if still empty).
-    static func remove(_ made: [URL]) {
-        for folder in made.reversed() { rmdir(folder.path) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PixelRNN
 
 /// A lesson file that does not follow the format of Lessons/README.md: one line
 /// naming the file and the line.
@@ -33,17 +34,24 @@ public enum LessonParser {
         return (number, stem)
     }
 
-    /// Reads a lesson from a file named `NN-name.md`.
+    /// The largest lesson file read: 4 MB.
+    static let maxFileBytes = 4 << 20
+
+    /// Reads a lesson from a file named `NN-name.md` (a regular file, never a FIFO or device).
     public static func parse(file: URL) throws -> Lesson {
         let fileName = file.lastPathComponent
         guard let id = numberAndName(ofFile: fileName) else {
             throw LessonFormatError(file: fileName, line: 1, message: "a lesson file is named NN-name.md (e.g. 03-pixelcnn.md)")
         }
         let text: String
-        do {
-            text = try String(contentsOf: file, encoding: .utf8)
-        } catch {
-            throw LessonFormatError(file: fileName, line: 1, message: "cannot read it as UTF-8 text")
+        switch RegularFile.read(file.path, limit: maxFileBytes) {
+        case .success(let bytes):
+            guard let decoded = String(validating: bytes, as: UTF8.self) else {
+                throw LessonFormatError(file: fileName, line: 1, message: "cannot read it as UTF-8 text")
+            }
+            text = decoded
+        case .failure(let problem):
+            throw LessonFormatError(file: fileName, line: 1, message: problem.description)
         }
         var lesson = try parse(text, number: id.number, name: id.name, fileName: fileName)
         lesson.file = file

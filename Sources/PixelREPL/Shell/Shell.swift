@@ -1,4 +1,5 @@
 import Foundation
+import PixelRNN
 
 /// What became of one line given to the shell.
 public enum LineOutcome: Equatable {
@@ -47,7 +48,7 @@ public final class Shell {
         }
         session.beginEntry(line)
         guard let command = session.registry.command(named: first) else {
-            return .failed(session.registry.unknownCommandMessage(first))
+            return .failed(Shell.describe(CommandError(session.registry.unknownCommandMessage(first))))
         }
         do {
             let arguments = try ParsedArguments.parse(Array(words.dropFirst()), for: command)
@@ -96,8 +97,9 @@ public final class Shell {
         }
         let line = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " ")
-        // Whatever a message quotes, one line stays readable (and small).
-        return line.count <= maxMessageLength ? line : line.prefix(maxMessageLength) + "…"
+        // Whatever a message quotes — a typed word, a file's bytes — one line stays readable
+        // and small, and no control character reaches the terminal (ESC → `\e`, …).
+        return QuotedText.escaped(line, limit: maxMessageLength)
     }
 
     /// The longest error line (longer ones, which can only be quoting input, are cut).

@@ -11,18 +11,14 @@ import Foundation
 /// by PyTorch with the same names and metadata loads too — plus whatever the
 /// caller adds (training state such as `step`, `optimizer`, `dataset`, `seed`).
 ///
-/// **Optimizer state** goes in a second file next to it, `NAME.optim.safetensors`
-/// (`optimizerStateURL(for:)`), holding the caller's tensors unchanged — for
-/// pixelrnn's optimizers, `Optimizer.state()`: `optimizer.step` and
-/// `optimizer.<moment>.<parameter name>`. The model file stays a clean state_dict
-/// and a model-only load never reads the moments. The two files are tied
-/// together: the model file's metadata `optimizer_state_digest` is a digest
-/// (FNV-1a, 64 bit) of the whole optimizer file, checked by
-/// `loadOptimizerState(for:)`. Saving writes the optimizer file first and the
-/// model file last, each atomically, so a kill between the two leaves the old
-/// model with a new optimizer file — which the digest then rejects as not
-/// belonging to it, instead of resuming with mismatched moments. A save without
-/// optimizer state removes a stale companion file.
+/// **Optimizer state** goes in a second file next to it,
+/// `NAME.optim-<digest>.safetensors` (`optimizerStateURL(for:digest:)`), holding the
+/// caller's tensors unchanged — for pixelrnn's optimizers, `Optimizer.state()`:
+/// `optimizer.step` and `optimizer.<moment>.<parameter name>`. The model file stays
+/// a clean state_dict and a model-only load never reads the moments. The model
+/// file's metadata `optimizer_state_digest` (FNV-1a, 64 bit, of the whole optimizer
+/// file) both names the optimizer file and checks it. How the two are replaced as
+/// one, so that a kill at any moment leaves a resumable pair: `CheckpointSave.swift`.
 ///
 /// **Atomic writes**: each file is written to a temporary file in the same folder,
 /// `fsync`ed, then renamed over the target (`AtomicFile`), so a failure or a kill
@@ -30,33 +26,11 @@ import Foundation
 public enum Checkpoint {
     /// The metadata keys that describe the model; all are required to load.
     public static let modelKeys = ["model", "layers", "hidden", "colors", "levels"]
+    /// How many more parameters than its tensors hold a file may describe before it is
+    /// refused unbuilt (16 Mi values: at most a few hundred MB built for nothing).
+    static let unheldParameterAllowance = 1 << 24
     /// The metadata key tying a model file to its optimizer file.
     public static let optimizerDigestKey = "optimizer_state_digest"
-
-    /// Saves `network` to `url` (atomically), with `extra` metadata (training state:
-    /// step, optimizer, data set, seed…) and, if given, the optimizer's exported
-    /// state in `optimizerStateURL(for: url)`. `extra` may not redefine the model keys.
-    public static func save(_ network: PixelNetwork, to url: URL, metadata extra: [String: String] = [:],
-                            optimizerState: [String: Tensor]? = nil) throws {
-        try save(network, to: url, metadata: extra, optimizerState: optimizerState, chunkSize: 1 << 20, afterChunk: nil)
-    }
-
-    /// `save` with a hook for tests: the model file is written in chunks of `chunkSize`
-    /// bytes and `afterChunk` is called after each (see `AtomicFile.write`).
-    static func save(_ network: PixelNetwork, to url: URL, metadata extra: [String: String],
-                     optimizerState: [String: Tensor]?, chunkSize: Int, afterChunk: ((Int) throws -> Void)?) throws {
-        var metadata = try self.metadata(for: network.config, adding: extra, file: url.path)
-        let companion = optimizerStateURL(for: url)
-        if let optimizerState {
-            let bytes = try SafeTensors.encode(optimizerState, file: companion.path)
-            metadata[optimizerDigestKey] = digest(bytes)
-            try AtomicFile.write(bytes, to: companion)
-        }
-        let tensors = Dictionary(uniqueKeysWithValues: network.namedParameters.map { ($0.0, $0.1.effective) })
-        try AtomicFile.write(SafeTensors.encode(tensors, metadata: metadata, file: url.path), to: url,
-                            chunkSize: chunkSize, afterChunk: afterChunk)
-        if optimizerState == nil { try? FileManager.default.removeItem(at: companion) }
-    }
 
     /// Reads a checkpoint and builds a new network from its metadata and tensors.
     /// Throws `SafeTensorsError` for a malformed file and `CheckpointError` for a
@@ -65,13 +39,30 @@ public enum Checkpoint {
     public static func load(from url: URL) throws -> LoadedCheckpoint {
         let file = try SafeTensors.read(contentsOf: url)
         let config = try self.config(fromMetadata: file.metadata, file: url.path)
-        let seed = file.metadata["seed"].flatMap { UInt64($0) } ?? 0
+        var seed: UInt64 = 0
+        if let text = file.metadata["seed"] {
+            guard let value = UInt64(text) else { throw CheckpointError(file: url.path, fault: .badNumber(key: "seed", value: text)) }
+            seed = value
+        }
+        // The file must hold (nearly) every value of the network it describes, so what is
+        // allocated below is bounded by what was read: a 60-byte file cannot ask for GBs.
+        // A small shortfall is left to `load(parameters:)`, which names the tensor.
+        let needed: Int
+        do { needed = try MemoryEstimate.parameterCount(config: config) } catch let error as ModelError {
+            throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
+        }
+        let held = file.tensors.values.reduce(0) { $0 + $1.count }
+        guard needed <= held + Self.unheldParameterAllowance else {
+            throw CheckpointError(file: url.path, fault: .wrongTensors(
+                "its tensors hold \(held) values, but the \(config.kind.paperName) it describes has \(needed) parameters"))
+        }
         let network: PixelNetwork
         do {
             network = try PixelNetwork(config: config, seed: seed)
         } catch let error as ModelError {
             throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
         }
+        try checkFinite(file.tensors, file: url.path)
         do {
             try network.load(parameters: file.tensors)
         } catch let error as ModelError {
@@ -80,27 +71,14 @@ public enum Checkpoint {
         return LoadedCheckpoint(network: network, metadata: file.metadata, notes: file.notes)
     }
 
-    /// The optimizer state saved with the checkpoint at `url`, or nil if it was saved
-    /// without one. Throws if the optimizer file is missing, malformed, or belongs to
-    /// another save (its digest differs from the one the model file records).
-    public static func loadOptimizerState(for url: URL) throws -> [String: Tensor]? {
-        let model = try SafeTensors.read(contentsOf: url)
-        guard let expected = model.metadata[optimizerDigestKey] else { return nil }
-        let companion = optimizerStateURL(for: url)
-        guard FileManager.default.fileExists(atPath: companion.path) else {
-            throw CheckpointError(file: url.path, fault: .optimizerStateMissing(companion.path))
+    /// Refuses tensors holding NaN or an infinity, naming the first such tensor (by name order).
+    static func checkFinite(_ tensors: [String: Tensor], file: String) throws {
+        for name in tensors.keys.sorted() {
+            let data = tensors[name]!.data
+            guard let first = data.firstIndex(where: { !$0.isFinite }) else { continue }
+            let count = data[first...].reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+            throw CheckpointError(file: file, fault: .nonFinite(tensor: name, index: first, count: count))
         }
-        let bytes = try SafeTensors.readBytes(companion)
-        guard digest(bytes) == expected else {
-            throw CheckpointError(file: url.path, fault: .optimizerStateStale(companion.path))
-        }
-        return try SafeTensors.decode(bytes, file: companion.path).tensors
-    }
-
-    /// `NAME.optim.safetensors` for `NAME.safetensors` (any other name: `NAME.optim.safetensors` appended).
-    public static func optimizerStateURL(for url: URL) -> URL {
-        let base = url.pathExtension == "safetensors" ? url.deletingPathExtension() : url
-        return base.deletingLastPathComponent().appendingPathComponent(base.lastPathComponent + ".optim.safetensors")
     }
 
     /// The metadata describing `config` (the model keys), as strings.
@@ -181,6 +159,10 @@ public enum CheckpointFault: Equatable, Sendable, CustomStringConvertible {
     case optimizerStateMissing(String)
     /// The optimizer file there was written by another save.
     case optimizerStateStale(String)
+    /// The metadata's optimizer digest is not of the form pixelrnn writes (`fnv1a64:` and 16 hex digits).
+    case badDigest(String)
+    /// A tensor holds NaN or an infinity (its name, the first bad element, and how many there are).
+    case nonFinite(tensor: String, index: Int, count: Int)
 
     public var description: String {
         switch self {
@@ -193,6 +175,10 @@ public enum CheckpointFault: Equatable, Sendable, CustomStringConvertible {
         case .reservedKey(let key): return "metadata key \"\(key)\" is written by pixelrnn itself and cannot be set"
         case .optimizerStateMissing(let path): return "its optimizer state \(path) is missing"
         case .optimizerStateStale(let path): return "\(path) belongs to another save (digest differs); not resuming from it"
+        case .badDigest(let value):
+            return "metadata \"\(Checkpoint.optimizerDigestKey)\" is \(QuotedText.quoted(value)), expected fnv1a64: and 16 hex digits"
+        case let .nonFinite(tensor, index, count):
+            return "tensor \(QuotedText.quoted(tensor)) holds \(count) non-finite value\(count == 1 ? "" : "s") (NaN or infinity; the first at element \(index)); refusing to load it"
         }
     }
 }

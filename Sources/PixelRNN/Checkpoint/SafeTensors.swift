@@ -72,18 +72,23 @@ public enum SafeTensors {
         try SafeTensorsReader(bytes: bytes, file: file).read()
     }
 
-    /// The raw bytes of a file, with missing/folder/unreadable as typed errors.
+    /// The raw bytes of a regular file (at most what memory has free), with missing, folder,
+    /// device or FIFO, empty and unreadable as typed errors.
     static func readBytes(_ url: URL) throws -> [UInt8] {
-        let name = url.path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: name, isDirectory: &isFolder) else {
-            throw SafeTensorsError(file: name, fault: .missing)
-        }
-        guard !isFolder.boolValue else { throw SafeTensorsError(file: name, fault: .isFolder) }
-        do {
-            return [UInt8](try Data(contentsOf: url))
-        } catch {
-            throw SafeTensorsError(file: name, fault: .unreadable(error.localizedDescription))
+        switch RegularFile.read(url.path, limit: MachineMemory.available()) {
+        case .success(let bytes): return bytes
+        case .failure(let problem):
+            let fault: SafeTensorsFault
+            switch problem {
+            case .missing: fault = .missing
+            case .folder: fault = .isFolder
+            case .notRegular(let kind): fault = .notRegular(kind)
+            case .empty: fault = .empty
+            case let .tooLarge(bytes, limit): fault = .tooLarge(bytes: bytes, limit: limit)
+            case .unreadable(let why): fault = .unreadable(why)
+            case .stopped: fault = .unreadable(problem.description)
+            }
+            throw SafeTensorsError(file: url.path, fault: fault)
         }
     }
 }

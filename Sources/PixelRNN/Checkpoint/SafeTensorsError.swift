@@ -11,6 +11,12 @@ public enum SafeTensorsFault: Equatable, Sendable, CustomStringConvertible {
     case isFolder
     /// The operating system refused to read it (the reason as given).
     case unreadable(String)
+    /// Exists but is not a regular file (what it is: "a character device", "a FIFO, a named pipe"…).
+    case notRegular(String)
+    /// Zero bytes.
+    case empty
+    /// Larger than the memory available to read it into.
+    case tooLarge(bytes: Int, limit: Int)
     /// Fewer than the 8 bytes of the header length.
     case tooShort(bytes: Int)
     /// The header length is larger than the reader accepts (100 MB, as the reference reader).
@@ -59,7 +65,10 @@ public enum SafeTensorsFault: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missing: return "no such file"
-        case .isFolder: return "is a folder, not a file"
+        case .isFolder: return RegularFile.Problem.folder.description
+        case .notRegular(let kind): return RegularFile.Problem.notRegular(kind).description
+        case .empty: return RegularFile.Problem.empty.description
+        case let .tooLarge(bytes, limit): return RegularFile.Problem.tooLarge(bytes: bytes, limit: limit).description
         case .unreadable(let why): return "cannot be read (\(why))"
         case .tooShort(let n): return "too short for a safetensors file: \(n) bytes, the header length alone takes 8"
         case .headerTooLarge(let n): return "header length \(n) is larger than the 100,000,000 bytes allowed (not a safetensors file?)"

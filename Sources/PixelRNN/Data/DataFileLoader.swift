@@ -9,20 +9,29 @@ public enum DataFileLoader {
     /// Loads `url`. For IDX images, `labels` (or a sibling whose name has
     /// `labels-idx1` for `images-idx3`) supplies labels. For `…_train.amat`,
     /// `…_valid.amat` and `…_test.amat` side by side, the three files are the splits.
-    public static func load(_ url: URL, labels: URL? = nil,
-                            binarization: Binarization = .stochastic(seed: 0)) throws -> LoadedDataSet {
-        if labels == nil, let trio = amatTrio(for: url) { return try loadAmatTrio(trio) }
-        let bytes = try DataFileBytes.read(url)
-        if looksLikeAmat(url, bytes) { return try loadAmat(url, bytes: bytes) }
-        let images = try parseImages(bytes, file: url.path)
+    /// `shouldStop` is asked while reading and decompressing; when it returns true the
+    /// load ends with the fault `.stopped`.
+    public static func load(_ url: URL, labels: URL? = nil, binarization: Binarization = .stochastic(seed: 0),
+                            shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
+        if labels == nil, let trio = amatTrio(for: url) { return try loadAmatTrio(trio, shouldStop: shouldStop) }
+        let raw = try DataFileBytes.raw(url, shouldStop: shouldStop)
+        let head = try DataFileBytes.head(raw, count: 16, file: url.path)
+        if looksLikeAmat(url, head) {
+            return try loadAmat(url, bytes: DataFileBytes.unpack(raw, file: url.path, expected: AmatFile.maxBytes,
+                                                                 shouldStop: shouldStop), shouldStop: shouldStop)
+        }
+        let images = try readImages(raw, head: head, file: url.path, shouldStop: shouldStop)
         let labelFile = labels ?? siblingLabels(for: url)
-        return try makeSet(images, file: url, labels: labelFile, binarization: binarization)
+        return try makeSet(images, file: url, labels: labelFile, binarization: binarization, shouldStop: shouldStop)
     }
 
     /// IDX images and (optionally) labels, split by `SplitRule`.
-    public static func loadIDX(_ url: URL, labels: URL?, binarization: Binarization) throws -> LoadedDataSet {
-        let images = try parseImages(DataFileBytes.read(url), file: url.path)
-        return try makeSet(images, file: url, labels: labels, binarization: binarization)
+    public static func loadIDX(_ url: URL, labels: URL?, binarization: Binarization,
+                               shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
+        let raw = try DataFileBytes.raw(url, shouldStop: shouldStop)
+        let images = try readImages(raw, head: DataFileBytes.head(raw, count: 16, file: url.path), file: url.path,
+                                    shouldStop: shouldStop)
+        return try makeSet(images, file: url, labels: labels, binarization: binarization, shouldStop: shouldStop)
     }
 
     /// The label file next to an image file: `images-idx3` replaced by `labels-idx1`,
@@ -59,29 +68,32 @@ public enum DataFileLoader {
         return trio
     }
 
-    /// IDX images, with a clearer fault when a label file was given instead.
-    static func parseImages(_ bytes: [UInt8], file: String) throws -> IDXImages {
+    /// IDX images: the header (from `head`, the first decompressed bytes) is checked against
+    /// the limits — 28×28, at least one image, `DataLimits`, what the file can hold — before
+    /// the rest is decompressed, and never more than the header promises is. A label file
+    /// given instead, or a file of no known format, gets a clearer fault.
+    static func readImages(_ raw: [UInt8], head: [UInt8], file: String, shouldStop: () -> Bool) throws -> IDXImages {
+        let (count, rows, columns): (Int, Int, Int)
         do {
-            let images = try IDXFile.parseImages(bytes, file: file)
-            try checkShape(images, file: file)
-            return images
+            (count, rows, columns) = try IDXFile.imageHeader(head, file: file)
         } catch let error as DataFileError {
             if case .badMagic(let found, _) = error.fault {
                 if found == IDXMagic.labels { throw DataFileError(file: file, fault: .labelsInsteadOfImages) }
-                if bytes.count >= 2, bytes[0] != 0 || bytes[1] != 0, !file.lowercased().contains("idx") {
-                    throw DataFileError(file: file, fault: .unknownFormat(firstBytes: Array(bytes.prefix(4))))
+                if head.count >= 2, head[0] != 0 || head[1] != 0, !file.lowercased().contains("idx") {
+                    throw DataFileError(file: file, fault: .unknownFormat(firstBytes: Array(head.prefix(4))))
                 }
             }
             throw error
         }
-    }
-
-    /// 28×28 and at least one image.
-    static func checkShape(_ images: IDXImages, file: String) throws {
-        guard images.rows == 28, images.columns == 28 else {
-            throw DataFileError(file: file, fault: .wrongImageSize(rows: images.rows, columns: images.columns))
+        guard rows == 28, columns == 28 else {
+            throw DataFileError(file: file, fault: .wrongImageSize(rows: rows, columns: columns))
         }
-        guard images.count > 0 else { throw DataFileError(file: file, fault: .noImages) }
+        guard count > 0 else { throw DataFileError(file: file, fault: .noImages) }
+        try DataLimits.check(images: count, file: file)
+        let expected = 16 + count * 784
+        try DataFileBytes.checkCanHold(raw, expected: expected, file: file)
+        let bytes = try DataFileBytes.unpack(raw, file: file, expected: expected, shouldStop: shouldStop)
+        return try IDXFile.parseImages(bytes, file: file)
     }
 
     /// True for a `.amat` name, or text that starts like one (a 0, 1 or white space).
@@ -93,45 +105,42 @@ public enum DataFileLoader {
     }
 
     /// Images (and labels) cut into three splits by `SplitRule`.
-    static func makeSet(_ images: IDXImages, file: URL, labels labelURL: URL?,
-                        binarization: Binarization, binary: Bool = false) throws -> LoadedDataSet {
+    static func makeSet(_ images: IDXImages, file: URL, labels labelURL: URL?, binarization: Binarization,
+                        binary: Bool = false, shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
         var labels: [UInt8]? = nil
         if let labelURL {
-            let read = try IDXFile.readLabels(labelURL)
-            guard read.count == images.count else {
-                throw DataFileError(file: file.path, fault: .countMismatch(
-                    images: images.count, labels: read.count, labelsFile: labelURL.path))
-            }
-            labels = read
+            labels = try IDXFile.readLabels(labelURL, count: images.count, images: file.path, shouldStop: shouldStop)
         }
         let parts = SplitRule.indices(count: images.count, labels: labels)
         for name in SplitName.allCases where parts[name, default: []].isEmpty {
             throw DataFileError(file: file.path, fault: .tooFewImages(count: images.count, emptySplit: name.rawValue))
         }
-        func split(_ name: SplitName) -> DataSplit {
-            DataSplit.from(images, picking: parts[name, default: []], labels: labels, binary: binary)
+        func split(_ name: SplitName) throws -> DataSplit {
+            try DataSplit.from(images, picking: parts[name, default: []], labels: labels, binary: binary,
+                               file: file.path, shouldStop: shouldStop)
         }
         let what = labelURL.map { "\(file.path) with labels \($0.path)" } ?? "\(file.path) (no labels)"
         return LoadedDataSet(name: file.lastPathComponent, source: "\(images.count) images from \(what)",
                              splitRule: SplitRule.describe(labelled: labels != nil),
-                             train: split(.train), valid: split(.valid), test: split(.test),
+                             train: try split(.train), valid: try split(.valid), test: try split(.test),
                              binarization: binarization)
     }
 
     /// One `.amat` file, split by index.
-    static func loadAmat(_ url: URL, bytes: [UInt8]) throws -> LoadedDataSet {
-        let images = try AmatFile.parse(bytes, file: url.path)
+    static func loadAmat(_ url: URL, bytes: [UInt8], shouldStop: () -> Bool) throws -> LoadedDataSet {
+        let images = try AmatFile.parse(bytes, file: url.path, shouldStop: shouldStop)
         return try makeSet(images, file: url, labels: nil, binarization: .givenByFile, binary: true)
     }
 
     /// Three `.amat` files as the three splits.
-    static func loadAmatTrio(_ trio: [SplitName: URL]) throws -> LoadedDataSet {
+    static func loadAmatTrio(_ trio: [SplitName: URL], shouldStop: () -> Bool) throws -> LoadedDataSet {
         var splits: [SplitName: DataSplit] = [:]
         var files: [String] = []
         for name in SplitName.allCases {
             guard let url = trio[name] else { continue }
-            let images = try AmatFile.read(url)
-            splits[name] = DataSplit.from(images, picking: Array(0..<images.count), labels: nil, binary: true)
+            let images = try AmatFile.read(url, shouldStop: shouldStop)
+            splits[name] = try DataSplit.from(images, picking: Array(0..<images.count), labels: nil, binary: true,
+                                              file: url.path, shouldStop: shouldStop)
             files.append(url.lastPathComponent)
         }
         let empty = DataSplit(images: Tensor(zeros: [0, 1, 28, 28]), labels: nil, sourceIndices: [])
@@ -146,8 +155,8 @@ public enum DataFileLoader {
 
 extension LoadedDataSet {
     /// A data set from a user's file (see `DataFileLoader.load`).
-    public static func load(_ url: URL, labels: URL? = nil,
-                            binarization: Binarization = .stochastic(seed: 0)) throws -> LoadedDataSet {
-        try DataFileLoader.load(url, labels: labels, binarization: binarization)
+    public static func load(_ url: URL, labels: URL? = nil, binarization: Binarization = .stochastic(seed: 0),
+                            shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
+        try DataFileLoader.load(url, labels: labels, binarization: binarization, shouldStop: shouldStop)
     }
 }

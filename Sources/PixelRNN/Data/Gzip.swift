@@ -13,26 +13,42 @@ public enum Gzip {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
+    /// The most one byte of deflate data can become (zlib's documented bound is 1032:1;
+    /// this adds headroom for gzip member headers).
+    public static let maxExpansion = 1100
+
     /// The decompressed bytes of a gzip stream, or the fault that stops it.
-    public static func decompress(_ input: [UInt8], limit: Int = defaultLimit) -> Result<[UInt8], DataFileFault> {
+    ///
+    /// Never more than `limit` bytes are produced: with `prefixOnly`, the first `limit`
+    /// bytes (or fewer, if the data is shorter) are returned; otherwise more data than
+    /// `limit` is `.tooLarge`. `shouldStop` is asked after every 64 KiB of output; when it
+    /// returns true the result is `.stopped`.
+    public static func decompress(_ input: [UInt8], limit: Int = defaultLimit, prefixOnly: Bool = false,
+                                  shouldStop: () -> Bool = { false }) -> Result<[UInt8], DataFileFault> {
         guard input.count < Int(UInt32.max) else { return .failure(.tooLarge(limit: Int(UInt32.max))) }
         var stream = z_stream()
         guard cz_inflate_init_gzip(&stream) == Z_OK else { return .failure(.corruptGzip("zlib could not start")) }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
-        output.reserveCapacity(min(limit, input.count * 4))
+        output.reserveCapacity(min(limit, 1 << 30))           // address space only: pages come as they are written
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         return input.withUnsafeBufferPointer { inBuffer -> Result<[UInt8], DataFileFault> in
             stream.next_in = UnsafeMutablePointer(mutating: inBuffer.baseAddress)
             stream.avail_in = uInt(inBuffer.count)
             while true {
+                if shouldStop() { return .failure(.stopped) }
                 let status = chunk.withUnsafeMutableBufferPointer { out -> Int32 in
                     stream.next_out = out.baseAddress
                     stream.avail_out = uInt(out.count)
                     return inflate(&stream, Z_NO_FLUSH)
                 }
-                output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
-                if output.count > limit { return .failure(.tooLarge(limit: limit)) }
+                let produced = chunk.count - Int(stream.avail_out)
+                if output.count + produced > limit {
+                    guard prefixOnly else { return .failure(.tooLarge(limit: limit)) }
+                    output.append(contentsOf: chunk[0..<(limit - output.count)])
+                    return .success(output)
+                }
+                output.append(contentsOf: chunk[0..<produced])
                 switch status {
                 case Z_OK:
                     continue
@@ -46,7 +62,7 @@ public enum Gzip {
                     }
                     inflateReset(&stream)
                 case Z_BUF_ERROR where stream.avail_in == 0:
-                    return .failure(.truncatedGzip)
+                    return prefixOnly ? .success(output) : .failure(.truncatedGzip)
                 default:
                     return .failure(.corruptGzip(zlibMessage(stream, status)))
                 }

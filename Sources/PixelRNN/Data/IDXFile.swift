@@ -43,18 +43,41 @@ public struct IDXImages: Equatable, Sendable {
 /// Reading and writing IDX files (images: idx3, labels: idx1; unsigned bytes;
 /// big-endian sizes), raw or gzip-compressed.
 public enum IDXFile {
-    /// The images of an IDX3 file at `url` (raw or gzip).
-    public static func readImages(_ url: URL) throws -> IDXImages {
-        try parseImages(DataFileBytes.read(url), file: url.path)
+    /// The images of an IDX3 file at `url` (raw or gzip). The header is read and checked
+    /// first; only then is the rest decompressed, never past what the header promises.
+    public static func readImages(_ url: URL, shouldStop: () -> Bool = { false }) throws -> IDXImages {
+        let raw = try DataFileBytes.raw(url, shouldStop: shouldStop)
+        let (count, rows, columns) = try imageHeader(DataFileBytes.head(raw, count: 16, file: url.path), file: url.path)
+        let expected = 16 + count * rows * columns
+        try DataFileBytes.checkCanHold(raw, expected: expected, file: url.path)
+        let bytes = try DataFileBytes.unpack(raw, file: url.path, expected: expected, shouldStop: shouldStop)
+        return try parseImages(bytes, file: url.path)
     }
 
-    /// The labels of an IDX1 file at `url` (raw or gzip).
-    public static func readLabels(_ url: URL) throws -> [UInt8] {
-        try parseLabels(DataFileBytes.read(url), file: url.path)
+    /// The labels of an IDX1 file at `url` (raw or gzip), header first as for images;
+    /// with `count`, a header promising another number of labels is refused before the rest is read.
+    public static func readLabels(_ url: URL, count wanted: Int? = nil, images: String? = nil,
+                                  shouldStop: () -> Bool = { false }) throws -> [UInt8] {
+        let raw = try DataFileBytes.raw(url, shouldStop: shouldStop)
+        let head = try DataFileBytes.head(raw, count: 8, file: url.path)
+        let count = try header(head, magic: IDXMagic.labels, dimensions: 1, file: url.path)[0]
+        if let wanted, count != wanted {
+            throw DataFileError(file: images ?? url.path, fault: .countMismatch(images: wanted, labels: count, labelsFile: url.path))
+        }
+        try DataFileBytes.checkCanHold(raw, expected: 8 + count, file: url.path)
+        return try parseLabels(DataFileBytes.unpack(raw, file: url.path, expected: 8 + count, shouldStop: shouldStop), file: url.path)
     }
 
     /// Parses the (already decompressed) bytes of an IDX3 image file.
     public static func parseImages(_ bytes: [UInt8], file: String) throws -> IDXImages {
+        let (count, rows, columns) = try imageHeader(bytes, file: file)
+        try checkLength(bytes, expected: 16 + count * rows * columns, file: file)
+        return IDXImages(count: count, rows: rows, columns: columns, pixels: Array(bytes[16...]))
+    }
+
+    /// The sizes an IDX3 header (its first 16 bytes suffice) declares, refused when they
+    /// describe more than fits in memory at all.
+    public static func imageHeader(_ bytes: [UInt8], file: String) throws -> (count: Int, rows: Int, columns: Int) {
         let sizes = try header(bytes, magic: IDXMagic.images, dimensions: 3, file: file)
         let (count, rows, columns) = (sizes[0], sizes[1], sizes[2])
         let (perImage, o1) = rows.multipliedReportingOverflow(by: columns)
@@ -62,8 +85,7 @@ public enum IDXFile {
         guard !o1, !o2, payload < Int.max - 16 else {
             throw DataFileError(file: file, fault: .impossibleHeader("\(count) images of \(rows)×\(columns) pixels"))
         }
-        try checkLength(bytes, expected: 16 + payload, file: file)
-        return IDXImages(count: count, rows: rows, columns: columns, pixels: Array(bytes[16...]))
+        return (count, rows, columns)
     }
 
     /// Parses the (already decompressed) bytes of an IDX1 label file.

@@ -53,25 +53,31 @@ public struct ReceptiveField {
     /// of the logits. Random inputs are drawn from `seed`.
     public static func compute(network: PixelNetwork, row: Int, col: Int, height: Int, width: Int,
                                stream: Int? = nil, trials: Int = 4, seed: UInt64 = 0) -> ReceptiveField {
+        try! compute(network: network, row: row, col: col, height: height, width: width, stream: stream,
+                     trials: trials, seed: seed, shouldStop: { false })
+    }
+
+    /// `compute`, asking `shouldStop` before every block of every trial's forward and
+    /// backward pass; throws `Stopped` (in trials) when it says so, the network's
+    /// gradients zeroed as before.
+    public static func compute(network: PixelNetwork, row: Int, col: Int, height: Int, width: Int,
+                               stream: Int? = nil, trials: Int = 4, seed: UInt64 = 0,
+                               shouldStop: () -> Bool) throws -> ReceptiveField {
         precondition(row >= 0 && row < height && col >= 0 && col < width, "target pixel outside the image")
         let colors = network.config.colors, levels = network.config.levels
         var rng = SeededGenerator(seed: seed)
         var weighted = [Float](repeating: 0, count: height * width)
         var binary = [Bool](repeating: false, count: height * width)
-        for _ in 0..<trials {
+        defer { network.zeroGrad() }   // the probe must not leave gradients behind, even when stopped
+        for trial in 0..<trials {
             // A random image: each colour value uniform over the levels.
             let pixels = Tensor(shape: [1, colors, height, width],
                                 data: (0..<(colors * height * width)).map { _ in Float(rng.next() % UInt64(levels)) })
-            let pass = network.forward(pixels)
             let dInput: Tensor
-            if let l = stream {
-                var g = Tensor(zeros: pass.streams[l].shape)   // (1, 2h, H, W): one-hot at the target
-                for ch in 0..<g.shape[1] { g[0, ch, row, col] = 1 }
-                dInput = network.backward(pass, fromStream: l, streamGradient: g)
-            } else {
-                var g = Tensor(zeros: pass.logits.shape)       // (1, K, H, W): one-hot at the target
-                for ch in 0..<g.shape[1] { g[0, ch, row, col] = 1 }
-                dInput = network.backward(pass, logitGradient: g)
+            do {
+                try dInput = gradient(network, pixels, row: row, col: col, stream: stream, shouldStop: shouldStop)
+            } catch is Stopped {
+                throw Stopped(done: trial, of: trials, "trials")
             }
             for r in 0..<height {
                 for c in 0..<width {
@@ -82,10 +88,23 @@ public struct ReceptiveField {
                 }
             }
         }
-        network.zeroGrad()   // the probe must not leave gradients behind
         let top = weighted.max() ?? 0
         if top > 0 { weighted = weighted.map { $0 / top } }
         return ReceptiveField(row: row, col: col, height: height, width: width, stream: stream,
                               weighted: weighted, binary: binary, trials: trials)
+    }
+
+    /// ∂(output at row, col)/∂input for one image: from the logits, or from stream `stream`.
+    private static func gradient(_ network: PixelNetwork, _ pixels: Tensor, row: Int, col: Int, stream: Int?,
+                                 shouldStop: () -> Bool) throws -> Tensor {
+        let pass = try network.forward(pixels, shouldStop: shouldStop)
+        if let l = stream {
+            var g = Tensor(zeros: pass.streams[l].shape)   // (1, 2h, H, W): one-hot at the target
+            for ch in 0..<g.shape[1] { g[0, ch, row, col] = 1 }
+            return try network.backward(pass, fromStream: l, streamGradient: g, shouldStop: shouldStop)
+        }
+        var g = Tensor(zeros: pass.logits.shape)       // (1, K, H, W): one-hot at the target
+        for ch in 0..<g.shape[1] { g[0, ch, row, col] = 1 }
+        return network.backward(pass, logitGradient: g)
     }
 }

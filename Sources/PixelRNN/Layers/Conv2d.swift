@@ -63,6 +63,17 @@ public final class Conv2d {
         return Conv2d.useFastPath ? forwardFast(x) : forwardPlain(x)
     }
 
+    /// ReLU(y) = max((W ⊙ M) ∗ x + b, 0): the convolution followed by a ReLU, as the
+    /// PixelCNN block uses it. The fast path applies the ReLU to each image's output while
+    /// it is still in cache; the plain path is `Activation.relu(forwardPlain(x))`. The
+    /// pre-activation is not kept: the ReLU's backward needs only where y > 0, which is
+    /// where ReLU(y) > 0.
+    public func forwardReLU(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 4 && x.shape[1] == inChannels,
+                     "Conv2d: expected (B, \(inChannels), H, W), got \(x.shape)")
+        return Conv2d.useFastPath ? forwardFast(x, thenReLU: true) : Activation.relu(forwardPlain(x))
+    }
+
     /// Accumulates ∂L/∂W (masked) and ∂L/∂b, and returns ∂L/∂x.
     /// `x` is the input of the forward pass, `dy` is ∂L/∂y with y's shape.
     public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {

@@ -50,8 +50,9 @@ extension Conv2d {
         return w
     }
 
-    /// y = (W ⊙ M) ∗ x + b through im2col + GEMM.   (B, in, H, W) → (B, out, H, W)
-    public func forwardFast(_ x: Tensor) -> Tensor {
+    /// y = (W ⊙ M) ∗ x + b through im2col + GEMM, or ReLU(y) with `thenReLU`.
+    /// (B, in, H, W) → (B, out, H, W)
+    public func forwardFast(_ x: Tensor, thenReLU: Bool = false) -> Tensor {
         LargeAllocations.keepForReuse()
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
         let count = batch * outChannels * height * width
@@ -63,7 +64,7 @@ extension Conv2d {
                 w.withUnsafeBufferPointer { wb in
                     FastPathThreads.run(parts.count) { k in
                         forward(images: parts[k], x: xb.baseAddress!, w: wb.baseAddress!, height: height, width: width,
-                                into: yb.baseAddress!)
+                                thenReLU: thenReLU, into: yb.baseAddress!)
                     }
                 }
             }
@@ -72,9 +73,9 @@ extension Conv2d {
         return Tensor(shape: [batch, outChannels, height, width], data: y)
     }
 
-    /// yₙ = Ŵ X̂ₙ + b for the images `images`.
+    /// yₙ = Ŵ X̂ₙ + b for the images `images` (then yₙ = max(yₙ, 0) with `thenReLU`).
     private func forward(images: Range<Int>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                         height: Int, width: Int, into y: UnsafeMutablePointer<Float>) {
+                         height: Int, width: Int, thenReLU: Bool, into y: UnsafeMutablePointer<Float>) {
         let pixels = height * width
         let taps = usedTaps.count
         let patches = kernelIsPointwise ? nil : ScratchPool.shared.take(taps * pixels)   // X̂ₙ (K × HW)
@@ -82,13 +83,15 @@ extension Conv2d {
         for n in images {
             let xn = x + n * inChannels * pixels, yn = y + n * outChannels * pixels
             for o in 0..<outChannels { (yn + o * pixels).initialize(repeating: bias.value.data[o], count: pixels) }
-            guard taps > 0 else { continue }
-            if let patches { buildPatches(image: xn, height: height, width: width, into: patches) }
-            // yₙ (out × HW) += Ŵ (out × K) · X̂ₙ (K × HW)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                        Int32(outChannels), Int32(pixels), Int32(taps),
-                        1, w, Int32(taps), patches.map { UnsafePointer($0) } ?? xn, Int32(pixels),
-                        1, yn, Int32(pixels))
+            if taps > 0 {
+                if let patches { buildPatches(image: xn, height: height, width: width, into: patches) }
+                // yₙ (out × HW) += Ŵ (out × K) · X̂ₙ (K × HW)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                            Int32(outChannels), Int32(pixels), Int32(taps),
+                            1, w, Int32(taps), patches.map { UnsafePointer($0) } ?? xn, Int32(pixels),
+                            1, yn, Int32(pixels))
+            }
+            if thenReLU { for i in 0..<(outChannels * pixels) { yn[i] = max(yn[i], 0) } }   // while yₙ is in cache
         }
     }
 

@@ -24,21 +24,20 @@ public final class PixelCNNBlock: ResidualBlock {
 
     public func forward(_ x: Tensor) -> BlockForward {
         let r0 = Activation.relu(x)            // (B, 2h, H, W)
-        let za = a.forward(r0)                 // (B, h, H, W)
-        let ra = Activation.relu(za)
-        let zb = b.forward(ra)                 // (B, h, H, W)
-        let rb = Activation.relu(zb)
+        let ra = a.forwardReLU(r0)             // ReLU(a(r0)): (B, h, H, W)
+        let rb = b.forwardReLU(ra)             // ReLU(b(ra)): (B, h, H, W)
         let zc = c.forward(rb)                 // (B, 2h, H, W)
-        return BlockForward(input: x, residual: zc,
-                            saved: ["relu_in": r0, "a": za, "relu_a": ra, "b": zb, "relu_b": rb])
+        return BlockForward(input: x, residual: zc, saved: ["relu_in": r0, "relu_a": ra, "relu_b": rb])
     }
 
+    /// The ReLUs' backward reads where their outputs are > 0, which is where their
+    /// inputs are (so the pre-activations a(r0) and b(ra) need not be kept).
     public func backward(_ pass: BlockForward, outputGradient dzc: Tensor) -> Tensor {
         let s = pass.saved
         let drb = c.backward(input: s["relu_b"]!, outputGradient: dzc)
-        let dzb = Activation.reluBackward(input: s["b"]!, outputGradient: drb)
+        let dzb = Activation.reluBackward(input: s["relu_b"]!, outputGradient: drb)
         let dra = b.backward(input: s["relu_a"]!, outputGradient: dzb)
-        let dza = Activation.reluBackward(input: s["a"]!, outputGradient: dra)
+        let dza = Activation.reluBackward(input: s["relu_a"]!, outputGradient: dra)
         let dr0 = a.backward(input: s["relu_in"]!, outputGradient: dza)
         return Activation.reluBackward(input: pass.input, outputGradient: dr0)
     }

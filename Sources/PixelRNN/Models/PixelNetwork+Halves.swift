@@ -55,16 +55,27 @@ extension PixelNetwork {
     /// core, on this network and on its twin. Equal to `forward(pixels).logits` up to the
     /// order of Float additions (the same arithmetic per image); what `eval` and the
     /// `benchmark` forward figure use.
-    public func logits(_ pixels: Tensor) -> Tensor {
+    ///
+    /// `shouldStop` is asked before every block, as `forward(_:shouldStop:)` asks it; on
+    /// the two-core path by one of the two threads at a time (never concurrently), and a
+    /// stop seen there stops the other half at its next block too. Throws `Stopped`.
+    public func logits(_ pixels: Tensor, shouldStop: () -> Bool = { false }) throws -> Tensor {
         let batch = pixels.shape[0]
-        guard usesHalves(batch: batch) else { return forward(pixels).logits }
+        guard usesHalves(batch: batch) else { return try forward(pixels, shouldStop: shouldStop).logits }
         let halves = [pixels.images(0..<(batch / 2)), pixels.images((batch / 2)..<batch)]
         let networks = [self, sharingTwin()]
-        var logits = [Tensor](repeating: Tensor(zeros: [0]), count: 2)
-        logits.withUnsafeMutableBufferPointer { out in
-            FastPathThreads.run(2) { k in out[k] = networks[k].forward(halves[k]).logits }
+        let stop = StopFlag()
+        var results = [Result<Tensor, Error>](repeating: .failure(Stopped(done: 0, of: 1, "halves")), count: 2)
+        withoutActuallyEscaping(shouldStop) { shouldStop in
+            results.withUnsafeMutableBufferPointer { out in
+                FastPathThreads.run(2) { k in
+                    // Half 0 asks the caller and raises the flag; half 1 only reads the flag.
+                    let check: () -> Bool = k == 0 ? { if shouldStop() { stop.raise() }; return stop.isRaised } : { stop.isRaised }
+                    out[k] = Result { try networks[k].forward(halves[k], shouldStop: check).logits }
+                }
+            }
         }
-        return Tensor.concatImages(logits)
+        return Tensor.concatImages([try results[0].get(), try results[1].get()])
     }
 
     /// The second network of the two-halves path: built once (same configuration and
@@ -80,6 +91,14 @@ extension PixelNetwork {
         }
         return twin
     }
+}
+
+/// A flag one thread raises and others read: how the two halves of `logits` stop together.
+private final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+    func raise() { lock.lock(); raised = true; lock.unlock() }
+    var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
 }
 
 extension ModelKind {

@@ -75,16 +75,33 @@ public final class PixelNetwork {
 
     /// The forward pass: logits (B, K, H, W) and every intermediate map backward needs.
     public func forward(_ pixels: Tensor) -> NetworkForward {
+        forward(pixels, stopBefore: { _ in false })!
+    }
+
+    /// The forward pass, asking `shouldStop` before each block (and the head); throws
+    /// `Stopped` (in blocks) when it says so.
+    public func forward(_ pixels: Tensor, shouldStop: () -> Bool) throws -> NetworkForward {
+        var blocksDone = 0
+        guard let pass = forward(pixels, stopBefore: { done in blocksDone = done; return shouldStop() }) else {
+            throw Stopped(done: blocksDone, of: blocks.count + 1, "blocks")
+        }
+        return pass
+    }
+
+    /// The forward pass; nil as soon as `stopBefore(blocks done)` returns true.
+    private func forward(_ pixels: Tensor, stopBefore: (Int) -> Bool) -> NetworkForward? {
         precondition(pixels.rank == 4 && pixels.shape[1] == config.colors,
                      "PixelNetwork: expected (B, \(config.colors), H, W), got \(pixels.shape)")
         let x = encode(pixels)                              // (B, C, H, W)
         var streams = [input.forward(x)]                    // (B, 2h, H, W)
         var passes: [BlockForward] = []
         for block in blocks {
+            if stopBefore(passes.count) { return nil }
             let pass = block.forward(streams.last!)
             streams.append(streams.last! + pass.residual)   // x_{l+1} = x_l + F(x_l)
             passes.append(pass)
         }
+        if stopBefore(passes.count) { return nil }
         let r1 = Activation.relu(streams.last!)             // (B, 2h, H, W)
         let z1 = head[0].forward(r1)                        // (B, 32, H, W)
         let r2 = Activation.relu(z1)
@@ -108,8 +125,18 @@ public final class PixelNetwork {
     /// "after each layer".
     @discardableResult
     public func backward(_ pass: NetworkForward, fromStream l: Int, streamGradient: Tensor) -> Tensor {
+        try! backward(pass, fromStream: l, streamGradient: streamGradient, shouldStop: { false })
+    }
+
+    /// `backward(_:fromStream:streamGradient:)` asking `shouldStop` before each block;
+    /// throws `Stopped` (in blocks) when it says so (the gradients then hold a partial
+    /// sum: the caller zeroes them).
+    @discardableResult
+    public func backward(_ pass: NetworkForward, fromStream l: Int, streamGradient: Tensor,
+                         shouldStop: () -> Bool) throws -> Tensor {
         var d = streamGradient
         for k in stride(from: l - 1, through: 0, by: -1) {
+            try Stopped.check(shouldStop, done: l - 1 - k, of: l, "blocks")
             d += blocks[k].backward(pass.blockPasses[k], outputGradient: d)   // identity + F path
         }
         return input.backward(input: pass.encodedInput, outputGradient: d)

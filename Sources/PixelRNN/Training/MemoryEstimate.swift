@@ -17,4 +17,22 @@ public enum MemoryEstimate {
         let floatsPerPixel = perBlock * Double(config.layers) + stream + head
         return 2 * 4 * floatsPerPixel * Double(batch * height * width) + 6 * 4 * Double(parameters)
     }
+
+    /// The number of parameters of a `config` network, found by building its input and
+    /// head layers and one block, never the whole network (which may not fit in memory).
+    public static func parameterCount(config: ModelConfig) throws -> Int {
+        var bare = config
+        bare.layers = 0
+        let outer = try PixelNetwork(config: bare).parameterCount
+        guard config.layers > 0 else { return outer }
+        let block = try BlockFactory.makeBlock(kind: config.kind, hidden: config.hidden, colors: config.colors, seed: 0)
+        return outer + config.layers * block.namedParameters.reduce(0) { $0 + $1.1.value.count }
+    }
+
+    /// Bytes to hold a `config` network and train it on `batch` images of height×width
+    /// (`trainingBytes` with the parameters counted by `parameterCount`).
+    public static func modelBytes(config: ModelConfig, batch: Int = TrainingHyperparameters().batchSize,
+                                  height: Int = 28, width: Int = 28) throws -> Double {
+        trainingBytes(config: config, parameters: try parameterCount(config: config), batch: batch, height: height, width: width)
+    }
 }
