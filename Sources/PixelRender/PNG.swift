@@ -79,6 +79,7 @@ func writeAtomically(_ data: Data, to url: URL) throws {
     do {
         try data.write(to: temp)
     } catch {
+        try? FileManager.default.removeItem(at: temp)   // a part written before the failure
         throw RenderError.io("cannot write \(temp.path)")
     }
     guard rename(temp.path, url.path) == 0 else {

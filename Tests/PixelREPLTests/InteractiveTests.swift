@@ -94,10 +94,11 @@ final class InteractiveTests: XCTestCase {
         }
     }
 
-    func start(history: URL) throws -> Terminal {
+    func start(history: URL, limit: String? = nil) throws -> Terminal {
         let executable = try locateExecutable()
         var environment = ProcessInfo.processInfo.environment
         environment["PIXELRNN_HISTORY"] = history.path
+        environment["PIXELRNN_HISTORY_SIZE"] = limit
         environment["PIXELRNN_DEBUG_COMMANDS"] = "1"
         environment["TERM"] = "xterm"
         environment["COLUMNS"] = "100"
@@ -159,5 +160,41 @@ final class InteractiveTests: XCTestCase {
         XCTAssertTrue(second.waitFor("waited 0 s"), second.text)
         second.type("\u{4}")   // Ctrl-D on an empty line
         XCTAssertEqual(second.finish(), 0, second.text)
+    }
+
+    /// Issue 13: one session cut a 5,000-line history file to 1,000 lines, and
+    /// appended to a binary file named by PIXELRNN_HISTORY.
+    func testALongHistoryFileIsKeptAndABinaryOneIsNotWritten() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-history-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let long = folder.appendingPathComponent("long")
+        let numbered = (1...5000).map { "help \($0)" }
+        try (numbered.joined(separator: "\n") + "\n").write(to: long, atomically: false, encoding: .utf8)
+        let first = try start(history: long)
+        first.type("\u{1b}[A")   // Up: the file's last line
+        XCTAssertTrue(first.waitFor("help 5000"), first.text)
+        first.type("\u{15}set previews off\n")   // Ctrl-U clears the line
+        XCTAssertTrue(first.waitFor("pixelrnn> ", count: 2), first.text)
+        first.type("quit\n")
+        XCTAssertEqual(first.finish(), 0, first.text)
+        let kept = try String(contentsOf: long, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(kept, numbered + ["set previews off", "quit"])
+
+        let binary = folder.appendingPathComponent("picture.png")
+        let bytes = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
+        try bytes.write(to: binary)
+        let second = try start(history: binary)
+        XCTAssertTrue(second.text.contains("note: the history file"), second.text)
+        second.type("quit\n")
+        XCTAssertEqual(second.finish(), 0, second.text)
+        XCTAssertEqual(try Data(contentsOf: binary), bytes)
+
+        // With a limit set, the session trims the file to its last lines.
+        let third = try start(history: long, limit: "10")
+        third.type("quit\n")
+        XCTAssertEqual(third.finish(), 0, third.text)
+        let trimmed = try String(contentsOf: long, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(trimmed, Array(numbered.suffix(8)) + ["set previews off", "quit"])
     }
 }

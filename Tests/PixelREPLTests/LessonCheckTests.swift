@@ -51,7 +51,7 @@ final class LessonCheckTests: XCTestCase {
         XCTAssertTrue(text.contains("cell 1 (line "), text)
         XCTAssertTrue(text.contains("expected line 4: '1 1 1 0 0'"), text)
         XCTAssertTrue(text.contains("actual:           '1 1 0 0 0'"), text)
-        XCTAssertEqual(reported.last, "0 of 1 lessons pass, 1 fail")
+        XCTAssertEqual(reported.last, "0 of 1 lesson passes, 1 fail")
     }
 
     func testAMissingCommandFailsTheLesson() throws {
@@ -82,7 +82,7 @@ final class LessonCheckTests: XCTestCase {
                               writeLine: { printed.append($0) }, writeError: { printed.append($0) })
         LessonContext.attach(to: session, lessonsFolder: folder, progressFolder: folder.appendingPathComponent("home"))
         let outcome = Shell(session: session).execute("lesson check")
-        XCTAssertEqual(outcome, .failed("1 of 1 lessons do not match the program (see above)"))
+        XCTAssertEqual(outcome, .failed("1 of 1 lesson does not match the program (see above)"))
         XCTAssertTrue(printed.contains("      expected line 2: '9 9 9'"), printed.joined(separator: "\n"))
         XCTAssertEqual(Shell(session: session).execute("lesson check 1"), outcome)
         XCTAssertEqual(Shell(session: session).execute("lesson check 4"), .failed("no lesson 4 — there are 1 (type 'lesson list')"))
@@ -100,7 +100,7 @@ final class LessonCheckTests: XCTestCase {
         let failed = try checkProcess(lessons: bad)
         XCTAssertEqual(failed.status, 1)
         XCTAssertTrue(failed.output.contains("expected line 7: 'centre (2, 2) is 1: the first layer"), failed.output)
-        XCTAssertTrue(failed.output.contains("1 of 1 lessons do not match the program"), failed.output)
+        XCTAssertTrue(failed.output.contains("1 of 1 lesson does not match the program"), failed.output)
     }
 
     func checkProcess(lessons: URL) throws -> (status: Int32, output: String) {

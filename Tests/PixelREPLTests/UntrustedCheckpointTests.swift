@@ -58,7 +58,8 @@ final class UntrustedCheckpointTests: XCTestCase, ShellHarnessTestCase {
         }
         // A position that the loaded data cannot have (3 steps into an epoch of 1 step).
         let far = try edited(file, ["training.batch": "4000"])
-        fails("train --resume \(far) --steps 1", saying: "make only 1 steps")
+        fails("train --resume \(far) --steps 1", saying: "make only 1 step")
+        XCTAssertFalse(failure("train --resume \(far) --steps 1").contains("1 steps"), "one step, not 1 steps")
         XCTAssertTrue(shell.session.model === model)
     }
 

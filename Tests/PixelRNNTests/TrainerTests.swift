@@ -66,7 +66,7 @@ final class TrainerTests: XCTestCase {
         let cases: [(Tensor, String)] = [
             (grey, "training images must hold levels 0…1, found 0.5 — binarize them first"),
             (Tensor(zeros: [0, 1, 8, 8]), "no training images"),
-            (Tensor(zeros: [2, 3, 8, 8]), "training images have 3 colour channel(s), the model 1"),
+            (Tensor(zeros: [2, 3, 8, 8]), "training images have 3 colour channels, the model 1"),
         ]
         for (images, message) in cases {
             XCTAssertThrowsError(try trainer.run(TrainingImages(images))) { XCTAssertEqual("\($0)", message) }

@@ -155,7 +155,7 @@ private func stopped(_ session: Session, _ label: String) -> Bool {
 private func sampleSeconds(_ session: Session, _ network: PixelNetwork, count: Int, label: String) throws -> Double? {
     var draws = 0
     let stop: () -> Bool = {
-        if draws % 28 == 0 { session.progress("\(label): sampling \(count) images, pixel \(draws) of 784") }
+        if draws % 28 == 0 { session.progress("\(label): sampling \(counted(count, "image")), pixel \(draws) of 784") }
         draws += 1
         return Interruption.requested
     }
@@ -217,7 +217,7 @@ private func cells(_ row: BenchmarkRow, plan: BenchmarkPlan, peak: Double) -> [S
 }
 
 private func notes(_ rows: [BenchmarkRow], plan: BenchmarkPlan) -> [String] {
-    var notes = ["✓ meets the target, ✗ misses it; figures are medians over \(rows.map(\.runs).max()!) run(s)",
+    var notes = ["✓ meets the target, ✗ misses it; figures are medians over \(counted(rows.map(\.runs).max()!, "run"))",
                  "GFLOP/s: the multiply-adds of every unmasked convolution weight in forward, weight gradient and input gradient, 2 operations each, per second (OperationCount)"]
     if plan.samples > 0 {
         let slow = rows.filter { !$0.incremental }.map(\.kind.paperName)

@@ -107,6 +107,9 @@ public enum DataCommands {
         }
         let mode = try binarization(args)
         let target = args.positional(1) ?? "bundled"
+        if target == "bundled", args.value("labels") != nil {
+            throw CommandError("--labels names the labels of a FILE; the bundled digits have their own")
+        }
         let loaded: LoadedDataSet
         do {
             if target == "bundled" {

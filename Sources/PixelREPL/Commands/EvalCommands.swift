@@ -69,6 +69,6 @@ private func runPlot(_ session: Session, _ args: ParsedArguments) throws {
     }
     // Values come from a file too: a huge one is written in scientific form, not in 300 digits.
     func nats(_ v: Double) -> String { String(format: abs(v) < 1e7 ? "%.2f" : "%.3e", v) }
-    session.say("\(state.step) steps; last training loss \(nats(state.lossHistory.last!.loss)) nats/image"
+    session.say("\(counted(state.step, "step")); last training loss \(nats(state.lossHistory.last!.loss)) nats/image"
                 + (state.validationHistory.last.map { "; last validation NLL \(nats($0.nll))" } ?? ""))
 }

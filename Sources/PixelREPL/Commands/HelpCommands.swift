@@ -31,7 +31,7 @@ public let helpCommands: [Command] = [
         summary: "leave pixelrnn (also: exit, or Ctrl-D)",
         usage: "quit",
         examples: ["quit"],
-        details: "Leaves the program. History is saved in ~/.pixelrnn_history (or $PIXELRNN_HISTORY).",
+        details: "Leaves the program. History is saved in ~/.pixelrnn_history (or $PIXELRNN_HISTORY; $PIXELRNN_HISTORY_SIZE=N keeps only the last N lines).",
         run: { session, arguments in try quit(session, arguments) }),
     Command(
         name: "exit",
@@ -71,13 +71,10 @@ public let helpCommands: [Command] = [
                 guard p.count == 2 else {
                     throw CommandError("set out expects one folder (usage: set out DIR)")
                 }
-                _ = try userFileURL(p[1], what: "set out", isDirectory: true)   // not empty or blank
-                let path = NSString(string: p[1]).expandingTildeInPath
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                    throw CommandError("\(p[1]) is a file, not a folder")
-                }
-                session.outputDirectory = URL(fileURLWithPath: path)
+                let folder = try userFileURL(p[1], what: "set out: cannot use", isDirectory: true)   // not empty or blank
+                // A folder that could never be made (under a file, unwritable) is refused now.
+                try WritableDestination.check(folder, what: "set out: cannot use", isDirectory: true)
+                session.outputDirectory = URL(fileURLWithPath: folder.path)
                 session.say("PNG files go to \(session.outputDirectory.path)")
             default:
                 break   // the shell has rejected other words already

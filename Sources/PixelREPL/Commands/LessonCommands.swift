@@ -1,4 +1,5 @@
 import Foundation
+import PixelRNN
 import Synchronization
 
 /// How many `lesson run` / `lesson check` are running, one inside the other: a
@@ -220,7 +221,7 @@ public enum LessonCommands {
         let result = try LessonChecker.runAll(lessonsFolder: folder, only: numbers.isEmpty ? nil : numbers,
                                               report: { session.say($0) })
         if result.failed > 0 {
-            throw CommandError("\(result.failed) of \(result.passed + result.failed) lessons do not match the program (see above)")
+            throw CommandError("\(result.failed) of \(counted(result.passed + result.failed, "lesson")) \(result.passed + result.failed == 1 ? "does" : "do") not match the program (see above)")
         }
     }
 

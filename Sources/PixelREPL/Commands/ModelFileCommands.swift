@@ -20,6 +20,7 @@ enum ModelFiles {
         }
         var metadata = ["seed": String(network.seed)]
         if let data = session.data { metadata["dataset"] = data.name; metadata["binarization"] = data.binarization.description }
+        try WritableDestination.check(url, what: "cannot save")
         do {
             try NewFolders.creating(for: url) { try Checkpoint.save(network, to: url, metadata: metadata) }
         } catch {

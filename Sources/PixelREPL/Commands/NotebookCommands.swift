@@ -60,22 +60,29 @@ public enum NotebookWriter {
     static func saveMarkdown(_ notebook: Notebook, to file: URL) throws {
         let folderName = file.deletingPathExtension().lastPathComponent + "_files"
         let (text, copies) = notebook.markdown(imageFolderName: folderName)
-        if !copies.isEmpty {
-            let folder = file.deletingLastPathComponent().appendingPathComponent(folderName)
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            } catch {
-                throw CommandError("cannot create \(folder.path) for the pictures: \(reason(error, at: folder))")
-            }
-            for copy in copies {
-                let data: Data
-                do { data = try Data(contentsOf: copy.source) } catch {
-                    throw CommandError("cannot read the picture \(copy.source.path): \(reason(error))")
-                }
-                try write(data, to: folder.appendingPathComponent(copy.name))
+        // Every picture is read before anything is written: a missing one leaves no folder behind.
+        let pictures = try copies.map { copy -> (name: String, data: Data) in
+            do { return (copy.name, try Data(contentsOf: copy.source)) } catch {
+                throw CommandError("cannot read the picture \(copy.source.path): \(reason(error))")
             }
         }
-        try write(Data(text.utf8), to: file)
+        guard !pictures.isEmpty else { return try write(Data(text.utf8), to: file) }
+        let folder = file.deletingLastPathComponent().appendingPathComponent(folderName)
+        let existed = FileManager.default.fileExists(atPath: folder.path)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CommandError("cannot create \(folder.path) for the pictures: \(reason(error, at: folder))")
+        }
+        do {
+            for picture in pictures { try write(picture.data, to: folder.appendingPathComponent(picture.name)) }
+            try write(Data(text.utf8), to: file)
+        } catch {
+            // A folder this save made goes again; one that was there keeps what it had
+            // (a copy may have replaced an older picture of the same name).
+            if !existed { try? FileManager.default.removeItem(at: folder) }
+            throw error
+        }
     }
 
     /// A clear error when the file's folder is missing, not a folder, or read-only,

@@ -77,9 +77,9 @@ private func report(_ session: Session, _ field: ReceptiveField, config: ModelCo
     let context = field.causalContext.filter { $0 }.count
     let unseen = field.unseenContext
     session.say("receptive field of pixel (\(field.row), \(field.col)) — \(describe(config)), \(field.height)×\(field.width) image")
-    session.say("structural field (union over \(field.trials) random inputs): \(field.size) pixels; causal context: \(context) pixels")
+    session.say("structural field (union over \(counted(field.trials, "random input"))): \(counted(field.size, "pixel")); causal context: \(counted(context, "pixel"))")
     let sample = unseen.prefix(4).map { "(\($0.0), \($0.1))" }.joined(separator: " ")
-    session.say("context the pixel cannot see: \(unseen.count) pixels" + (unseen.isEmpty ? "" : " — e.g. \(sample)"))
+    session.say("context the pixel cannot see: \(counted(unseen.count, "pixel"))" + (unseen.isEmpty ? "" : " — e.g. \(sample)"))
     session.say("pixels outside the causal context it sees: \(field.violations.count)" + (field.violations.isEmpty ? " (as it must be)" : " — THE MODEL SEES THE FUTURE"))
 }
 
@@ -93,7 +93,7 @@ private func growth(_ session: Session, _ network: PixelNetwork, row: Int, col: 
     fields.append(("output (after the head)", try receptiveField(network, row: row, col: col, size: size, trials: trials)))
     session.say("receptive field of pixel (\(row), \(col)) layer by layer — \(describe(network.config))")
     for (name, field) in fields {
-        session.say("  \(name): \(field.size) pixels, \(field.unseenContext.count) of the context unseen, \(field.violations.count) outside it")
+        session.say("  \(name): \(counted(field.size, "pixel")), \(field.unseenContext.count) of the context unseen, \(field.violations.count) outside it")
     }
     try render(session, fields, name: "rf-growth-\(network.config.kind.rawValue)-\(row)-\(col)",
                title: "Growth of the receptive field of pixel (\(row), \(col)): \(network.config.kind.paperName)",

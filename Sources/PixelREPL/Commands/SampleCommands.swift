@@ -79,7 +79,7 @@ private func sampleCount(_ args: ParsedArguments) throws -> Int {
 
 private func renderSamples(_ session: Session, _ images: Tensor, network: PixelNetwork, seed: UInt64) throws {
     let config = network.config
-    let title = "\(images.shape[0]) samples from \(describe(config)) — seed \(seed)"
+    let title = "\(counted(images.shape[0], "sample")) from \(describe(config)) — seed \(seed)"
     let pictures = displayImages(images, levels: config.levels)
     do {
         var grid = try ImageGrid(title: "", images: pictures, height: images.shape[2], width: images.shape[3],
@@ -317,7 +317,7 @@ private func runSampler(_ session: Session, totalDraws: Int,
         return try body(stop)
     } catch let error as SamplingError {
         if case .interrupted(let done, let total) = error {
-            session.say("stopped after \(done) of \(total) pixels (Ctrl-C); nothing was kept")
+            session.say("stopped after \(done) of \(counted(total, "pixel")) (Ctrl-C); nothing was kept")
             return nil
         }
         throw CommandError(error.description)

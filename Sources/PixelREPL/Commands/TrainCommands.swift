@@ -34,7 +34,14 @@ let trainCommands: [Command] = [
 private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     // Everything is read and checked before the session changes: a failed 'train'
     // (a bad option, an unreadable checkpoint) leaves the model and the run as they were.
-    let checkpoint = try args.value("checkpoint").map { try userFileURL($0, what: "--checkpoint") }
+    let checkpoint = try args.value("checkpoint").map { try userFileURL($0, what: "--checkpoint: cannot save") }
+    if let checkpoint {
+        // The optimizer file beside it has the longer name (its digest: 16 hex digits).
+        let optimizerFile = Checkpoint.optimizerStateURL(for: checkpoint, digest: "fnv1a64:" + String(repeating: "0", count: 16))
+        try WritableDestination.check(checkpoint, what: "--checkpoint: cannot save", siblings: optimizerFile.map { [$0.lastPathComponent] } ?? [])
+    } else if args.value("every") != nil {
+        throw CommandError("--every says how often to save with --checkpoint FILE; there is no --checkpoint")
+    }
     let every = try args.int("every", default: 100, in: 1...1_000_000)
     let maxSteps = try args.value("steps").map { _ in try args.int("steps", default: 1, in: 1...10_000_000) }
     let resumed = try args.value("resume").map { try loadRun(from: $0) }
@@ -148,7 +155,7 @@ private func header(_ trainer: Trainer, data: LoadedDataSet, images: Int) -> Str
     let h = trainer.hyperparameters, s = trainer.state
     let clip = h.clip.map { "clip \($0)" } ?? "no clipping"
     let from = s.step == 0 ? "from scratch" : "continuing at step \(s.step) (epoch \(s.epoch + 1))"
-    return "training \(describe(trainer.network.config)) \(from): \(images) images (\(data.binarization)), "
+    return "training \(describe(trainer.network.config)) \(from): \(counted(images, "image")) (\(data.binarization)), "
         + "epochs to \(h.epochs), batch \(h.batchSize), \(h.optimizer.displayName) lr \(h.learningRate), \(clip), seed \(h.seed)"
 }
 
@@ -162,7 +169,7 @@ private func summarize(_ session: Session, _ trainer: Trainer, outcome: Training
     }
     let last = s.lossHistory.suffix(50).map(\.loss)
     let mean = last.isEmpty ? Double.nan : last.reduce(0, +) / Double(last.count)
-    let where_ = "step \(s.step), epoch \(s.epoch) of \(s.hyperparameters.epochs) done" + (s.epochStep > 0 ? " (+\(s.epochStep) steps)" : "")
+    let where_ = "step \(s.step), epoch \(s.epoch) of \(s.hyperparameters.epochs) done" + (s.epochStep > 0 ? " (+\(counted(s.epochStep, "step")))" : "")
     switch outcome {
     case .stopped:
         session.say("stopped by Ctrl-C at \(where_); the model keeps the weights after step \(s.step) — type 'train' to go on")
@@ -178,6 +185,7 @@ private func summarize(_ session: Session, _ trainer: Trainer, outcome: Training
 }
 
 /// Saves the model, its training state and optimizer moments (atomically).
+/// Folders made on the way are removed again if the save fails.
 private func save(_ trainer: Trainer, to url: URL) throws {
     var metadata = trainer.state.metadata()
     metadata["seed"] = String(trainer.network.seed)

@@ -1,4 +1,5 @@
 import Foundation
+import PixelRNN
 
 /// The outcome of checking one lesson.
 public struct LessonCheckResult {
@@ -27,7 +28,7 @@ public struct LessonCheckResult {
 /// ```expect blocks, so a lesson that no longer matches the program fails.
 ///
 /// Each lesson runs in a fresh `Session` of its own: previews off, not a
-/// terminal, PNG files in a temporary folder (shown as `out/` in the compared
+/// terminal, lesson progress kept in its own file, PNG files in a temporary folder (shown as `out/` in the compared
 /// output, as a learner with the default folder sees it), removed afterwards.
 /// The first failing command or mismatch ends that lesson's check.
 public enum LessonChecker {
@@ -58,7 +59,7 @@ public enum LessonChecker {
             result.reportLines.forEach(report)
             lines += result.reportLines
         }
-        let summary = "\(passed) of \(lessons.count) lessons pass" + (passed == lessons.count ? "" : ", \(lessons.count - passed) fail")
+        let summary = "\(passed) of \(counted(lessons.count, "lesson")) pass\(lessons.count == 1 ? "es" : "")" + (passed == lessons.count ? "" : ", \(lessons.count - passed) fail")
         report(summary)
         return (passed, lessons.count - passed, lines + [summary])
     }
@@ -66,7 +67,7 @@ public enum LessonChecker {
     /// Checks one lesson: its structure, then every cell in order.
     public static func check(_ lesson: Lesson, registry: CommandRegistry = .standard) -> LessonCheckResult {
         let start = Date()
-        var run = HeadlessRun(registry: registry)
+        var run = HeadlessRun(registry: registry, lessonsFolder: lesson.file?.deletingLastPathComponent())
         defer { run.cleanUp() }
         var failure = structureProblem(lesson).map { [$0] }
         if failure == nil {
@@ -97,7 +98,9 @@ private struct HeadlessRun {
     private let captured: CapturedLines
     private(set) var commandsRun = 0
 
-    init(registry: CommandRegistry) {
+    /// A session of its own, with a progress file of its own: a cell's `lesson N`
+    /// or `lesson next` never moves the learner's real progress.
+    init(registry: CommandRegistry, lessonsFolder: URL?) {
         folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("pixelrnn-lesson-check-\(UUID().uuidString)")
         let lines = CapturedLines()
@@ -107,6 +110,7 @@ private struct HeadlessRun {
         session.writeProgress = { _ in }
         session.registry = registry
         shell = Shell(session: session)
+        LessonContext.attach(to: session, lessonsFolder: lessonsFolder, progressFolder: folder.appendingPathComponent("progress"))
     }
 
     /// Runs a cell's commands and matches their output; nil when it matches.

@@ -2,7 +2,8 @@ import CReadline
 import Foundation
 import Synchronization
 
-/// Interactive line input through GNU readline: history kept in a file, tab
+/// Interactive line input through GNU readline: history kept in a file
+/// (`HistoryFile`, read and appended here, never by readline's file functions), tab
 /// completion from a `Completer`, and Ctrl-C at the prompt discarding the line.
 ///
 /// Readline's callback interface is used (rather than `readline()`), so the
@@ -13,14 +14,16 @@ import Synchronization
 /// Readline's C callbacks cannot capture context, so the completer and the line
 /// just read live in file-level variables; there is one editor at a time.
 final class LineEditor {
-    /// The history file, or nil for none.
-    let historyPath: String?
-    /// Lines kept in the history file.
-    static let historySize: Int32 = 1000
+    /// The history file, or nil for none (or once it was refused).
+    private(set) var history: HistoryFile?
+    /// Where notes go (a refused history file), one line each.
+    private let note: (String) -> Void
 
     /// Sets up readline: completion, quoting, signals, and history from the file.
-    init(completer: Completer, historyPath: String?) {
-        self.historyPath = historyPath
+    /// `history` is the file to read and append to (nil: none); a file that is
+    /// not a history file is refused with one `note:` line and not touched.
+    init(completer: Completer, history: HistoryFile?, note: @escaping (String) -> Void) {
+        self.note = note
         activeCompleter = completer
         setlocale(LC_CTYPE, "")   // so readline edits UTF-8 characters as characters
         cr_set_readline_name(strdup("pixelrnn"))
@@ -31,9 +34,15 @@ final class LineEditor {
         cr_set_filename_quote_characters(strdup(" \t\"'\\#"))
         cr_set_attempted_completion(completeHook)
         using_history()
-        cr_set_history_length(LineEditor.historySize)
-        if let path = historyPath {
-            read_history(path)
+        if let limit = history?.limit { cr_set_history_length(Int32(limit)) } else { unstifle_history() }
+        if let history {
+            switch history.readLines() {
+            case .success(let lines):
+                self.history = history
+                lines.forEach { add_history($0) }
+            case .failure(let refusal):
+                note("note: \(refusal.message)")
+            }
         }
         installSignalHandler(SIGWINCH) { _ in resizedFlag.store(true, ordering: .relaxed) }
         installSignalHandler(SIGCONT) { _ in continuedFlag.store(true, ordering: .relaxed) }
@@ -88,25 +97,40 @@ final class LineEditor {
         let count = cr_history_length()
         if count > 0, let last = cr_history_line(count - 1), String(cString: last) == line { return }
         add_history(line)
-        guard let path = historyPath else { return }
-        if FileManager.default.fileExists(atPath: path) {
-            append_history(1, path)
-        } else {
-            write_history(path)
+        do {
+            try history?.append(line)
+        } catch {
+            refuse(error)
         }
     }
 
-    /// Trims the history file to `historySize` lines.
+    /// Trims the history file, if the user set a limit (`$PIXELRNN_HISTORY_SIZE`).
     func close() {
-        if let path = historyPath { history_truncate_file(path, LineEditor.historySize) }
+        do {
+            try history?.trim()
+        } catch {
+            refuse(error)
+        }
     }
 
-    /// `$PIXELRNN_HISTORY` (empty: no history file), else `~/.pixelrnn_history`.
-    static func defaultHistoryPath() -> String? {
-        if let path = ProcessInfo.processInfo.environment["PIXELRNN_HISTORY"] {
-            return path.isEmpty ? nil : NSString(string: path).expandingTildeInPath
+    /// Stops using the history file, with one note.
+    private func refuse(_ error: Error) {
+        history = nil
+        note("note: \((error as? HistoryFile.Refusal)?.message ?? Shell.describe(error))")
+    }
+
+    /// The history file named by the environment (`HistoryFile.path`), with the
+    /// limit of `$PIXELRNN_HISTORY_SIZE`; a bad limit is noted and ignored.
+    static func historyFromEnvironment(note: (String) -> Void) -> HistoryFile? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let path = HistoryFile.path(environment: environment) else { return nil }
+        switch HistoryFile.limit(environment: environment) {
+        case .success(let limit):
+            return HistoryFile(path: path, limit: limit)
+        case .failure(let refusal):
+            note("note: \(refusal.message)")
+            return HistoryFile(path: path, limit: nil)
         }
-        return NSString(string: "~/.pixelrnn_history").expandingTildeInPath
     }
 }
 

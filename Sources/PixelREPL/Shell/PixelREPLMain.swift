@@ -180,8 +180,9 @@ public enum PixelREPLMain {
             print(prompt + command)
             if runLine(command) == .quit { return 0 }
         }
+        let note: (String) -> Void = { session.writeError($0) }
         let editor = LineEditor(completer: Completer(session: session),
-                                historyPath: LineEditor.defaultHistoryPath())
+                                history: LineEditor.historyFromEnvironment(note: note), note: note)
         defer { editor.close() }
         while true {
             guard case .line(let line) = editor.readLine(prompt: prompt) else { return 0 }

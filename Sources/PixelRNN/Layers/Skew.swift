@@ -93,7 +93,7 @@ public enum Skew {
         precondition(y.rank == 4, "unskew: expected (B, C, H, H+W−1), got \(y.shape)")
         let (b, ch, n, ws) = (y.shape[0], y.shape[1], y.shape[2], y.shape[3])
         precondition(ws == skewedWidth(height: n, width: m),
-                     "unskew: a skewed map of \(n) rows and width \(m) is \(skewedWidth(height: n, width: m)) wide, got \(ws)")
+                     "unskew: a skewed map of \(counted(n, "row")) and width \(m) is \(skewedWidth(height: n, width: m)) wide, got \(ws)")
         var x = Tensor(zeros: [b, ch, n, m])
         y.data.withUnsafeBufferPointer { src in
             x.data.withUnsafeMutableBufferPointer { dst in

@@ -50,9 +50,9 @@ public struct TrainingHyperparameters: Equatable, Sendable {
     public func notes(trainingImages n: Int) -> [String] {
         var out: [String] = []
         if batchSize > n {
-            out.append("The batch size \(batchSize) is larger than the \(n) training images: each step uses all \(n) images, one step per epoch.")
+            out.append("The batch size \(batchSize) is larger than the \(counted(n, "training image")): each step uses all \(counted(n, "image")), one step per epoch.")
         } else if n % batchSize != 0 {
-            out.append("\(n) images in batches of \(batchSize): the last batch of each epoch has \(n % batchSize) images.")
+            out.append("\(counted(n, "image")) in batches of \(batchSize): the last batch of each epoch has \(counted(n % batchSize, "image")).")
         }
         return out
     }

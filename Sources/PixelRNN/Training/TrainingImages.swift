@@ -27,7 +27,7 @@ public enum ImageCheck {
             throw TrainingError.invalidData("no \(what): expected a batch (N, \(colors), H, W), got shape \(images.shape)")
         }
         guard images.shape[1] == colors else {
-            throw TrainingError.invalidData("\(what) have \(images.shape[1]) colour channel(s), the model \(colors)")
+            throw TrainingError.invalidData("\(what) have \(counted(images.shape[1], "colour channel")), the model \(colors)")
         }
         for v in images.data where !(v >= 0 && v <= Float(levels - 1) && v == v.rounded()) {
             let hint = levels == 2 ? " — binarize them first" : ""

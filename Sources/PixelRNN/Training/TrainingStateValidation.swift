@@ -30,11 +30,11 @@ extension TrainingState {
             throw bad("the step within the epoch, \(epochStep), is outside 0…\(step) (the steps done)")
         }
         guard epoch < h.epochs || epochStep == 0 else {
-            throw bad("the run has done all \(h.epochs) epochs but is \(epochStep) steps into another")
+            throw bad("the run has done all \(counted(h.epochs, "epoch")) but is \(counted(epochStep, "step")) into another")
         }
         // Every completed epoch took at least one step.
         guard step >= epoch + epochStep else {
-            throw bad("\(step) steps cannot complete \(epoch) epochs and \(epochStep) steps of the next")
+            throw bad("\(counted(step, "step")) cannot complete \(counted(epoch, "epoch")) and \(counted(epochStep, "step")) of the next")
         }
         try checkCurve("loss history", lossHistory.map { ($0.step, $0.loss) }, upTo: step)
         try checkCurve("validation history", validationHistory.map { ($0.epoch, $0.nll) }, upTo: epoch)
@@ -47,14 +47,14 @@ extension TrainingState {
         let b = hyperparameters.effectiveBatchSize(trainingImages: n)
         let steps = hyperparameters.stepsPerEpoch(trainingImages: n)
         guard epochStep <= steps else {
-            throw bad("the saved run is at step \(epochStep) of an epoch, but \(n) images in batches of \(b) make only \(steps) steps")
+            throw bad("the saved run is at step \(epochStep) of an epoch, but \(counted(n, "image")) in batches of \(b) make\(n == 1 ? "s" : "") only \(counted(steps, "step"))")
         }
     }
 
     /// Points (x, y) of a curve: x strictly increasing in 1…`last`, y a finite NLL (≥ 0).
     private func checkCurve(_ name: String, _ points: [(Int, Double)], upTo last: Int) throws {
         guard points.count <= last else {
-            throw bad("the \(name) has \(points.count) points, more than the \(last) recorded")
+            throw bad("the \(name) has \(counted(points.count, "point")), more than the \(last) recorded")
         }
         var previous = 0
         for (x, y) in points {
