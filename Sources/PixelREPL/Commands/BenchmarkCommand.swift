@@ -108,7 +108,7 @@ private func runBenchmark(_ session: Session, _ args: ParsedArguments) throws {
 
 /// Cores and load average: what the figures depend on besides the code.
 private func machineLines() -> [String] {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cores = Cores.count
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
         .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "unknown"
     return ["machine: \(cores) core\(cores == 1 ? "" : "s") available, load average \(load) (1, 5, 15 min; other work slows every figure)",

@@ -52,10 +52,7 @@ public final class DiagonalTrace {
     /// and the traced numbers equal the forward pass bit for bit.
     private static func withOneBLASThread<T>(_ body: () -> T) -> T {
         guard DiagonalBiLSTMBlock.concurrentDirections else { return body() }
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(blasThreads) }
-        return body()
+        return Cores.withOneBLASThread(body)
     }
 
     /// Traces block `layer` of `network` on `pixels` (B, C, H, W): the block's input is

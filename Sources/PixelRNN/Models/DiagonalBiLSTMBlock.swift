@@ -51,10 +51,7 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     /// (measured: ten times slower). The previous setting is restored afterwards.
     private static func both(_ first: () -> Void, _ second: () -> Void) {
         guard concurrentDirections else { first(); second(); return }
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(blasThreads) }
-        DispatchQueue.concurrentPerform(iterations: 2) { i in if i == 0 { first() } else { second() } }
+        Cores.run(2) { i in if i == 0 { first() } else { second() } }
     }
 
     /// A block for `hidden` = h, initialised from `seed`.

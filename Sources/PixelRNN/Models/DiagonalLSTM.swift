@@ -94,18 +94,16 @@ public final class DiagonalLSTM {
             for n in 0..<batch {
                 for r in 0..<height where Skew.isPixel(row: r, skewedColumn: k, width: width) {
                     for j in 0..<h {
-                        let so = gates[n, j, r, k], sf = gates[n, h + j, r, k]
-                        let si = gates[n, 2 * h + j, r, k], tg = gates[n, 3 * h + j, r, k]
-                        let c = cell[n, j, r, k]
                         let cPrev: Float = k > 0 ? cell[n, j, r, k - 1] : 0
-                        let tc = tanhf(c)
-                        let dh = dHidden[n, j, r, k]
-                        let dc = dcCarry.data[(n * h + j) * height + r] + dh * so * (1 - tc * tc)
-                        dPre[n, j, r, k] = dh * tc * so * (1 - so)                 // do
-                        dPre[n, h + j, r, k] = dc * cPrev * sf * (1 - sf)          // df
-                        dPre[n, 2 * h + j, r, k] = dc * tg * si * (1 - si)         // di
-                        dPre[n, 3 * h + j, r, k] = dc * si * (1 - tg * tg)         // dg
-                        nextCarry.data[(n * h + j) * height + r] = dc * sf         // dc_{k−1}
+                        let d = LSTMCell.backward(o: gates[n, j, r, k], f: gates[n, h + j, r, k],
+                                                  i: gates[n, 2 * h + j, r, k], g: gates[n, 3 * h + j, r, k],
+                                                  tanhC: tanhf(cell[n, j, r, k]), previousCell: cPrev,
+                                                  dh: dHidden[n, j, r, k], dcNext: dcCarry.data[(n * h + j) * height + r])
+                        dPre[n, j, r, k] = d.dO
+                        dPre[n, h + j, r, k] = d.dF
+                        dPre[n, 2 * h + j, r, k] = d.dI
+                        dPre[n, 3 * h + j, r, k] = d.dG
+                        nextCarry.data[(n * h + j) * height + r] = d.dcPrev              // dc_{k−1}
                     }
                 }
             }
@@ -270,18 +268,18 @@ public final class DiagonalLSTMWalk {
             // Cells that are not pixels keep h = c = 0 (and show zero gates).
             for r in 0..<height where Skew.isPixel(row: r, skewedColumn: k, width: width) {
                 for j in 0..<h {
-                    let so = Activation.sigmoid(pre.data[(n * 4 * h + j) * height + r])          // σ(o)
-                    let sf = Activation.sigmoid(pre.data[(n * 4 * h + h + j) * height + r])      // σ(f)
-                    let si = Activation.sigmoid(pre.data[(n * 4 * h + 2 * h + j) * height + r])  // σ(i)
-                    let tg = tanhf(pre.data[(n * 4 * h + 3 * h + j) * height + r])               // tanh(g)
                     let cPrev: Float = k > 0 ? cellMap[n, j, r, k - 1] : 0
-                    let c = sf * cPrev + si * tg          // c_k = σ(f) ⊙ c_{k−1} + σ(i) ⊙ tanh(g)
-                    gatesMap[n, j, r, k] = so
-                    gatesMap[n, h + j, r, k] = sf
-                    gatesMap[n, 2 * h + j, r, k] = si
-                    gatesMap[n, 3 * h + j, r, k] = tg
-                    cellMap[n, j, r, k] = c
-                    hiddenMap[n, j, r, k] = so * tanhf(c)  // h_k = σ(o) ⊙ tanh(c_k)
+                    // c_k = σ(f) ⊙ c_{k−1} + σ(i) ⊙ tanh(g);  h_k = σ(o) ⊙ tanh(c_k)
+                    let cell = LSTMCell.forward(o: pre.data[(n * 4 * h + j) * height + r],
+                                                f: pre.data[(n * 4 * h + h + j) * height + r],
+                                                i: pre.data[(n * 4 * h + 2 * h + j) * height + r],
+                                                g: pre.data[(n * 4 * h + 3 * h + j) * height + r], previousCell: cPrev)
+                    gatesMap[n, j, r, k] = cell.o
+                    gatesMap[n, h + j, r, k] = cell.f
+                    gatesMap[n, 2 * h + j, r, k] = cell.i
+                    gatesMap[n, 3 * h + j, r, k] = cell.g
+                    cellMap[n, j, r, k] = cell.cell
+                    hiddenMap[n, j, r, k] = cell.hidden
                 }
             }
         }

@@ -24,11 +24,8 @@ extension PixelNetwork {
     /// and OpenBLAS may use several threads (so `OPENBLAS_NUM_THREADS=1` keeps everything
     /// on one core, and a caller already running on several threads is not split again).
     func usesHalves(batch: Int) -> Bool {
-        config.kind.halvesHelp && batch >= 2
-            && PixelNetwork.cores > 1 && openblas_get_num_threads() > 1
+        config.kind.halvesHelp && batch >= 2 && Cores.maySplit
     }
-
-    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The mean NLL's gradient computed on the two halves of `pixels` (B, C, H, W)
     /// concurrently. Returns the per-image NLLs, in batch order.

@@ -113,7 +113,7 @@ public final class RowLSTMBlock: ResidualBlock {
         var c = Tensor(zeros: [batch, h, width])                    // (B, h, W)
         var cTanh = Tensor(zeros: [batch, h, width])
         var hNew = Tensor(zeros: [batch, h, width])
-        let contentActivation: (Float) -> Float = knownBug == .sigmoidOnContent ? Activation.sigmoid : tanhf
+        let sigmoidOnContent = knownBug == .sigmoidOnContent
         for n in 0..<batch {
             for k in 0..<h {
                 for j in 0..<width {
@@ -121,14 +121,11 @@ public final class RowLSTMBlock: ResidualBlock {
                     let (zo, zf, zi, zg) = (((n * 4 + 0) * h + k) * width + j, ((n * 4 + 1) * h + k) * width + j,
                                             ((n * 4 + 2) * h + k) * width + j, ((n * 4 + 3) * h + k) * width + j)
                     let s = (n * h + k) * width + j
-                    let o = Activation.sigmoid(z.data[zo])
-                    let f = Activation.sigmoid(z.data[zf])
-                    let i = Activation.sigmoid(z.data[zi])
-                    let g = contentActivation(z.data[zg])
-                    (a.data[zo], a.data[zf], a.data[zi], a.data[zg]) = (o, f, i, g)
-                    c.data[s] = f * cPrev.data[s] + i * g               // c = f ⊙ c_prev + i ⊙ g
-                    cTanh.data[s] = tanhf(c.data[s])
-                    hNew.data[s] = o * cTanh.data[s]                    // h = o ⊙ tanh(c)
+                    // c = σ(f) ⊙ c_prev + σ(i) ⊙ tanh(g);  h = σ(o) ⊙ tanh(c)
+                    let cell = LSTMCell.forward(o: z.data[zo], f: z.data[zf], i: z.data[zi], g: z.data[zg],
+                                                previousCell: cPrev.data[s], sigmoidOnContent: sigmoidOnContent)
+                    (a.data[zo], a.data[zf], a.data[zi], a.data[zg]) = (cell.o, cell.f, cell.i, cell.g)
+                    (c.data[s], cTanh.data[s], hNew.data[s]) = (cell.cell, cell.cellTanh, cell.hidden)
                 }
             }
         }
@@ -176,19 +173,13 @@ public final class RowLSTMBlock: ResidualBlock {
                     let s = (n * h + k) * width
                     for j in 0..<width {
                         let (o, f, i, g) = (a.data[zo + j], a.data[zf + j], a.data[zi + j], a.data[zg + j])
-                        let tc = cTanh.data[s + j]
-                        // h = o ⊙ tanh(c):  ∂o = ∂h ⊙ tanh(c),  ∂c += ∂h ⊙ o ⊙ (1 − tanh²(c))
-                        let dhj = dh.data[s + j]
-                        let dO = dhj * tc
-                        let dc = dhj * o * (1 - tc * tc) + dcNext.data[s + j]
-                        // c = f ⊙ c_prev + i ⊙ g:  ∂f = ∂c ⊙ c_prev, ∂i = ∂c ⊙ g, ∂g = ∂c ⊙ i, ∂c_prev = ∂c ⊙ f
-                        let dF = dc * cPrev.data[s + j], dI = dc * g, dG = dc * i
-                        dcPrev.data[s + j] = dc * f
-                        // Through the nonlinearities: σ' = σ(1 − σ), tanh' = 1 − tanh².
-                        dz.data[zo + j] = dO * o * (1 - o)
-                        dz.data[zf + j] = dF * f * (1 - f)
-                        dz.data[zi + j] = dI * i * (1 - i)
-                        dz.data[zg + j] = sigmoidOnContent ? dG * g * (1 - g) : dG * (1 - g * g)
+                        // Back through h = o ⊙ tanh(c) and c = f ⊙ c_prev + i ⊙ g, then the nonlinearities.
+                        let d = LSTMCell.backward(o: o, f: f, i: i, g: g, tanhC: cTanh.data[s + j],
+                                                  previousCell: cPrev.data[s + j], dh: dh.data[s + j],
+                                                  dcNext: dcNext.data[s + j])
+                        dcPrev.data[s + j] = d.dcPrev
+                        (dz.data[zo + j], dz.data[zf + j], dz.data[zi + j]) = (d.dO, d.dF, d.dI)
+                        dz.data[zg + j] = sigmoidOnContent ? d.dc * i * g * (1 - g) : d.dG
                     }
                 }
             }

@@ -136,7 +136,7 @@ struct DiagonalLSTMCellStep {
     private let tapAbove: [Float]
     private let tapPrevious: [Float]
     private let bias: [Float]
-    /// σ and tanh through one `expf` each (`DiagonalLSTMMath`, the fast path's), or the plain ones.
+    /// The LSTM cell: its vectorised form (the fast path's) or the plain one.
     private let fastMath: Bool
 
     init(_ lstm: DiagonalLSTM, fastMath: Bool) {
@@ -168,23 +168,17 @@ struct DiagonalLSTMCellStep {
             }
         }}
         for j in 0..<h {
-            let (po, pf, pi, pg) = (pre + j * batch, pre + (h + j) * batch, pre + (2 * h + j) * batch, pre + (3 * h + j) * batch)
+            let rows = LSTMGateRows(o: pre + j * batch, f: pre + (h + j) * batch, i: pre + (2 * h + j) * batch,
+                                    g: pre + (3 * h + j) * batch)
             let (cPrev, cNow, hNow) = (previousCell + j * batch, cell + j * batch, hOut + j * batch)
+            // c = σ(f) ⊙ c_prev + σ(i) ⊙ tanh(g);  h = σ(o) ⊙ tanh(c)
             if fastMath {
-                for n in 0..<batch {
-                    let so = DiagonalLSTMMath.sigmoid(po[n]), sf = DiagonalLSTMMath.sigmoid(pf[n])
-                    let si = DiagonalLSTMMath.sigmoid(pi[n]), tg = DiagonalLSTMMath.tanh(pg[n])
-                    let c = sf * cPrev[n] + si * tg             // c = σ(f) ⊙ c_prev + σ(i) ⊙ tanh(g)
-                    cNow[n] = c
-                    hNow[n] = so * DiagonalLSTMMath.tanh(c)     // h = σ(o) ⊙ tanh(c)
-                }
+                LSTMCell.forward(pre: rows.readOnly, values: rows, previousCell: cPrev, cell: cNow, cellTanh: nil,
+                                 hidden: hNow, count: batch)
             } else {
                 for n in 0..<batch {
-                    let so = Activation.sigmoid(po[n]), sf = Activation.sigmoid(pf[n])
-                    let si = Activation.sigmoid(pi[n]), tg = tanhf(pg[n])
-                    let c = sf * cPrev[n] + si * tg
-                    cNow[n] = c
-                    hNow[n] = so * tanhf(c)
+                    let state = LSTMCell.forward(o: rows.o[n], f: rows.f[n], i: rows.i[n], g: rows.g[n], previousCell: cPrev[n])
+                    (cNow[n], hNow[n]) = (state.cell, state.hidden)
                 }
             }
         }

@@ -37,7 +37,7 @@ final class RowLSTMIncrementalState: IncrementalBlockState {
     private let stateWeight: [Float]
     private let stateBias: [Float]
     private let (batch, height, width, hidden): (Int, Int, Int, Int)
-    /// σ and tanh: the fast path's kernels (`RowLSTMKernels`) or the plain ones.
+    /// The LSTM cell: its vectorised form (the fast path's) or the plain one.
     private let fastMath: Bool
     /// The block's input x in the current row, position-major (W, 2h, B): what i_s (1×3) reads.
     private var xRow: [Float]
@@ -45,7 +45,7 @@ final class RowLSTMIncrementalState: IncrementalBlockState {
     private var hMap: [Float], cMap: [Float]
     /// h·B zeros: the state of row −1 and of the cells left and right of a row.
     private let zeros: [Float]
-    /// Scratch for one position: i_s(x), then the gates (4h·B); s_s(h_{r−1}) (4h·B); σ/tanh of the gates (4h·B).
+    /// Scratch for one position: i_s(x), then the gates (4h·B); s_s(h_{r−1}) (4h·B); σ/tanh of the gates (4h·B, fast path).
     private var z: [Float], s: [Float], a: [Float]
 
     init(block: RowLSTMBlock, batch: Int, height: Int, width: Int) {
@@ -83,24 +83,19 @@ final class RowLSTMIncrementalState: IncrementalBlockState {
             stateToState(above: r > 0 ? UnsafePointer(hm.baseAddress! + (r - 1) * width * hb) : nil,
                          column: c, zero: zero.baseAddress!, out: s)
             for e in 0..<(4 * hb) { z[e] = z[e] + s[e] }                     // [o, f, i, g] = i_s + s_s
-            // σ on o, f, i and tanh on g (channel blocks of h, [channel][image]).
-            if fastMath {
-                RowLSTMKernels.sigmoid(z, into: a, count: 3 * hb)
-                RowLSTMKernels.tanh(z + 3 * hb, into: a + 3 * hb, count: hb)
-            } else {
-                for e in 0..<(3 * hb) { a[e] = Activation.sigmoid(z[e]) }
-                for e in (3 * hb)..<(4 * hb) { a[e] = tanhf(z[e]) }
-            }
-            // c = σ(f) ⊙ c_{r−1} + σ(i) ⊙ tanh(g);  h = σ(o) ⊙ tanh(c).
+            // c = σ(f) ⊙ c_{r−1} + σ(i) ⊙ tanh(g);  h = σ(o) ⊙ tanh(c)   (channel blocks of h, [channel][image]).
             let cAbove = r > 0 ? UnsafePointer(cm.baseAddress! + here - width * hb) : zero.baseAddress!
             let (cNow, hNow) = (cm.baseAddress! + here, hm.baseAddress! + here)
-            let (o, f, i, g) = (a, a + hb, a + 2 * hb, a + 3 * hb)
-            for e in 0..<hb { cNow[e] = f[e] * cAbove[e] + i[e] * g[e] }
             if fastMath {
-                RowLSTMKernels.tanh(cNow, into: hNow, count: hb)
-                for e in 0..<hb { hNow[e] = o[e] * hNow[e] }
+                LSTMCell.forward(pre: LSTMGateRows(o: UnsafePointer(z), f: z + hb, i: z + 2 * hb, g: z + 3 * hb),
+                                 values: LSTMGateRows(o: a, f: a + hb, i: a + 2 * hb, g: a + 3 * hb),
+                                 previousCell: cAbove, cell: cNow, cellTanh: nil, hidden: hNow, count: hb)
             } else {
-                for e in 0..<hb { hNow[e] = o[e] * tanhf(cNow[e]) }
+                for e in 0..<hb {
+                    let cell = LSTMCell.forward(o: z[e], f: z[hb + e], i: z[2 * hb + e], g: z[3 * hb + e],
+                                                previousCell: cAbove[e])
+                    (cNow[e], hNow[e]) = (cell.cell, cell.hidden)
+                }
             }
             out.apply(input: hNow, batch: batch, out: output)                   // F(x) = out(h), 1×1
         }}}}}}}
