@@ -24,7 +24,8 @@ let package = Package(
         .target(
             name: "PixelRNN",
             dependencies: ["CBLAS", "CZlib"],
-            exclude: ["README.md"],
+            exclude: ["README.md", "Models/README.md", "Models/PixelCNN/README.md", "Models/RowLSTM/README.md",
+                      "Models/DiagonalBiLSTM/README.md"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Pictures: PNG through libgd, terminal previews.

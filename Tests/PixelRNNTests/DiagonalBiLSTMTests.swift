@@ -14,14 +14,6 @@ func diagonalTestDot(_ a: Tensor, _ b: Tensor) -> Double {
     return zip(a.data, b.data).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
 }
 
-/// Runs `body` with the Diagonal LSTM's fast path on or off, restoring the setting.
-func withDiagonalPath<T>(fast: Bool, _ body: () throws -> T) rethrows -> T {
-    let saved = DiagonalLSTM.useFastPath
-    DiagonalLSTM.useFastPath = fast
-    defer { DiagonalLSTM.useFastPath = saved }
-    return try body()
-}
-
 /// The pieces of the Diagonal BiLSTM, forward against backward (finite differences)
 /// and the fast path against the plain one.
 final class DiagonalBiLSTMTests: XCTestCase {
@@ -64,7 +56,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
     // MARK: one direction
 
     private func checkDirectionGradients(fast: Bool) {
-        withDiagonalPath(fast: fast) {
+        withComputePath(fast: fast) {
             let lstm = DiagonalLSTM(hidden: 3, colors: 1, seed: 11)
             var x = diagonalTestTensor([2, 6, 4, 5], seed: 12)              // H ≠ W on purpose
             let r = diagonalTestTensor([2, 3, 4, 5], seed: 13)
@@ -86,7 +78,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
     /// Cells of the skewed map that are not pixels hold zero state and show zero gates.
     func testNonPixelCellsHoldZeroState() {
         for fast in [false, true] {
-            let pass = withDiagonalPath(fast: fast) {
+            let pass = withComputePath(fast: fast) {
                 DiagonalLSTM(hidden: 2, colors: 1, seed: 3).forward(diagonalTestTensor([2, 4, 3, 5], seed: 4))
             }
             let (gates, cell, hidden) = (pass.gates.skewedTensor(), pass.cell.skewedTensor(), pass.hidden.skewedTensor())
@@ -117,7 +109,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
 
     /// The LSTM equations at one cell, by hand, from the saved maps.
     func testCellEquationsByHand() {
-        withDiagonalPath(fast: false) {
+        withComputePath(fast: false) {
             let h = 2
             let lstm = DiagonalLSTM(hidden: h, colors: 1, seed: 21)
             let x = diagonalTestTensor([1, 4, 3, 3], seed: 22)
@@ -154,7 +146,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
             var passes: [DiagonalLSTMForward] = []
             var dxs: [Tensor] = []
             for fast in [false, true] {
-                withDiagonalPath(fast: fast) {
+                withComputePath(fast: fast) {
                     for (_, p) in lstm.namedParameters { p.zeroGrad() }
                     let pass = lstm.forward(x)
                     dxs.append(lstm.backward(pass, outputGradient: r))
@@ -244,7 +236,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
     }
 
     private func checkBlockGradients(fast: Bool) {
-        withDiagonalPath(fast: fast) {
+        withComputePath(fast: fast) {
             let block = DiagonalBiLSTMBlock(hidden: 3, colors: 1, seed: 61)
             var x = diagonalTestTensor([2, 6, 5, 4], seed: 62)
             let r = diagonalTestTensor([2, 6, 5, 4], seed: 63)

@@ -7,7 +7,7 @@ final class RowLSTMTraceTests: XCTestCase {
 
     func testTracedValuesEqualTheForwardPassExactly() throws {
         for fast in [true, false] {
-            withRowLSTMPaths(fast: fast) {
+            withComputePath(fast: fast) {
                 let block = RowLSTMBlock(hidden: 3, colors: 1, seed: 41)
                 let x = rowLSTMRandomTensor([1, 6, 5, 7], seed: 42, scale: 2)
                 let pass = block.forward(x)

@@ -16,10 +16,7 @@ final class SamplerTests: XCTestCase {
 
     /// Runs `body` on the plain convolution path, the one the incremental stepper mirrors term by term.
     private func onPlainPath(_ body: () throws -> Void) rethrows {
-        let saved = Conv2d.useFastPath
-        Conv2d.useFastPath = false
-        defer { Conv2d.useFastPath = saved }
-        try body()
+        try ComputePath.with(.plain, body)
     }
 
     /// Two traces with the same seed, one per stepper: every logit equal, every draw equal.

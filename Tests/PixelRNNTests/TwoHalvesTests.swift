@@ -51,7 +51,7 @@ final class TwoHalvesTests: XCTestCase {
             let one = network.forward(pixels).logits
             let two = network.logits(pixels)
             XCTAssertEqual(two.shape, one.shape, "\(kind)")
-            XCTAssertEqual(network.usesHalves(batch: batch), kind.halvesHelp && Cores.count > 1 && openblas_get_num_threads() > 1)
+            XCTAssertEqual(network.usesHalves(batch: batch), kind.entry.splitsBatchInHalves && Cores.count > 1 && openblas_get_num_threads() > 1)
             let scale = one.data.map(abs).max()!
             XCTAssertGreaterThan(scale, 0)
             XCTAssertLessThanOrEqual(two.maxAbsDifference(one), 1e-5 * scale, "\(kind): image order and values kept")

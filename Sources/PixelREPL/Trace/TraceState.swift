@@ -85,3 +85,20 @@ enum TraceDrawing {
         return String(format: "mean %6.3f  min %6.3f  max %6.3f", mean, finite.min()!, finite.max()!)
     }
 }
+
+/// The block traces of the REPL, one per model kind whose `ModelKindEntry.trace` is
+/// `.steps`: how `trace` starts one on block `layer` of a network for one image. A kind
+/// with a block trace adds its state here (a test holds this and the table in step).
+enum BlockTraceStates {
+    typealias Make = (_ network: PixelNetwork, _ layer: Int, _ pixels: Tensor, _ imageName: String) throws -> TraceState
+
+    static let byKind: [ModelKind: Make] = [
+        .rowlstm: { try RowLSTMTraceState(network: $0, layer: $1, pixels: $2, imageName: $3) },
+        .diagbilstm: { try DiagonalTraceState(network: $0, layer: $1, pixels: $2, imageName: $3) },
+    ]
+
+    /// The kinds that can be traced, in the table's order, joined by `|` (for usage strings).
+    static var names: String {
+        ModelKind.allCases.filter { byKind[$0] != nil }.map(\.rawValue).joined(separator: "|")
+    }
+}

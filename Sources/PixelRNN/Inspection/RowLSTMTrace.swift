@@ -42,7 +42,7 @@ public final class RowLSTMTrace {
         self.block = block
         self.input = x
         (height, width) = (x.shape[2], x.shape[3])
-        inputToState = block.i_s.forward(x)
+        inputToState = block.inputToState.forward(x)
         maps = RowLSTMMaps(batch: 1, hidden: block.hidden, height: height, width: width, fill: .nan)
         recurrence = RowLSTMRecurrence(block: block, images: 0..<1, height: height, width: width)
         order = block.recurrenceOrder(height: height)

@@ -12,7 +12,7 @@ import CBLAS
 ///
 /// Two paths compute the same numbers: `forwardPlain`/`backwardPlain`, loops that read
 /// like the formula, and the fast path (im2col + one GEMM) used when
-/// `RowConv1d.useFastPath` is true. Tests hold them equal.
+/// `ComputePath.current` is `.fast`. Tests hold them equal.
 public final class RowConv1d {
     public let inChannels: Int
     public let outChannels: Int
@@ -21,9 +21,6 @@ public final class RowConv1d {
     public let weight: Parameter
     /// (out)
     public let bias: Parameter
-
-    /// When true (the default), `forward`/`backward` take the fast path.
-    nonisolated(unsafe) public static var useFastPath = true
 
     /// A convolution initialised like PyTorch's default (uniform in ±1/√(in·k)), from a seed.
     public init(inChannels: Int, outChannels: Int, kernelWidth: Int = 3, seed: UInt64) {
@@ -45,7 +42,7 @@ public final class RowConv1d {
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 3 && x.shape[1] == inChannels,
                      "RowConv1d: expected (B, \(inChannels), W), got \(x.shape)")
-        return RowConv1d.useFastPath ? forwardFast(x) : forwardPlain(x)
+        return ComputePath.isFast ? forwardFast(x) : forwardPlain(x)
     }
 
     /// Accumulates ∂L/∂W and ∂L/∂b, and returns ∂L/∂x.
@@ -53,7 +50,7 @@ public final class RowConv1d {
     public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
         precondition(x.rank == 3 && x.shape[1] == inChannels && dy.shape == [x.shape[0], outChannels, x.shape[2]],
                      "RowConv1d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
-        return RowConv1d.useFastPath ? backwardFast(input: x, outputGradient: dy)
+        return ComputePath.isFast ? backwardFast(input: x, outputGradient: dy)
                                      : backwardPlain(input: x, outputGradient: dy)
     }
 

@@ -22,7 +22,7 @@ import Foundation
 /// follows the equations on the (B, C, H, Ws) skewed maps; the fast one
 /// (`DiagonalLSTMFast.swift`) keeps the maps packed column by column (`SkewedColumns`)
 /// and does the state-to-state convolution of each column as two small GEMMs.
-/// `useFastPath` chooses; tests hold the two equal. Either way a finished pass keeps
+/// `ComputePath.current` chooses; tests hold the two equal. Either way a finished pass keeps
 /// its maps packed (`DiagonalLSTMForward`).
 public final class DiagonalLSTM {
     /// h.
@@ -32,15 +32,12 @@ public final class DiagonalLSTM {
     /// `s_s`: 2-tap convolution down a column, h → 4h, unmasked.
     public let stateToState: DiagonalStateToState
 
-    /// When true (the default) `forward`, `backward` and walks take the fast path.
-    nonisolated(unsafe) public static var useFastPath = true
-
     /// A direction for `hidden` = h, initialised from `seed`.
     public init(hidden: Int, colors: Int, seed: UInt64) {
         self.hidden = hidden
         inputToState = Conv2d(inChannels: 2 * hidden, outChannels: 4 * hidden, kernelHeight: 1, kernelWidth: 1,
-                               mask: .B, colors: colors, seed: seed &+ 1)
-        stateToState = DiagonalStateToState(hidden: hidden, seed: seed &+ 2)
+                               mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 1))
+        stateToState = DiagonalStateToState(hidden: hidden, seed: SeededGenerator.derivedSeed(seed, stream: 2))
     }
 
     /// `i_s.weight`, `i_s.bias`, `s_s.weight`, `s_s.bias`.
@@ -51,8 +48,9 @@ public final class DiagonalLSTM {
 
     /// Starts a walk over x (B, 2h, H, W): computes i_s(x) and stands before column 0.
     /// `step()` then computes one skewed column at a time (this is what `forward` does).
-    public func beginWalk(_ x: Tensor, fastPath: Bool = DiagonalLSTM.useFastPath) -> DiagonalLSTMWalk {
-        DiagonalLSTMWalk(lstm: self, input: x, fastPath: fastPath)
+    /// The walk takes the fast path when `ComputePath.current` is `.fast` as it begins.
+    public func beginWalk(_ x: Tensor) -> DiagonalLSTMWalk {
+        DiagonalLSTMWalk(lstm: self, input: x, fastPath: ComputePath.isFast)
     }
 
     /// The whole forward pass of this direction: every column in turn.
@@ -67,7 +65,7 @@ public final class DiagonalLSTM {
     public func backward(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
         precondition(dOutput.shape == pass.output.shape,
                      "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
-        return DiagonalLSTM.useFastPath ? backwardFast(pass, outputGradient: dOutput)
+        return ComputePath.isFast ? backwardFast(pass, outputGradient: dOutput)
                                         : backwardPlain(pass, outputGradient: dOutput)
     }
 

@@ -1,17 +1,3 @@
-/// The three architectures of the paper (Table 1 / §3).
-public enum ModelKind: String, Sendable, CaseIterable {
-    case pixelcnn, rowlstm, diagbilstm
-
-    /// The name used in the paper.
-    public var paperName: String {
-        switch self {
-        case .pixelcnn: return "PixelCNN"
-        case .rowlstm: return "Row LSTM"
-        case .diagbilstm: return "Diagonal BiLSTM"
-        }
-    }
-}
-
 /// Everything needed to rebuild a network: stored in checkpoints' `__metadata__`.
 public struct ModelConfig: Equatable, Sendable {
     public var kind: ModelKind

@@ -9,11 +9,11 @@ public final class PixelCNNBlock: ResidualBlock {
     /// A block for `hidden` = h, initialised from `seed`.
     public init(hidden: Int, colors: Int, seed: UInt64) {
         a = Conv2d(inChannels: 2 * hidden, outChannels: hidden, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: colors, seed: seed &+ 1)
+                   mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 1))
         b = Conv2d(inChannels: hidden, outChannels: hidden, kernelHeight: 3, kernelWidth: 3,
-                   mask: .B, colors: colors, seed: seed &+ 2)
+                   mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 2))
         c = Conv2d(inChannels: hidden, outChannels: 2 * hidden, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: colors, seed: seed &+ 3)
+                   mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 3))
     }
 
     public var namedParameters: [(String, Parameter)] {
@@ -30,16 +30,28 @@ public final class PixelCNNBlock: ResidualBlock {
         let rb = Activation.relu(zb)
         let zc = c.forward(rb)                 // (B, 2h, H, W)
         return BlockForward(input: x, residual: zc,
-                            saved: ["relu_in": r0, "a": za, "relu_a": ra, "b": zb, "relu_b": rb])
+                            activations: PixelCNNActivations(reluIn: r0, a: za, reluA: ra, b: zb, reluB: rb))
     }
 
     public func backward(_ pass: BlockForward, outputGradient dzc: Tensor) -> Tensor {
-        let s = pass.saved
-        let drb = c.backward(input: s["relu_b"]!, outputGradient: dzc)
-        let dzb = Activation.reluBackward(input: s["b"]!, outputGradient: drb)
-        let dra = b.backward(input: s["relu_a"]!, outputGradient: dzb)
-        let dza = Activation.reluBackward(input: s["a"]!, outputGradient: dra)
-        let dr0 = a.backward(input: s["relu_in"]!, outputGradient: dza)
+        let s = pass.activations(as: PixelCNNActivations.self)
+        let drb = c.backward(input: s.reluB, outputGradient: dzc)
+        let dzb = Activation.reluBackward(input: s.b, outputGradient: drb)
+        let dra = b.backward(input: s.reluA, outputGradient: dzb)
+        let dza = Activation.reluBackward(input: s.a, outputGradient: dra)
+        let dr0 = a.backward(input: s.reluIn, outputGradient: dza)
         return Activation.reluBackward(input: pass.input, outputGradient: dr0)
     }
+}
+
+/// What a PixelCNN block's forward pass keeps: each layer's output before and after its ReLU.
+public struct PixelCNNActivations: BlockActivations {
+    /// ReLU(x), (B, 2h, H, W).
+    public var reluIn: Tensor
+    /// a(ReLU(x)) and its ReLU, (B, h, H, W).
+    public var a: Tensor, reluA: Tensor
+    /// b(…) and its ReLU, (B, h, H, W).
+    public var b: Tensor, reluB: Tensor
+
+    public var named: [String: Tensor] { ["relu_in": reluIn, "a": a, "relu_a": reluA, "b": b, "relu_b": reluB] }
 }

@@ -19,7 +19,9 @@ public final class PixelNetwork {
     /// The second network of the two-halves training path (`PixelNetwork+Halves`), once built.
     var halvesTwin: PixelNetwork?
 
-    /// A freshly initialised network. Throws for impossible configurations.
+    /// A freshly initialised network. Throws for impossible configurations. Each layer draws
+    /// its weights from its own derived seed (`SeededGenerator.derivedSeed`): stream 0 for the
+    /// input layer, l + 1 for block l, 1001 and 1002 for the head's two layers.
     public convenience init(config: ModelConfig, seed: UInt64 = 0) throws {
         try self.init(config: config, seed: seed, inputMask: .A)
     }
@@ -38,15 +40,15 @@ public final class PixelNetwork {
         self.seed = seed
         let (h, c) = (config.hidden, config.colors)
         input = Conv2d(inChannels: c, outChannels: 2 * h, kernelHeight: 7, kernelWidth: 7,
-                       mask: inputMask, colors: c, seed: seed &* 1000 &+ 1)
-        blocks = try (0..<config.layers).map { l in
-            try BlockFactory.makeBlock(kind: config.kind, hidden: h, colors: c, seed: seed &* 1000 &+ 100 &* UInt64(l + 1))
+                       mask: inputMask, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 0))
+        blocks = (0..<config.layers).map { l in
+            config.kind.entry.makeBlock(h, c, SeededGenerator.derivedSeed(seed, stream: UInt64(l + 1)))
         }
         head = [
             Conv2d(inChannels: 2 * h, outChannels: ModelConfig.headWidth, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: c, seed: seed &* 1000 &+ 7),
+                   mask: .B, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 1001)),
             Conv2d(inChannels: ModelConfig.headWidth, outChannels: config.outputChannels, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: c, seed: seed &* 1000 &+ 8),
+                   mask: .B, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 1002)),
         ]
     }
 

@@ -18,18 +18,18 @@ import Foundation
 // Images are independent, so the batch is split into one contiguous range of images per
 // core and each core runs the whole recurrence for its range (`RowLSTMThreads`).
 
-/// The maps a Row LSTM forward pass fills row by row (NCHW, B images).
-struct RowLSTMMaps {
+/// The maps a Row LSTM forward pass fills row by row (NCHW, B images): what its backward reads.
+public struct RowLSTMMaps: BlockActivations {
     /// z, the gates before their nonlinearities, [o, f, i, g] groups: (B, 4h, H, W).
-    var gates: Tensor
+    public var gates: Tensor
     /// σ(o), σ(f), σ(i), tanh(g): (B, 4h, H, W).
-    var gateValues: Tensor
+    public var gateValues: Tensor
     /// c: (B, h, H, W).
-    var cell: Tensor
+    public var cell: Tensor
     /// tanh(c), kept for backward: (B, h, H, W).
-    var cellTanh: Tensor
+    public var cellTanh: Tensor
     /// h: (B, h, H, W).
-    var hidden: Tensor
+    public var hidden: Tensor
 
     init(batch: Int, hidden h: Int, height: Int, width: Int, fill: Float = 0) {
         // Five separate buffers (no shared storage to copy on first write).
@@ -40,8 +40,8 @@ struct RowLSTMMaps {
         hidden = Tensor(repeating: fill, shape: [batch, h, height, width])
     }
 
-    /// The maps under the names `BlockForward.saved` uses.
-    var named: [String: Tensor] {
+    /// The maps by name (`BlockForward.saved`).
+    public var named: [String: Tensor] {
         ["gates": gates, "gate_values": gateValues, "cell": cell, "cell_tanh": cellTanh, "hidden": hidden]
     }
 }
@@ -53,11 +53,11 @@ struct RowLSTMForwardPointers {
     let bias: UnsafePointer<Float>                  // b^ss (4h)
     let gates, gateValues, cell, cellTanh, hidden: UnsafeMutablePointer<Float>
 
-    static func with<R>(_ inputToState: Tensor, _ s_s: RowConv1d, _ maps: inout RowLSTMMaps,
+    static func with<R>(_ inputToState: Tensor, _ stateToState: RowConv1d, _ maps: inout RowLSTMMaps,
                         _ body: (RowLSTMForwardPointers) -> R) -> R {
         inputToState.data.withUnsafeBufferPointer { x in
-        s_s.weight.value.data.withUnsafeBufferPointer { w in
-        s_s.bias.value.data.withUnsafeBufferPointer { b in
+        stateToState.weight.value.data.withUnsafeBufferPointer { w in
+        stateToState.bias.value.data.withUnsafeBufferPointer { b in
         maps.gates.data.withUnsafeMutableBufferPointer { z in
         maps.gateValues.data.withUnsafeMutableBufferPointer { a in
         maps.cell.data.withUnsafeMutableBufferPointer { c in
@@ -120,7 +120,7 @@ final class RowLSTMRecurrence {
     /// writes it into `maps`. (The plain path needs `images` to be the whole batch.)
     func computeRow(_ r: Int, inputToState: Tensor, maps: inout RowLSTMMaps) {
         if fast {
-            RowLSTMForwardPointers.with(inputToState, block.s_s, &maps) { computeRowFast(r, $0) }
+            RowLSTMForwardPointers.with(inputToState, block.stateToState, &maps) { computeRowFast(r, $0) }
             return
         }
         precondition(images == 0..<inputToState.shape[0], "RowLSTMRecurrence: the plain path runs the whole batch")
@@ -179,7 +179,7 @@ extension RowLSTMBlock {
         let (batch, height, width) = (inputToState.shape[0], inputToState.shape[2], inputToState.shape[3])
         let parts = RowLSTMThreads.parts(batch: batch, work: 12 * hidden * hidden * batch * height * width)
         let order = recurrenceOrder(height: height)
-        RowLSTMForwardPointers.with(inputToState, s_s, &maps) { m in
+        RowLSTMForwardPointers.with(inputToState, stateToState, &maps) { m in
             RowLSTMThreads.run(parts.count) { k in
                 let recurrence = RowLSTMRecurrence(block: self, images: parts[k], height: height, width: width)
                 for r in order { recurrence.computeRowFast(r, m) }
@@ -190,8 +190,8 @@ extension RowLSTMBlock {
     /// The fused backward: the same equations as `backwardPlain`, in place in the maps, with
     /// the state-to-state gradients as GEMMs; each core runs every row for its range of images.
     func backwardFast(_ pass: BlockForward, outputGradient dResidual: Tensor) -> Tensor {
-        let gateValues = pass.saved["gate_values"]!, cell = pass.saved["cell"]!
-        let cellTanh = pass.saved["cell_tanh"]!, hiddenMap = pass.saved["hidden"]!
+        let maps = pass.activations(as: RowLSTMMaps.self)
+        let (gateValues, cell, cellTanh, hiddenMap) = (maps.gateValues, maps.cell, maps.cellTanh, maps.hidden)
         let (batch, height, w) = (cell.shape[0], cell.shape[2], cell.shape[3])
         let h = hidden
 
@@ -216,7 +216,7 @@ extension RowLSTMBlock {
         hiddenMap.data.withUnsafeBufferPointer { hiddenMap in
         dHidden.data.withUnsafeMutableBufferPointer { dHidden in
         dGates.data.withUnsafeMutableBufferPointer { dGates in
-        s_s.weight.value.data.withUnsafeBufferPointer { weight in
+        stateToState.weight.value.data.withUnsafeBufferPointer { weight in
             let maps = RowLSTMBackwardPointers(gateValues: gateValues.baseAddress!, cell: cell.baseAddress!,
                                                cellTanh: cellTanh.baseAddress!, hidden: hiddenMap.baseAddress!,
                                                dHidden: dHidden.baseAddress!, dGates: dGates.baseAddress!,
@@ -234,12 +234,12 @@ extension RowLSTMBlock {
         }
         }
         for k in parts.indices {
-            for e in 0..<weightCount { s_s.weight.grad.data[e] += dWeights[k * weightCount + e] }
-            for e in 0..<biasCount { s_s.bias.grad.data[e] += dBiases[k * biasCount + e] }
+            for e in 0..<weightCount { stateToState.weight.grad.data[e] += dWeights[k * weightCount + e] }
+            for e in 0..<biasCount { stateToState.bias.grad.data[e] += dBiases[k * biasCount + e] }
         }
 
         // The input-to-state path, every row at once: ∂L/∂x = K^isᵀ ⋆ ∂z.
-        return i_s.backward(input: pass.input, outputGradient: dGates)      // (B, 2h, H, W)
+        return inputToState.backward(input: pass.input, outputGradient: dGates)      // (B, 2h, H, W)
     }
 
     /// Back-propagation through time for a range of images, bottom row first.

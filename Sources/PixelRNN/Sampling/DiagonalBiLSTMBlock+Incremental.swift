@@ -22,7 +22,7 @@ import Foundation
 /// Each position is computed with the same sums in the same order as the plain path
 /// (`DiagonalLSTMWalk.stepPlain`, `DiagonalStateToState.forward`, `Conv2d.forwardPlain`),
 /// so with every fast path off the result equals `forward`'s bit for bit; with
-/// `DiagonalLSTM.useFastPath` (read when the state is made) σ and tanh are the fast
+/// `ComputePath.current == .fast` (read when the state is made) σ and tanh are the fast
 /// path's, and the result agrees to Float rounding.
 extension DiagonalBiLSTMBlock: IncrementalBlock {
     /// Not for the test-only variant without the shift: that one sees the future.
@@ -51,7 +51,7 @@ final class DiagonalBiLSTMIncrementalState: IncrementalBlockState {
     private var bwdRows = 0
 
     init(block: DiagonalBiLSTMBlock, batch: Int, height: Int, width: Int) {
-        let fast = DiagonalLSTM.useFastPath
+        let fast = ComputePath.isFast
         fwd = DiagonalLSTMCellStep(block.fwd, fastMath: fast)
         bwd = DiagonalLSTMCellStep(block.bwd, fastMath: fast)
         out = PositionConv(block.out)

@@ -17,7 +17,7 @@ import Foundation
 ///
 /// Each position is computed with the same sums in the same order as the plain path
 /// (`RowLSTMBlock.step`, `RowConv1d.forwardPlain`, `Conv2d.forwardPlain`), so with every
-/// fast path off the result equals `forward`'s bit for bit; with `RowLSTMBlock.useFastPath`
+/// fast path off the result equals `forward`'s bit for bit; with `ComputePath.current == .fast`
 /// (read when the state is made) σ and tanh are the fast path's kernels, and the result
 /// agrees to Float rounding.
 extension RowLSTMBlock: IncrementalBlock {
@@ -49,10 +49,10 @@ final class RowLSTMIncrementalState: IncrementalBlockState {
     private var z: [Float], s: [Float], a: [Float]
 
     init(block: RowLSTMBlock, batch: Int, height: Int, width: Int) {
-        inputToState = PositionConv(block.i_s)
+        inputToState = PositionConv(block.inputToState)
         out = PositionConv(block.out)
-        stateWeight = block.s_s.weight.value.data
-        stateBias = block.s_s.bias.value.data
+        stateWeight = block.stateToState.weight.value.data
+        stateBias = block.stateToState.bias.value.data
         (self.batch, self.height, self.width, hidden) = (batch, height, width, block.hidden)
         fastMath = block.usesFastPath
         let h = block.hidden
