@@ -109,7 +109,7 @@ final class DiagonalBiLSTMCausalityTests: XCTestCase {
     /// no stream position of a row above r (there it would be right of or at the centre in
     /// row r−1, or below); in row r it is in the stream at (r, c') only for c' ≥ W−4, and
     /// the blocks may use (r, c') only for c' ≤ c. So it is out of reach exactly when
-    /// c < W−4, i.e. c + 3 < W − 1 — not for every c (DESIGN §2 and issue 5 say "except
+    /// c < W−4, i.e. c + 3 < W − 1 — not for every c (the Models README and issue 5 say "except
     /// (r−1, last column)" without this condition: for the last four columns the input
     /// layer at the pixel itself already covers it).
     private func analyticField(row r: Int, col c: Int, height: Int, width: Int) -> [Bool] {

@@ -154,7 +154,7 @@ final class PixelCNNTests: XCTestCase {
         XCTAssertEqual(net.parameterCount, 26_433)
     }
 
-    /// Checkpoint names in DESIGN §3's order.
+    /// Checkpoint names (Sources/PixelRNN/Checkpoint/README.md), in `namedParameters` order.
     func testParameterNames() throws {
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), seed: 0)
         let names = net.namedParameters.map { $0.0 }

@@ -21,7 +21,7 @@ final class RowLSTMStateToStateTests: XCTestCase {
     /// One channel in and out, weights [1, 2, 3], bias 0.5, zero padding 1:
     /// y[j] = 0.5 + 1·x[j−1] + 2·x[j] + 3·x[j+1].
     func testFormulaOnAHandExample() {
-        let conv = RowConv1d(inChannels: 1, outChannels: 1, kernelWidth: 3, seed: 0)
+        let conv = RowStateToState(inChannels: 1, outChannels: 1, kernelWidth: 3, seed: 0)
         conv.weight.value = Tensor(shape: [1, 1, 3], data: [1, 2, 3])
         conv.bias.value = Tensor(shape: [1], data: [0.5])
         let x = Tensor(shape: [1, 1, 4], data: [1, 0, 0, 2])
@@ -31,7 +31,7 @@ final class RowLSTMStateToStateTests: XCTestCase {
     }
 
     func testFastPathEqualsPlainPath() {
-        let conv = RowConv1d(inChannels: 5, outChannels: 12, kernelWidth: 3, seed: 4)
+        let conv = RowStateToState(inChannels: 5, outChannels: 12, kernelWidth: 3, seed: 4)
         let x = rowLSTMRandomTensor([3, 5, 7], seed: 1)
         let dy = rowLSTMRandomTensor([3, 12, 7], seed: 2)
         assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-6, "forward")
@@ -47,7 +47,7 @@ final class RowLSTMStateToStateTests: XCTestCase {
     func testFiniteDifferences() throws {
         for fast in [false, true] {
             withComputePath(fast: fast) {
-                let conv = RowConv1d(inChannels: 3, outChannels: 8, kernelWidth: 3, seed: 9)
+                let conv = RowStateToState(inChannels: 3, outChannels: 8, kernelWidth: 3, seed: 9)
                 var x = rowLSTMRandomTensor([2, 3, 5], seed: 10)
                 let r = rowLSTMRandomTensor([2, 8, 5], seed: 11)
                 let dx = conv.backward(input: x, outputGradient: r)

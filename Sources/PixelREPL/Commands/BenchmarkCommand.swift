@@ -1,7 +1,7 @@
 import Foundation
 import PixelRNN
 
-/// `benchmark`: speed and memory of each model (DESIGN §7), measured by `Benchmark` and
+/// `benchmark`: speed and memory of each model (Sources/PixelRNN/README.md, "Speed"), measured by `Benchmark` and
 /// `Sampler` in PixelRNN, shown as a table next to the targets of issue 6.
 let benchmarkCommands: [Command] = [
     Command(

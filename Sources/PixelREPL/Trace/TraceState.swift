@@ -86,6 +86,30 @@ enum TraceDrawing {
     }
 }
 
+/// What every block trace state holds: the network, the traced block, the image, and the
+/// library's trace of that block (`RowLSTMTrace`, `DiagonalTrace`, …).
+class BlockTraceState<Trace> {
+    let network: PixelNetwork
+    let layer: Int
+    let pixels: Tensor          // (1, 1, H, W)
+    let imageName: String
+    let trace: Trace
+
+    /// `trace` makes the library trace; its error becomes one line.
+    init(network: PixelNetwork, layer: Int, pixels: Tensor, imageName: String,
+         trace makeTrace: (PixelNetwork, Int, Tensor) throws -> Trace) throws {
+        self.network = network
+        self.layer = layer
+        self.pixels = pixels
+        self.imageName = imageName
+        do {
+            trace = try makeTrace(network, layer, pixels)
+        } catch {
+            throw CommandError("cannot trace: \(error)")
+        }
+    }
+}
+
 /// The block traces of the REPL, one per model kind whose `ModelKindEntry.trace` is
 /// `.steps`: how `trace` starts one on block `layer` of a network for one image. A kind
 /// with a block trace adds its state here (a test holds this and the table in step).

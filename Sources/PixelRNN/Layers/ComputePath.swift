@@ -3,7 +3,7 @@
 /// Several computations exist twice (the table in Sources/PixelRNN/README.md): a plain path
 /// written like the paper's equations, and a fast path (im2col + GEMM, packed memory, fused
 /// loops, threads, vectorised σ and tanh) that gives the same numbers up to the order of Float
-/// additions and a few ulp of σ and tanh. `Conv2d`, `RowConv1d`, the Row LSTM block, the
+/// additions and a few ulp of σ and tanh. `Conv2d`, `RowStateToState`, the Row LSTM block, the
 /// Diagonal LSTM (its walks included) and the incremental sampling states all read
 /// `ComputePath.current` — a layer when it runs, a walk or a sampling state when it is made —
 /// so tests run both paths through `ComputePath.with`.

@@ -99,6 +99,28 @@ public enum LSTMCell {
     }
 }
 
+/// The four gates of the LSTM cell in the paper's order [o, f, i, g]: also the order of the
+/// four h-channel groups of every gate map (both LSTMs, their traces and pictures).
+public enum LSTMGate: Int, CaseIterable, Sendable {
+    case o, f, i, g
+
+    /// Its name in words.
+    public var name: String {
+        switch self {
+        case .o: return "output gate"
+        case .f: return "forget gate"
+        case .i: return "input gate"
+        case .g: return "content gate"
+        }
+    }
+
+    /// The nonlinearity applied to it: σ for o, f, i; tanh for g.
+    public var activationName: String { self == .g ? "tanh" : "σ" }
+
+    /// Its channels within a 4h-channel gate map.
+    public func channels(hidden h: Int) -> Range<Int> { (rawValue * h)..<((rawValue + 1) * h) }
+}
+
 /// Where the four gate rows [o, f, i, g] of a run of states are.
 struct LSTMGateRows<P> {
     var o: P, f: P, i: P, g: P

@@ -21,6 +21,6 @@ public struct ModelConfig: Equatable, Sendable {
     /// K, the output channels: C logits (binary) or 256·C (softmax).
     public var outputChannels: Int { levels == 2 ? colors : levels * colors }
 
-    /// Width of the output head's hidden layer (DESIGN §2: 32).
+    /// Width of the output head's hidden layer (Models README, "The network": 32).
     public static let headWidth = 32
 }

@@ -1,11 +1,11 @@
-/// A whole PixelCNN / Row LSTM / Diagonal BiLSTM network (DESIGN §2, paper Table 1):
+/// A whole PixelCNN / Row LSTM / Diagonal BiLSTM network (Models README, "The network"; paper Table 1):
 ///
 ///     input   7×7 conv, mask A, C → 2h
 ///     blocks  L residual blocks:  x_{l+1} = x_l + F_l(x_l)          (2h channels)
 ///     head    ReLU, 1×1 mask B 2h→32, ReLU, 1×1 mask B 32→K         (K logits per pixel)
 ///
 /// The network reads `pixels` (B, C, H, W) as levels (0/1 or 0…255), scaled to [0, 1].
-/// Parameter names follow DESIGN §3 (`input.weight`, `blocks.3.b.bias`, `head.1.weight`).
+/// Parameter names are the checkpoint names (Checkpoint README) (`input.weight`, `blocks.3.b.bias`, `head.1.weight`).
 public final class PixelNetwork {
     public let config: ModelConfig
     /// The first layer: 7×7 mask A.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Diagonal BiLSTM block, one position at a time (paper §3.2; DESIGN §2).
+/// The Diagonal BiLSTM block, one position at a time (paper §3.2; Models/DiagonalBiLSTM/README.md).
 ///
 /// In the image frame, the state of each direction at pixel (r, c) reads (the 2-tap
 /// state-to-state convolution on the skewed map, unskewed):

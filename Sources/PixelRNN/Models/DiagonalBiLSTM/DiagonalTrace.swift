@@ -1,6 +1,6 @@
 import CBLAS
 /// Steps one Diagonal BiLSTM block's forward pass one diagonal — one skewed column —
-/// at a time (DESIGN §5 `trace`, `step`, `where`, `show gates|state|cell`).
+/// at a time (the `trace` family: `trace`, `step`, `where`, `show gates|state|cell`; PixelREPL README).
 ///
 /// Order: first the whole `fwd` walk (skewed columns 0 ..< H+W−1 of x), then the whole
 /// `bwd` walk (the same columns of flip(x)). The two directions do not depend on each

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Row LSTM block, one position at a time (paper §3.1; DESIGN §2).
+/// The Row LSTM block, one position at a time (paper §3.1; Models/RowLSTM/README.md).
 ///
 /// At pixel (r, c) the block reads
 ///
@@ -16,7 +16,7 @@ import Foundation
 ///     F(x)(r, c) = out(h(r, c))                                 1×1, mask B
 ///
 /// Each position is computed with the same sums in the same order as the plain path
-/// (`RowLSTMBlock.step`, `RowConv1d.forwardPlain`, `Conv2d.forwardPlain`), so with every
+/// (`RowLSTMBlock.step`, `RowStateToState.forwardPlain`, `Conv2d.forwardPlain`), so with every
 /// fast path off the result equals `forward`'s bit for bit; with `ComputePath.current == .fast`
 /// (read when the state is made) σ and tanh are the fast path's kernels, and the result
 /// agrees to Float rounding.
@@ -33,7 +33,7 @@ extension RowLSTMBlock: IncrementalBlock {
 final class RowLSTMIncrementalState: IncrementalBlockState {
     private let inputToState: PositionConv
     private let out: PositionConv
-    /// s_s: W[o, c, v] (4h, h, 3) and b[o], as `RowConv1d` keeps them.
+    /// s_s: W[o, c, v] (4h, h, 3) and b[o], as `RowStateToState` keeps them.
     private let stateWeight: [Float]
     private let stateBias: [Float]
     private let (batch, height, width, hidden): (Int, Int, Int, Int)
@@ -102,7 +102,7 @@ final class RowLSTMIncrementalState: IncrementalBlockState {
     }
 
     /// s_s at column c of a row, for the whole batch: out[o·B + n] = b[o] + Σ_ch Σ_v W[o, ch, v]·h(r−1, c+v−1, ch, n),
-    /// the terms in `RowConv1d.forwardPlain`'s order. `above` is row r−1 (position-major (W, h, B)), nil for row −1 (zeros).
+    /// the terms in `RowStateToState.forwardPlain`'s order. `above` is row r−1 (position-major (W, h, B)), nil for row −1 (zeros).
     private func stateToState(above: UnsafePointer<Float>?, column c: Int, zero: UnsafePointer<Float>,
                               out: UnsafeMutablePointer<Float>) {
         let (h, k) = (hidden, 3)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Row LSTM residual block (paper §3.1 and Figure 5, middle; DESIGN §2).
+/// The Row LSTM residual block (paper §3.1 and Figure 5, middle; Models/RowLSTM/README.md).
 ///
 /// The hidden state of a whole row is computed at once, rows top to bottom:
 ///
@@ -31,7 +31,7 @@ public final class RowLSTMBlock: ResidualBlock {
     /// K^is: 1×3 mask B, 2h → 4h.
     public let inputToState: Conv2d
     /// K^ss: width-3 1-D convolution, h → 4h, unmasked.
-    public let stateToState: RowConv1d
+    public let stateToState: RowStateToState
     /// 1×1 mask B, h → 2h.
     public let out: Conv2d
 
@@ -49,7 +49,7 @@ public final class RowLSTMBlock: ResidualBlock {
         self.knownBug = knownBug
         inputToState = Conv2d(inChannels: 2 * hidden, outChannels: 4 * hidden, kernelHeight: 1, kernelWidth: 3,
                      mask: knownBug == .inputToStateUnmasked ? nil : .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 1))
-        stateToState = RowConv1d(inChannels: hidden, outChannels: 4 * hidden, kernelWidth: 3, seed: SeededGenerator.derivedSeed(seed, stream: 2))
+        stateToState = RowStateToState(inChannels: hidden, outChannels: 4 * hidden, kernelWidth: 3, seed: SeededGenerator.derivedSeed(seed, stream: 2))
         out = Conv2d(inChannels: hidden, outChannels: 2 * hidden, kernelHeight: 1, kernelWidth: 1,
                      mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 3))
     }
@@ -208,7 +208,7 @@ struct RowLSTMRowValues {
     var hidden: Tensor
 }
 
-/// Test-only variants with a known bug of public PixelRNN code (DESIGN §2), so that the
+/// Test-only variants with a known bug of public PixelRNN code (Models README, "The network"), so that the
 /// tests can show their checks would catch it.
 enum RowLSTMKnownBug: Equatable {
     /// i_s without its mask: the input-to-state convolution sees the right neighbour.

@@ -53,7 +53,7 @@ struct RowLSTMForwardPointers {
     let bias: UnsafePointer<Float>                  // b^ss (4h)
     let gates, gateValues, cell, cellTanh, hidden: UnsafeMutablePointer<Float>
 
-    static func with<R>(_ inputToState: Tensor, _ stateToState: RowConv1d, _ maps: inout RowLSTMMaps,
+    static func with<R>(_ inputToState: Tensor, _ stateToState: RowStateToState, _ maps: inout RowLSTMMaps,
                         _ body: (RowLSTMForwardPointers) -> R) -> R {
         inputToState.data.withUnsafeBufferPointer { x in
         stateToState.weight.value.data.withUnsafeBufferPointer { w in
@@ -141,7 +141,7 @@ final class RowLSTMRecurrence {
         let previous = lastRow
         // S = K^ss · cols(h_{r−1})   (4h, n·W); zero above the first row.
         if let p = previous {
-            RowConv1d.im2col(m.hidden + first * h * area + p * w, channels: h, batch: images.count, width: w,
+            RowStateToState.im2col(m.hidden + first * h * area + p * w, channels: h, batch: images.count, width: w,
                              channelStride: area, batchStride: h * area, kernelWidth: 3, into: cols)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(4 * h), Int32(n), Int32(3 * h),
                         1, m.weight, Int32(3 * h), cols, Int32(n), 0, s, Int32(n))
@@ -282,13 +282,13 @@ extension RowLSTMBlock {
                 dBias[ch] += sum
             }
             guard let p = previous else { continue }
-            RowConv1d.im2col(m.hidden + first * h * area + p * w, channels: h, batch: images.count, width: w,
+            RowStateToState.im2col(m.hidden + first * h * area + p * w, channels: h, batch: images.count, width: w,
                              channelStride: area, batchStride: h * area, kernelWidth: 3, into: cols)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(4 * h), Int32(3 * h), Int32(n),
                         1, dz, Int32(n), cols, Int32(n), 1, dWeight, Int32(3 * h))
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(3 * h), Int32(n), Int32(4 * h),
                         1, m.weight, Int32(3 * h), dz, Int32(n), 0, dcols, Int32(n))
-            RowConv1d.col2im(dcols, channels: h, batch: images.count, width: w,
+            RowStateToState.col2im(dcols, channels: h, batch: images.count, width: w,
                              channelStride: area, batchStride: h * area, kernelWidth: 3,
                              into: m.dHidden + first * h * area + p * w)
         }
