@@ -5,14 +5,10 @@ import XCTest
 
 /// The REPL's word on model kinds comes from `ModelKinds.table`: usage strings, completion,
 /// `benchmark --model`, and a one-line refusal where a kind has no trace.
-final class ModelKindCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "kinds") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class ModelKindCommandTests: XCTestCase {
     func testUsageCompletionAndOptionsListEveryKind() throws {
+        let harness = ShellHarness(name: "kinds")
+        defer { harness.removeFolder() }
         let registry = CommandRegistry.standard
         let names = ModelKind.allCases.map(\.rawValue)
         let model = try XCTUnwrap(registry.command(named: "model"))
@@ -35,10 +31,12 @@ final class ModelKindCommandTests: XCTestCase, ShellHarnessTestCase {
 
     /// A kind without a trace says so in one line, with the table's reason.
     func testAKindWithoutATraceSaysSoInOneLine() throws {
-        run("data load")
-        run("model new pixelcnn --layers 1 --hidden 2")
+        let harness = ShellHarness(name: "kinds")
+        defer { harness.removeFolder() }
+        harness.run("data load")
+        harness.run("model new pixelcnn --layers 1 --hidden 2")
         guard case .none(let why) = ModelKind.pixelcnn.entry.trace else { return XCTFail("the PixelCNN has no trace") }
-        fails("trace", saying: why)
-        fails("trace pixelcnn", saying: why)
+        harness.fails("trace", saying: why)
+        harness.fails("trace pixelcnn", saying: why)
     }
 }

@@ -56,20 +56,36 @@ final class DiagonalBiLSTMTests: XCTestCase {
     // MARK: one direction
 
     private func checkDirectionGradients(fast: Bool) {
-        withComputePath(fast: fast) {
-            let lstm = DiagonalLSTM(hidden: 3, colors: 1, seed: 11)
-            var x = diagonalTestTensor([2, 6, 4, 5], seed: 12)              // H ≠ W on purpose
-            let r = diagonalTestTensor([2, 3, 4, 5], seed: 13)
-            let loss = { diagonalTestDot(lstm.forward(x).output, r) }
-            for (_, p) in lstm.namedParameters { p.zeroGrad() }
-            let dx = lstm.backward(lstm.forward(x), outputGradient: r)
-            for (name, p) in lstm.namedParameters {
-                checkFiniteDifferences(count: p.value.count, analytic: { p.grad.data[$0] }, get: { p.value.data[$0] },
-                                       set: { p.value.data[$0] = $1 }, loss: loss, samples: 30, "\(fast ? "fast" : "plain") \(name)")
-            }
-            checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] }, get: { x.data[$0] },
-                                   set: { x.data[$0] = $1 }, loss: loss, samples: 40, "\(fast ? "fast" : "plain") input")
+        let lstm = DiagonalLSTM(hidden: 3, colors: 1, seed: 11)           // H ≠ W on purpose
+        checkGradients(fast: fast, lstm.namedParameters, input: diagonalTestTensor([2, 6, 4, 5], seed: 12),
+                       probe: diagonalTestTensor([2, 3, 4, 5], seed: 13), samples: (30, 40), inputName: "input",
+                       forward: { lstm.forward($0).output }, backward: { lstm.backward(lstm.forward($0), outputGradient: $1) })
+    }
+
+    /// Finite differences of ⟨forward(x), probe⟩ against `backward` for a sample of every
+    /// parameter (`samples.parameters` each) and of the input.
+    private func checkGradients(fast: Bool, _ parameters: [(String, Parameter)], input: Tensor, probe r: Tensor,
+                                samples: (parameters: Int, input: Int), inputName: String,
+                                forward: (Tensor) -> Tensor, backward: (Tensor, Tensor) -> Tensor) {
+        ComputePath.with(fast ? .fast : .plain) {
+            checkGradients(fast ? "fast" : "plain", parameters, input: input, probe: r, samples: samples, inputName: inputName,
+                           forward: forward, backward: backward)
         }
+    }
+
+    private func checkGradients(_ label: String, _ parameters: [(String, Parameter)], input: Tensor, probe r: Tensor,
+                                samples: (parameters: Int, input: Int), inputName: String,
+                                forward: (Tensor) -> Tensor, backward: (Tensor, Tensor) -> Tensor) {
+        var x = input
+        let loss = { diagonalTestDot(forward(x), r) }
+        for (_, p) in parameters { p.zeroGrad() }
+        let dx = backward(x, r)
+        for (name, p) in parameters {
+            checkFiniteDifferences(count: p.value.count, analytic: { p.grad.data[$0] }, get: { p.value.data[$0] },
+                                   set: { p.value.data[$0] = $1 }, loss: loss, samples: samples.parameters, "\(label) \(name)")
+        }
+        checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] }, get: { x.data[$0] },
+                               set: { x.data[$0] = $1 }, loss: loss, samples: samples.input, "\(label) \(inputName)")
     }
 
     func testOneDirectionGradientsPlain() { checkDirectionGradients(fast: false) }
@@ -236,20 +252,10 @@ final class DiagonalBiLSTMTests: XCTestCase {
     }
 
     private func checkBlockGradients(fast: Bool) {
-        withComputePath(fast: fast) {
-            let block = DiagonalBiLSTMBlock(hidden: 3, colors: 1, seed: 61)
-            var x = diagonalTestTensor([2, 6, 5, 4], seed: 62)
-            let r = diagonalTestTensor([2, 6, 5, 4], seed: 63)
-            let loss = { diagonalTestDot(block.forward(x).residual, r) }
-            for (_, p) in block.namedParameters { p.zeroGrad() }
-            let dx = block.backward(block.forward(x), outputGradient: r)
-            for (name, p) in block.namedParameters {
-                checkFiniteDifferences(count: p.value.count, analytic: { p.grad.data[$0] }, get: { p.value.data[$0] },
-                                       set: { p.value.data[$0] = $1 }, loss: loss, samples: 25, "\(fast ? "fast" : "plain") \(name)")
-            }
-            checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] }, get: { x.data[$0] },
-                                   set: { x.data[$0] = $1 }, loss: loss, samples: 60, "\(fast ? "fast" : "plain") block input")
-        }
+        let block = DiagonalBiLSTMBlock(hidden: 3, colors: 1, seed: 61)
+        checkGradients(fast: fast, block.namedParameters, input: diagonalTestTensor([2, 6, 5, 4], seed: 62),
+                       probe: diagonalTestTensor([2, 6, 5, 4], seed: 63), samples: (25, 60), inputName: "block input",
+                       forward: { block.forward($0).residual }, backward: { block.backward(block.forward($0), outputGradient: $1) })
     }
 
     func testBlockGradientsPlain() { checkBlockGradients(fast: false) }

@@ -6,13 +6,14 @@ final class ModelKindTableTests: XCTestCase {
     func testNamesAreUniqueAndRoundTrip() {
         let names = ModelKinds.table.map(\.kind.rawValue)
         XCTAssertEqual(Set(names).count, names.count)
-        XCTAssertEqual(names, ["pixelcnn", "rowlstm", "diagbilstm"])
+        XCTAssertEqual(Array(names.prefix(3)), ["pixelcnn", "rowlstm", "diagbilstm"])   // the paper's three, first
         for entry in ModelKinds.table {
             XCTAssertEqual(ModelKind(rawValue: entry.kind.rawValue), entry.kind)
             XCTAssertEqual(entry.kind.paperName, entry.paperName)
         }
         XCTAssertNil(ModelKind(rawValue: "multiscale"))
-        XCTAssertEqual(ModelKinds.names, "pixelcnn|rowlstm|diagbilstm")
+        XCTAssertEqual(ModelKinds.names, names.joined(separator: "|"))
+        XCTAssertTrue(ModelKinds.names.hasPrefix("pixelcnn|rowlstm|diagbilstm"))
     }
 
     /// `samplesIncrementally` is true exactly when the kind's blocks have an incremental form.

@@ -10,10 +10,6 @@ final class DiagonalTraceState: BlockTraceState<DiagonalTrace>, TraceState {
         try super.init(network: network, layer: layer, pixels: pixels, imageName: imageName, trace: DiagonalTrace.init)
     }
 
-    var title: String { "Diagonal BiLSTM block \(layer) of \(network.blocks.count) on \(imageName)" }
-    var isFinished: Bool { trace.isFinished }
-    private var height: Int { trace.height }
-    private var width: Int { trace.width }
     private var skewedWidth: Int { trace.skewedWidth }
 
     func step(_ session: Session) throws {

@@ -9,10 +9,6 @@ final class RowLSTMTraceState: BlockTraceState<RowLSTMTrace>, TraceState {
         try super.init(network: network, layer: layer, pixels: pixels, imageName: imageName, trace: RowLSTMTrace.init)
     }
 
-    var title: String { "Row LSTM block \(layer) of \(network.blocks.count) on \(imageName)" }
-    var isFinished: Bool { trace.isFinished }
-    private var height: Int { trace.height }
-    private var width: Int { trace.width }
 
     func step(_ session: Session) throws {
         guard !trace.isFinished else {

@@ -86,9 +86,19 @@ enum TraceDrawing {
     }
 }
 
+/// What the REPL reads of every library block trace.
+protocol SteppedBlockTrace {
+    var height: Int { get }
+    var width: Int { get }
+    var isFinished: Bool { get }
+}
+
+extension RowLSTMTrace: SteppedBlockTrace {}
+extension DiagonalTrace: SteppedBlockTrace {}
+
 /// What every block trace state holds: the network, the traced block, the image, and the
 /// library's trace of that block (`RowLSTMTrace`, `DiagonalTrace`, …).
-class BlockTraceState<Trace> {
+class BlockTraceState<Trace: SteppedBlockTrace> {
     let network: PixelNetwork
     let layer: Int
     let pixels: Tensor          // (1, 1, H, W)
@@ -108,6 +118,12 @@ class BlockTraceState<Trace> {
             throw CommandError("cannot trace: \(error)")
         }
     }
+
+    /// "Row LSTM block 0 of 2 on test image 3".
+    var title: String { "\(network.config.kind.paperName) block \(layer) of \(network.blocks.count) on \(imageName)" }
+    var isFinished: Bool { trace.isFinished }
+    var height: Int { trace.height }
+    var width: Int { trace.width }
 }
 
 /// The block traces of the REPL, one per model kind whose `ModelKindEntry.trace` is

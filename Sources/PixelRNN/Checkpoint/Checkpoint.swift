@@ -36,14 +36,14 @@ public enum Checkpoint {
     /// Saves `network` to `url` (atomically), with `extra` metadata (training state:
     /// step, optimizer, data set, seed…) and, if given, the optimizer's exported
     /// state in `optimizerStateURL(for: url)`. `extra` may not redefine the model keys.
-    public static func save(_ network: PixelNetwork, to url: URL, metadata extra: [String: String] = [:],
+    public static func save(_ network: any PixelModel, to url: URL, metadata extra: [String: String] = [:],
                             optimizerState: [String: Tensor]? = nil) throws {
         try save(network, to: url, metadata: extra, optimizerState: optimizerState, chunkSize: 1 << 20, afterChunk: nil)
     }
 
     /// `save` with a hook for tests: the model file is written in chunks of `chunkSize`
     /// bytes and `afterChunk` is called after each (see `AtomicFile.write`).
-    static func save(_ network: PixelNetwork, to url: URL, metadata extra: [String: String],
+    static func save(_ network: any PixelModel, to url: URL, metadata extra: [String: String],
                      optimizerState: [String: Tensor]?, chunkSize: Int, afterChunk: ((Int) throws -> Void)?) throws {
         var metadata = try self.metadata(for: network.config, adding: extra, file: url.path)
         let companion = optimizerStateURL(for: url)

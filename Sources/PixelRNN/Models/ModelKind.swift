@@ -11,8 +11,15 @@ public struct ModelKind: RawRepresentable, Hashable, Sendable, CaseIterable, Cus
         self.rawValue = rawValue
     }
 
-    /// A name for a table entry (each model folder defines its kind's constant with it).
+    /// A name for a table entry.
     init(entryName: String) { rawValue = entryName }
+
+    /// The PixelCNN (paper §3.4).
+    public static let pixelcnn = ModelKind(entryName: "pixelcnn")
+    /// The Row LSTM (paper §3.1).
+    public static let rowlstm = ModelKind(entryName: "rowlstm")
+    /// The Diagonal BiLSTM (paper §3.2).
+    public static let diagbilstm = ModelKind(entryName: "diagbilstm")
 
     /// Every kind, in the table's order (`help`, completion, `benchmark --model all`).
     public static var allCases: [ModelKind] { ModelKinds.table.map(\.kind) }
@@ -27,8 +34,8 @@ public struct ModelKind: RawRepresentable, Hashable, Sendable, CaseIterable, Cus
 }
 
 /// Everything the generic code (network, trainer, sampler, trace, benchmark, REPL) knows
-/// about one model kind. A model folder (`Models/<Model>/`) defines one; `ModelKinds.table`
-/// lists them.
+/// about one model kind. A model folder (`Models/<Model>/<Model>Kind.swift`) defines one
+/// (with the memberwise initialiser); `ModelKinds.table` lists them.
 public struct ModelKindEntry: Sendable {
     /// The kind's name.
     public let kind: ModelKind
@@ -49,20 +56,6 @@ public struct ModelKindEntry: Sendable {
     public let trace: TraceSupport
     /// `benchmark`'s targets on 2 cores (L = 7, h = 16, batch 16).
     public let benchmarkTarget: BenchmarkTarget
-
-    public init(kind: ModelKind, paperName: String,
-                makeBlock: @escaping @Sendable (_ hidden: Int, _ colors: Int, _ seed: UInt64) -> ResidualBlock,
-                floatsPerPixelPerHidden: Int, splitsBatchInHalves: Bool, samplesIncrementally: Bool,
-                trace: TraceSupport, benchmarkTarget: BenchmarkTarget) {
-        self.kind = kind
-        self.paperName = paperName
-        self.makeBlock = makeBlock
-        self.floatsPerPixelPerHidden = floatsPerPixelPerHidden
-        self.splitsBatchInHalves = splitsBatchInHalves
-        self.samplesIncrementally = samplesIncrementally
-        self.trace = trace
-        self.benchmarkTarget = benchmarkTarget
-    }
 
     /// What `trace` does with a kind.
     public enum TraceSupport: Sendable, Equatable {

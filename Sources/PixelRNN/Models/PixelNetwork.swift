@@ -6,7 +6,7 @@
 ///
 /// The network reads `pixels` (B, C, H, W) as levels (0/1 or 0…255), scaled to [0, 1].
 /// Parameter names are the checkpoint names (Checkpoint README) (`input.weight`, `blocks.3.b.bias`, `head.1.weight`).
-public final class PixelNetwork {
+public final class PixelNetwork: PixelModel {
     public let config: ModelConfig
     /// The first layer: 7×7 mask A.
     public let input: Conv2d
@@ -63,12 +63,6 @@ public final class PixelNetwork {
         }
         return out
     }
-
-    /// The number of learnable values (masked-out weights included, as PyTorch counts them).
-    public var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.1.value.count } }
-
-    /// Clears every parameter's gradient.
-    public func zeroGrad() { for (_, p) in namedParameters { p.zeroGrad() } }
 
     /// The network's input encoding: level / (levels − 1), so pixels lie in [0, 1].
     public func encode(_ pixels: Tensor) -> Tensor {

@@ -15,6 +15,12 @@ public protocol ResidualBlock: AnyObject {
     func backward(_ pass: BlockForward, outputGradient: Tensor) -> Tensor
 }
 
+/// The parameters of a layer's parts, each name prefixed with its part's:
+/// `[("i_s", inputToState.namedParameters), …]` → `i_s.weight`, `i_s.bias`, ….
+func prefixedParameters(_ parts: [(String, [(String, Parameter)])]) -> [(String, Parameter)] {
+    parts.flatMap { part, parameters in parameters.map { ("\(part).\($0.0)", $0.1) } }
+}
+
 /// What one block's forward pass computed: its input, its residual F(x), and the
 /// intermediate maps its backward needs, as the block's own typed record.
 public struct BlockForward {

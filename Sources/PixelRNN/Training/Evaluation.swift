@@ -13,7 +13,7 @@ public struct EvaluationResult: Equatable, Sendable {
 /// Evaluation: mean NLL over a tensor of images, in batches (forward passes only).
 public enum Evaluation {
     /// Mean NLL of `images` (N, C, H, W) of levels under `network`, `batchSize` at a time.
-    public static func evaluate(network: PixelNetwork, images: Tensor, batchSize: Int = 16) throws -> EvaluationResult {
+    public static func evaluate(network: any PixelModel, images: Tensor, batchSize: Int = 16) throws -> EvaluationResult {
         guard batchSize >= 1 else { throw TrainingError.invalidHyperparameter("batch size must be at least 1, got \(batchSize)") }
         try ImageCheck.validate(images, colors: network.config.colors, levels: network.config.levels)
         let n = images.shape[0]

@@ -64,9 +64,7 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     }
 
     public var namedParameters: [(String, Parameter)] {
-        fwd.namedParameters.map { ("fwd.\($0.0)", $0.1) }
-            + bwd.namedParameters.map { ("bwd.\($0.0)", $0.1) }
-            + out.namedParameters.map { ("out.\($0.0)", $0.1) }
+        prefixedParameters([("fwd", fwd.namedParameters), ("bwd", bwd.namedParameters), ("out", out.namedParameters)])
     }
 
     public func forward(_ x: Tensor) -> BlockForward {

@@ -1,16 +1,10 @@
-extension ModelKind {
-    /// The Diagonal BiLSTM (paper §3.2).
-    public static let diagbilstm = ModelKind(entryName: "diagbilstm")
-}
-
 extension ModelKindEntry {
-    /// The Diagonal BiLSTM's entry in `ModelKinds.table`.
+    /// The Diagonal BiLSTM (paper §3.2) in `ModelKinds.table`. A block keeps about 16h floats
+    /// per pixel (per direction the gates, c and h of the packed skewed map, its output; the
+    /// sum; F(x)). Its two directions already take the two cores, so no halves; `trace` steps
+    /// a diagonal.
     static let diagonalBiLSTM = ModelKindEntry(
-        kind: .diagbilstm, paperName: "Diagonal BiLSTM",
-        makeBlock: { hidden, colors, seed in DiagonalBiLSTMBlock(hidden: hidden, colors: colors, seed: seed) },
-        floatsPerPixelPerHidden: 16,                        // per direction gates 4h, c, h (packed skewed), outputs, sum, F(x)
-        splitsBatchInHalves: false,                         // its two directions already take the two cores
-        samplesIncrementally: true,
-        trace: .steps(unit: "diagonal"),
-        benchmarkTarget: .init(trainingImagesPerSecond: 60))
+        kind: .diagbilstm, paperName: "Diagonal BiLSTM", makeBlock: { DiagonalBiLSTMBlock(hidden: $0, colors: $1, seed: $2) },
+        floatsPerPixelPerHidden: 16, splitsBatchInHalves: false, samplesIncrementally: true,
+        trace: .steps(unit: "diagonal"), benchmarkTarget: .init(trainingImagesPerSecond: 60))
 }

@@ -42,8 +42,7 @@ public final class DiagonalLSTM {
 
     /// `i_s.weight`, `i_s.bias`, `s_s.weight`, `s_s.bias`.
     public var namedParameters: [(String, Parameter)] {
-        inputToState.namedParameters.map { ("i_s.\($0.0)", $0.1) }
-            + stateToState.namedParameters.map { ("s_s.\($0.0)", $0.1) }
+        prefixedParameters([("i_s", inputToState.namedParameters), ("s_s", stateToState.namedParameters)])
     }
 
     /// Starts a walk over x (B, 2h, H, W): computes i_s(x) and stands before column 0.

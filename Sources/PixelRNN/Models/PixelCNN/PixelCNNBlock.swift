@@ -17,9 +17,7 @@ public final class PixelCNNBlock: ResidualBlock {
     }
 
     public var namedParameters: [(String, Parameter)] {
-        [("a", a), ("b", b), ("c", c)].flatMap { name, layer in
-            layer.namedParameters.map { ("\(name).\($0.0)", $0.1) }
-        }
+        prefixedParameters([("a", a.namedParameters), ("b", b.namedParameters), ("c", c.namedParameters)])
     }
 
     public func forward(_ x: Tensor) -> BlockForward {

@@ -40,13 +40,13 @@ final class RowLSTMIncrementalState: IncrementalBlockState {
     /// The LSTM cell: its vectorised form (the fast path's) or the plain one.
     private let fastMath: Bool
     /// The block's input x in the current row, position-major (W, 2h, B): what i_s (1×3) reads.
-    private var xRow: [Float]
+    private let xRow: FloatBuffer
     /// h and c at every pixel, position-major (H·W, h, B).
-    private var hMap: [Float], cMap: [Float]
+    private let hMap: FloatBuffer, cMap: FloatBuffer
     /// h·B zeros: the state of row −1 and of the cells left and right of a row.
-    private let zeros: [Float]
+    private let zeros: FloatBuffer
     /// Scratch for one position: i_s(x), then the gates (4h·B); s_s(h_{r−1}) (4h·B); σ/tanh of the gates (4h·B, fast path).
-    private var z: [Float], s: [Float], a: [Float]
+    private let z: FloatBuffer, s: FloatBuffer, a: FloatBuffer
 
     init(block: RowLSTMBlock, batch: Int, height: Int, width: Int) {
         inputToState = PositionConv(block.inputToState)
@@ -56,49 +56,37 @@ final class RowLSTMIncrementalState: IncrementalBlockState {
         (self.batch, self.height, self.width, hidden) = (batch, height, width, block.hidden)
         fastMath = block.usesFastPath
         let h = block.hidden
-        xRow = [Float](repeating: 0, count: width * 2 * h * batch)
-        hMap = [Float](repeating: 0, count: height * width * h * batch)
-        cMap = hMap
-        zeros = [Float](repeating: 0, count: h * batch)
-        z = [Float](repeating: 0, count: 4 * h * batch)
-        (s, a) = (z, z)
+        xRow = FloatBuffer(count: width * 2 * h * batch)
+        (hMap, cMap) = (FloatBuffer(count: height * width * h * batch), FloatBuffer(count: height * width * h * batch))
+        zeros = FloatBuffer(count: h * batch)
+        (z, s, a) = (FloatBuffer(count: 4 * h * batch), FloatBuffer(count: 4 * h * batch), FloatBuffer(count: 4 * h * batch))
     }
 
     func step(row r: Int, column c: Int, input x: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
         let h = hidden
         let hb = h * batch
         let here = (r * width + c) * hb
-        xRow.withUnsafeMutableBufferPointer { xr in
-        z.withUnsafeMutableBufferPointer { z in
-        s.withUnsafeMutableBufferPointer { s in
-        a.withUnsafeMutableBufferPointer { a in
-        zeros.withUnsafeBufferPointer { zero in
-        hMap.withUnsafeMutableBufferPointer { hm in
-        cMap.withUnsafeMutableBufferPointer { cm in
-            let (z, s, a) = (z.baseAddress!, s.baseAddress!, a.baseAddress!)
-            // i_s(x)[r, c]: 1×3 mask B over this row's inputs (x(r, c) is stored first).
-            (xr.baseAddress! + c * 2 * hb).update(from: x, count: 2 * hb)
-            inputToState.apply(map: xr.baseAddress!, height: 1, width: width, row: 0, column: c, batch: batch, out: z)
-            // s_s(h_{r−1})[c]: width 3 over the row above (zeros above row 0 and outside the row).
-            stateToState(above: r > 0 ? UnsafePointer(hm.baseAddress! + (r - 1) * width * hb) : nil,
-                         column: c, zero: zero.baseAddress!, out: s)
-            for e in 0..<(4 * hb) { z[e] = z[e] + s[e] }                     // [o, f, i, g] = i_s + s_s
-            // c = σ(f) ⊙ c_{r−1} + σ(i) ⊙ tanh(g);  h = σ(o) ⊙ tanh(c)   (channel blocks of h, [channel][image]).
-            let cAbove = r > 0 ? UnsafePointer(cm.baseAddress! + here - width * hb) : zero.baseAddress!
-            let (cNow, hNow) = (cm.baseAddress! + here, hm.baseAddress! + here)
-            if fastMath {
-                LSTMCell.forward(pre: LSTMGateRows(o: UnsafePointer(z), f: z + hb, i: z + 2 * hb, g: z + 3 * hb),
-                                 values: LSTMGateRows(o: a, f: a + hb, i: a + 2 * hb, g: a + 3 * hb),
-                                 previousCell: cAbove, cell: cNow, cellTanh: nil, hidden: hNow, count: hb)
-            } else {
-                for e in 0..<hb {
-                    let cell = LSTMCell.forward(o: z[e], f: z[hb + e], i: z[2 * hb + e], g: z[3 * hb + e],
-                                                previousCell: cAbove[e])
-                    (cNow[e], hNow[e]) = (cell.cell, cell.hidden)
-                }
+        let (z, s, a, zero, hm, cm) = (z.pointer, s.pointer, a.pointer, UnsafePointer(zeros.pointer), hMap.pointer, cMap.pointer)
+        // i_s(x)[r, c]: 1×3 mask B over this row's inputs (x(r, c) is stored first).
+        (xRow.pointer + c * 2 * hb).update(from: x, count: 2 * hb)
+        inputToState.apply(map: xRow.pointer, height: 1, width: width, row: 0, column: c, batch: batch, out: z)
+        // s_s(h_{r−1})[c]: width 3 over the row above (zeros above row 0 and outside the row).
+        stateToState(above: r > 0 ? UnsafePointer(hm + (r - 1) * width * hb) : nil, column: c, zero: zero, out: s)
+        for e in 0..<(4 * hb) { z[e] = z[e] + s[e] }                         // [o, f, i, g] = i_s + s_s
+        // c = σ(f) ⊙ c_{r−1} + σ(i) ⊙ tanh(g);  h = σ(o) ⊙ tanh(c)   (channel blocks of h, [channel][image]).
+        let cAbove = r > 0 ? UnsafePointer(cm + here - width * hb) : zero
+        let (cNow, hNow) = (cm + here, hm + here)
+        if fastMath {
+            LSTMCell.forward(pre: LSTMGateRows(o: UnsafePointer(z), f: z + hb, i: z + 2 * hb, g: z + 3 * hb),
+                             values: LSTMGateRows(o: a, f: a + hb, i: a + 2 * hb, g: a + 3 * hb),
+                             previousCell: cAbove, cell: cNow, cellTanh: nil, hidden: hNow, count: hb)
+        } else {
+            for e in 0..<hb {
+                let cell = LSTMCell.forward(o: z[e], f: z[hb + e], i: z[2 * hb + e], g: z[3 * hb + e], previousCell: cAbove[e])
+                (cNow[e], hNow[e]) = (cell.cell, cell.hidden)
             }
-            out.apply(input: hNow, batch: batch, out: output)                   // F(x) = out(h), 1×1
-        }}}}}}}
+        }
+        out.apply(input: hNow, batch: batch, out: output)                       // F(x) = out(h), 1×1
     }
 
     /// s_s at column c of a row, for the whole batch: out[o·B + n] = b[o] + Σ_ch Σ_v W[o, ch, v]·h(r−1, c+v−1, ch, n),

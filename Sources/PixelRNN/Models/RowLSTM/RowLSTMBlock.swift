@@ -55,9 +55,8 @@ public final class RowLSTMBlock: ResidualBlock {
     }
 
     public var namedParameters: [(String, Parameter)] {
-        inputToState.namedParameters.map { ("i_s.\($0.0)", $0.1) }
-            + stateToState.namedParameters.map { ("s_s.\($0.0)", $0.1) }
-            + out.namedParameters.map { ("out.\($0.0)", $0.1) }
+        prefixedParameters([("i_s", inputToState.namedParameters), ("s_s", stateToState.namedParameters),
+                            ("out", out.namedParameters)])
     }
 
     /// The order in which the recurrence visits the rows: top to bottom.

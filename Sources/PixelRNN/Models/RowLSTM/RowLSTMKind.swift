@@ -1,16 +1,8 @@
-extension ModelKind {
-    /// The Row LSTM (paper §3.1).
-    public static let rowlstm = ModelKind(entryName: "rowlstm")
-}
-
 extension ModelKindEntry {
-    /// The Row LSTM's entry in `ModelKinds.table`.
+    /// The Row LSTM (paper §3.1) in `ModelKinds.table`. A block keeps about 16h floats per
+    /// pixel (the gates 4h before and after σ/tanh, c, tanh c, h, F(x)); `trace` steps a row.
     static let rowLSTM = ModelKindEntry(
-        kind: .rowlstm, paperName: "Row LSTM",
-        makeBlock: { hidden, colors, seed in RowLSTMBlock(hidden: hidden, colors: colors, seed: seed) },
-        floatsPerPixelPerHidden: 16,                        // gates 4h before and after σ/tanh, c, tanh c, h, F(x)
-        splitsBatchInHalves: true,
-        samplesIncrementally: true,
-        trace: .steps(unit: "row"),
-        benchmarkTarget: .init(trainingImagesPerSecond: 300))
+        kind: .rowlstm, paperName: "Row LSTM", makeBlock: { RowLSTMBlock(hidden: $0, colors: $1, seed: $2) },
+        floatsPerPixelPerHidden: 16, splitsBatchInHalves: true, samplesIncrementally: true,
+        trace: .steps(unit: "row"), benchmarkTarget: .init(trainingImagesPerSecond: 300))
 }
