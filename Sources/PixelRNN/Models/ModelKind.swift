@@ -52,6 +52,9 @@ public struct ModelKindEntry: Sendable {
     /// Whether the blocks sample one position at a time (`IncrementalBlock`); when false,
     /// sampling takes the reference path (a full forward pass per pixel) and says so.
     public let samplesIncrementally: Bool
+    /// The checkpoint-name suffixes of weights applied at every cell of a skewed map
+    /// (H·(H + W − 1) positions per image rather than H·W), for `OperationCount`.
+    public let skewedMapWeights: [String]
     /// What `trace` steps through.
     public let trace: TraceSupport
     /// `benchmark`'s targets on 2 cores (L = 7, h = 16, batch 16).

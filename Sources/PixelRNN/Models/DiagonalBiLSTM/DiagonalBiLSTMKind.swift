@@ -5,6 +5,6 @@ extension ModelKindEntry {
     /// a diagonal.
     static let diagonalBiLSTM = ModelKindEntry(
         kind: .diagbilstm, paperName: "Diagonal BiLSTM", makeBlock: { DiagonalBiLSTMBlock(hidden: $0, colors: $1, seed: $2) },
-        floatsPerPixelPerHidden: 16, splitsBatchInHalves: false, samplesIncrementally: true,
+        floatsPerPixelPerHidden: 16, splitsBatchInHalves: false, samplesIncrementally: true, skewedMapWeights: ["s_s.weight"],
         trace: .steps(unit: "diagonal"), benchmarkTarget: .init(trainingImagesPerSecond: 60))
 }
