@@ -38,6 +38,15 @@ public enum LSTMCell {
         Activation.sigmoid(pre.f, into: values.f, count: n)
         Activation.sigmoid(pre.i, into: values.i, count: n)
         Activation.tanh(pre.g, into: values.g, count: n)
+        update(values: values.readOnly, previousCell: cPrev, cell: c, cellTanh: cellTanh, hidden: h, count: n)
+    }
+
+    /// The vectorised cell update from gate values already through σ, σ, σ, tanh (a caller
+    /// that activates each gate row as soon as it is formed): c, tanh(c) when `cellTanh` is
+    /// given, and h.
+    static func update(values: LSTMGateRows<UnsafePointer<Float>>, previousCell cPrev: UnsafePointer<Float>?,
+                       cell c: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>?,
+                       hidden h: UnsafeMutablePointer<Float>, count n: Int) {
         let (o, f, i, g) = (values.o, values.f, values.i, values.g)
         if let cp = cPrev {
             for e in 0..<n { c[e] = f[e] * cp[e] + i[e] * g[e] }       // c = σ(f) ⊙ c′ + σ(i) ⊙ tanh(g)

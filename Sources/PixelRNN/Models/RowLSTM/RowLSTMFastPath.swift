@@ -150,23 +150,21 @@ final class RowLSTMRecurrence {
         }
         for b in images {
             let column = (b - first) * w                          // image b's columns in S
-            // z = (K^is ⊛ x)[r] + (K^ss ⊛ h_{r−1} + b^ss).
+            // z = (K^is ⊛ x)[r] + (K^ss ⊛ h_{r−1} + b^ss);  σ on o, f, i and tanh on g, each row as it is formed.
             for ch in 0..<(4 * h) {
                 let at = (b * 4 * h + ch) * area + r * w
                 let (z, x, sRow, bias) = (m.gates + at, m.inputToState + at, s + ch * n + column, m.bias[ch])
                 for j in 0..<w { z[j] = x[j] + (sRow[j] + bias) }
+                if ch < 3 * h { Activation.sigmoid(z, into: m.gateValues + at, count: w) }
+                else { Activation.tanh(z, into: m.gateValues + at, count: w) }
             }
             // The cell of each state k: c = σ(f) ⊙ c_prev + σ(i) ⊙ tanh(g);  h = σ(o) ⊙ tanh(c).
             for k in 0..<h {
-                let gate = { (q: Int) in (b * 4 * h + q * h + k) * area + r * w }
+                let gate = { (q: Int) in UnsafePointer(m.gateValues + (b * 4 * h + q * h + k) * area + r * w) }
                 let at = (b * h + k) * area + r * w
-                let values = LSTMGateRows(o: m.gateValues + gate(0), f: m.gateValues + gate(1),
-                                          i: m.gateValues + gate(2), g: m.gateValues + gate(3))
-                let pre = LSTMGateRows(o: UnsafePointer(m.gates + gate(0)), f: UnsafePointer(m.gates + gate(1)),
-                                       i: UnsafePointer(m.gates + gate(2)), g: UnsafePointer(m.gates + gate(3)))
                 let cp = previous.map { UnsafePointer(m.cell + (b * h + k) * area + $0 * w) }
-                LSTMCell.forward(pre: pre, values: values, previousCell: cp, cell: m.cell + at,
-                                 cellTanh: m.cellTanh + at, hidden: m.hidden + at, count: w)
+                LSTMCell.update(values: LSTMGateRows(o: gate(0), f: gate(1), i: gate(2), g: gate(3)), previousCell: cp,
+                                cell: m.cell + at, cellTanh: m.cellTanh + at, hidden: m.hidden + at, count: w)
             }
         }
         lastRow = r
