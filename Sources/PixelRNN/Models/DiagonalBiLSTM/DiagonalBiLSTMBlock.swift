@@ -83,7 +83,7 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
         let sum = passF.output + shifted                                  // (B, h, H, W)
         let y = out.forward(sum)                                          // (B, 2h, H, W)
         return BlockForward(input: x, residual: y,
-                            activations: DiagonalBiLSTMActivations(fwd: passF, bwd: passB, shifted: shifted, sum: sum))
+                            activations: DiagonalBiLSTMActivations(fwd: passF, bwd: passB.withoutInput, shifted: shifted, sum: sum))
     }
 
     /// The saved skewed maps of a forward pass of this block as (B, C, H, H+W−1) maps:
@@ -110,7 +110,9 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
         }, {
             // bwd: sum ∋ shift_down(flip(h_bwd)), so dh_bwd = flip(shift_downᵀ(dSum)).
             let dShifted = self.shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDownBackward(dSum) : dSum
-            dxFlipped = self.bwd.backward(s.bwd, outputGradient: DiagonalBiLSTMBlock.flipLeftRight(dShifted))
+            var passB = s.bwd
+            passB.input = DiagonalBiLSTMBlock.flipLeftRight(pass.input)         // not kept: flipped again
+            dxFlipped = self.bwd.backward(passB, outputGradient: DiagonalBiLSTMBlock.flipLeftRight(dShifted))
         })
         return dxF! + DiagonalBiLSTMBlock.flipLeftRight(dxFlipped!)         // flip is its own backward
     }
@@ -161,7 +163,8 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
 public struct DiagonalBiLSTMActivations: BlockActivations {
     /// The left-to-right direction's pass.
     public var fwd: DiagonalLSTMForward
-    /// The right-to-left direction's pass, on flip(x).
+    /// The right-to-left direction's pass, on flip(x). Its `input` is not kept (an empty
+    /// tensor): backward flips the block's input again rather than hold a second copy of it.
     public var bwd: DiagonalLSTMForward
     /// shift_down(flip(bwd.output)), (B, h, H, W).
     public var shifted: Tensor
@@ -179,5 +182,14 @@ public struct DiagonalBiLSTMActivations: BlockActivations {
             maps["\(d).output"] = p.output
         }
         return maps
+    }
+}
+
+extension DiagonalLSTMForward {
+    /// The same pass without its input (what a block keeps of its bwd direction).
+    var withoutInput: DiagonalLSTMForward {
+        var pass = self
+        pass.input = Tensor(zeros: [0])
+        return pass
     }
 }
