@@ -2,7 +2,7 @@
 //
 // pixelrnn: a command REPL that teaches Pixel Recurrent Neural Networks.
 //
-// The split follows DESIGN.md §1: math (PixelRNN) / pictures (PixelRender) /
+// The split (README.md, "Layout"): math (PixelRNN) / pictures (PixelRender) /
 // command language (PixelREPL) / executable (pixelrnn). The C libraries come
 // from Debian's packages: libgd-dev, libreadline-dev, libopenblas-dev, zlib1g-dev.
 import PackageDescription
@@ -24,7 +24,8 @@ let package = Package(
         .target(
             name: "PixelRNN",
             dependencies: ["CBLAS", "CZlib"],
-            exclude: ["README.md"],
+            exclude: ["README.md", "Models/README.md", "Models/PixelCNN/README.md", "Models/RowLSTM/README.md",
+                      "Models/DiagonalBiLSTM/README.md", "Checkpoint/README.md"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Pictures: PNG through libgd, terminal previews.

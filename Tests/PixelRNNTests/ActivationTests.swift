@@ -36,3 +36,30 @@ final class ActivationTests: XCTestCase {
                                samples: 120, tolerance: 1e-4, "ReLU")
     }
 }
+
+/// The fast path's σ and tanh agree with the C library to a few ulp, edge values included.
+final class VectorisedActivationTests: XCTestCase {
+    func testSigmoidAndTanhAgreeWithLibm() {
+        var rng = SeededGenerator(seed: 1)
+        var xs: [Float] = (0..<20_000).map { _ in rng.nextUniform(-12, 12) * rng.nextUniform() }
+        xs += [0, -0.0, 1e-30, -1e-30, 1e-6, 0.624, 0.625, 0.626, -0.625, 9, -9, 20, -20, 87, -87, 88, -88, 100, -100, 1e30, -1e30]
+        var s = [Float](repeating: 0, count: xs.count), t = s
+        Activation.sigmoid(xs, into: &s, count: xs.count)
+        Activation.tanh(xs, into: &t, count: xs.count)
+        for (k, x) in xs.enumerated() {
+            let sigma = 1 / (1 + Foundation.exp(-Double(x))), th = Foundation.tanh(Double(x))
+            XCTAssertLessThanOrEqual(abs(Double(s[k]) - sigma), 3 * Double(Float(sigma).ulp) + 1e-40, "σ(\(x)) = \(s[k])")
+            XCTAssertLessThanOrEqual(abs(Double(t[k]) - th), 3 * Double(Float(th).ulp) + 1e-40, "tanh(\(x)) = \(t[k])")
+        }
+        var nan: [Float] = [.nan]
+        Activation.tanh(nan, into: &nan, count: 1)
+        XCTAssertTrue(nan[0].isNaN)
+        // Saturation is exact at the extremes.
+        let extremes: [Float] = [-1e30, -100, 100, 1e30, .infinity, -.infinity]
+        var ys = extremes
+        Activation.tanh(extremes, into: &ys, count: ys.count)
+        XCTAssertEqual(ys, extremes.map { $0 > 0 ? 1 : -1 })
+        Activation.sigmoid(extremes, into: &ys, count: ys.count)
+        XCTAssertEqual(ys, extremes.map { $0 > 0 ? 1 : 0 })
+    }
+}

@@ -26,7 +26,7 @@ final class DiagonalBiLSTMCausalityTests: XCTestCase {
 
     func testChangingAPixelChangesNoEarlierOrOwnLogit() throws {
         for fast in [false, true] {
-            try withDiagonalPath(fast: fast) {
+            try withComputePath(fast: fast) {
                 let net = try PixelNetwork(config: .init(kind: .diagbilstm, layers: 2, hidden: 3), seed: 5)
                 let v = causalityViolations(net, height: 8, width: 8, seed: 6)
                 XCTAssertTrue(v.isEmpty, "\(fast ? "fast" : "plain"): \(v.count) violations: \(describe(v, width: 8))")
@@ -38,7 +38,7 @@ final class DiagonalBiLSTMCausalityTests: XCTestCase {
     /// of its own row: the same check must catch it (so the check above can fail).
     func testBackwardDirectionWithoutShiftLeaks() throws {
         for fast in [false, true] {
-            try withDiagonalPath(fast: fast) {
+            try withComputePath(fast: fast) {
                 let net = try PixelNetwork(config: .init(kind: .diagbilstm, layers: 2, hidden: 3), seed: 5)
                 for block in net.blocks { (block as! DiagonalBiLSTMBlock).shiftsBackwardDirection = false }
                 let v = causalityViolations(net, height: 8, width: 8, seed: 6)
@@ -53,7 +53,7 @@ final class DiagonalBiLSTMCausalityTests: XCTestCase {
     /// pixel, and at pixel k none of colours 0…ch (R ← nothing, G ← R, B ← R, G).
     func testColourCausality() throws {
         for fast in [false, true] {
-            try withDiagonalPath(fast: fast) {
+            try withComputePath(fast: fast) {
                 let net = try PixelNetwork(config: .init(kind: .diagbilstm, layers: 2, hidden: 3, colors: 3, levels: 256), seed: 11)
                 let (hh, ww) = (4, 5)
                 var rng = SeededGenerator(seed: 12)
@@ -109,7 +109,7 @@ final class DiagonalBiLSTMCausalityTests: XCTestCase {
     /// no stream position of a row above r (there it would be right of or at the centre in
     /// row r−1, or below); in row r it is in the stream at (r, c') only for c' ≥ W−4, and
     /// the blocks may use (r, c') only for c' ≤ c. So it is out of reach exactly when
-    /// c < W−4, i.e. c + 3 < W − 1 — not for every c (DESIGN §2 and issue 5 say "except
+    /// c < W−4, i.e. c + 3 < W − 1 — not for every c (the Models README and issue 5 say "except
     /// (r−1, last column)" without this condition: for the last four columns the input
     /// layer at the pixel itself already covers it).
     private func analyticField(row r: Int, col c: Int, height: Int, width: Int) -> [Bool] {

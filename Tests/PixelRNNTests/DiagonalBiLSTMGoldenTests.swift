@@ -9,7 +9,7 @@ final class DiagonalBiLSTMGoldenTests: XCTestCase {
     private func check(layers: Int, fast: Bool) throws {
         let fixture = try GoldenFixture("diagbilstm_golden").tensors
         let prefix = "L\(layers)/"
-        try withDiagonalPath(fast: fast) {
+        try withComputePath(fast: fast) {
             let net = try PixelNetwork(config: .init(kind: .diagbilstm, layers: layers, hidden: 3))
             // Every parameter by checkpoint name (set directly: masked entries are zero in the file).
             for (name, p) in net.namedParameters {

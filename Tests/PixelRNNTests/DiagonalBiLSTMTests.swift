@@ -14,14 +14,6 @@ func diagonalTestDot(_ a: Tensor, _ b: Tensor) -> Double {
     return zip(a.data, b.data).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
 }
 
-/// Runs `body` with the Diagonal LSTM's fast path on or off, restoring the setting.
-func withDiagonalPath<T>(fast: Bool, _ body: () throws -> T) rethrows -> T {
-    let saved = DiagonalLSTM.useFastPath
-    DiagonalLSTM.useFastPath = fast
-    defer { DiagonalLSTM.useFastPath = saved }
-    return try body()
-}
-
 /// The pieces of the Diagonal BiLSTM, forward against backward (finite differences)
 /// and the fast path against the plain one.
 final class DiagonalBiLSTMTests: XCTestCase {
@@ -64,20 +56,36 @@ final class DiagonalBiLSTMTests: XCTestCase {
     // MARK: one direction
 
     private func checkDirectionGradients(fast: Bool) {
-        withDiagonalPath(fast: fast) {
-            let lstm = DiagonalLSTM(hidden: 3, colors: 1, seed: 11)
-            var x = diagonalTestTensor([2, 6, 4, 5], seed: 12)              // H ≠ W on purpose
-            let r = diagonalTestTensor([2, 3, 4, 5], seed: 13)
-            let loss = { diagonalTestDot(lstm.forward(x).output, r) }
-            for (_, p) in lstm.namedParameters { p.zeroGrad() }
-            let dx = lstm.backward(lstm.forward(x), outputGradient: r)
-            for (name, p) in lstm.namedParameters {
-                checkFiniteDifferences(count: p.value.count, analytic: { p.grad.data[$0] }, get: { p.value.data[$0] },
-                                       set: { p.value.data[$0] = $1 }, loss: loss, samples: 30, "\(fast ? "fast" : "plain") \(name)")
-            }
-            checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] }, get: { x.data[$0] },
-                                   set: { x.data[$0] = $1 }, loss: loss, samples: 40, "\(fast ? "fast" : "plain") input")
+        let lstm = DiagonalLSTM(hidden: 3, colors: 1, seed: 11)           // H ≠ W on purpose
+        checkGradients(fast: fast, lstm.namedParameters, input: diagonalTestTensor([2, 6, 4, 5], seed: 12),
+                       probe: diagonalTestTensor([2, 3, 4, 5], seed: 13), samples: (30, 40), inputName: "input",
+                       forward: { lstm.forward($0).output }, backward: { lstm.backward(lstm.forward($0), outputGradient: $1) })
+    }
+
+    /// Finite differences of ⟨forward(x), probe⟩ against `backward` for a sample of every
+    /// parameter (`samples.parameters` each) and of the input.
+    private func checkGradients(fast: Bool, _ parameters: [(String, Parameter)], input: Tensor, probe r: Tensor,
+                                samples: (parameters: Int, input: Int), inputName: String,
+                                forward: (Tensor) -> Tensor, backward: (Tensor, Tensor) -> Tensor) {
+        ComputePath.with(fast ? .fast : .plain) {
+            checkGradients(fast ? "fast" : "plain", parameters, input: input, probe: r, samples: samples, inputName: inputName,
+                           forward: forward, backward: backward)
         }
+    }
+
+    private func checkGradients(_ label: String, _ parameters: [(String, Parameter)], input: Tensor, probe r: Tensor,
+                                samples: (parameters: Int, input: Int), inputName: String,
+                                forward: (Tensor) -> Tensor, backward: (Tensor, Tensor) -> Tensor) {
+        var x = input
+        let loss = { diagonalTestDot(forward(x), r) }
+        for (_, p) in parameters { p.zeroGrad() }
+        let dx = backward(x, r)
+        for (name, p) in parameters {
+            checkFiniteDifferences(count: p.value.count, analytic: { p.grad.data[$0] }, get: { p.value.data[$0] },
+                                   set: { p.value.data[$0] = $1 }, loss: loss, samples: samples.parameters, "\(label) \(name)")
+        }
+        checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] }, get: { x.data[$0] },
+                               set: { x.data[$0] = $1 }, loss: loss, samples: samples.input, "\(label) \(inputName)")
     }
 
     func testOneDirectionGradientsPlain() { checkDirectionGradients(fast: false) }
@@ -86,7 +94,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
     /// Cells of the skewed map that are not pixels hold zero state and show zero gates.
     func testNonPixelCellsHoldZeroState() {
         for fast in [false, true] {
-            let pass = withDiagonalPath(fast: fast) {
+            let pass = withComputePath(fast: fast) {
                 DiagonalLSTM(hidden: 2, colors: 1, seed: 3).forward(diagonalTestTensor([2, 4, 3, 5], seed: 4))
             }
             let (gates, cell, hidden) = (pass.gates.skewedTensor(), pass.cell.skewedTensor(), pass.hidden.skewedTensor())
@@ -117,7 +125,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
 
     /// The LSTM equations at one cell, by hand, from the saved maps.
     func testCellEquationsByHand() {
-        withDiagonalPath(fast: false) {
+        withComputePath(fast: false) {
             let h = 2
             let lstm = DiagonalLSTM(hidden: h, colors: 1, seed: 21)
             let x = diagonalTestTensor([1, 4, 3, 3], seed: 22)
@@ -154,7 +162,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
             var passes: [DiagonalLSTMForward] = []
             var dxs: [Tensor] = []
             for fast in [false, true] {
-                withDiagonalPath(fast: fast) {
+                withComputePath(fast: fast) {
                     for (_, p) in lstm.namedParameters { p.zeroGrad() }
                     let pass = lstm.forward(x)
                     dxs.append(lstm.backward(pass, outputGradient: r))
@@ -170,22 +178,6 @@ final class DiagonalBiLSTMTests: XCTestCase {
             XCTAssertLessThan(dxs[0].maxAbsDifference(dxs[1]), 1e-5, "dx \(hh)×\(ww)")
             let worst = zip(grads[0], grads[1]).map { abs($0 - $1) / (1 + abs($0)) }.max() ?? 0
             XCTAssertLessThan(worst, 1e-5, "parameter gradients \(hh)×\(ww)")
-        }
-    }
-
-    /// The fast path's σ and tanh (one expf each) against the library functions.
-    func testFastNonlinearities() {
-        var worstTanh: Float = 0, worstSigmoid: Float = 0
-        for i in -40000...40000 {
-            let x = Float(i) * 5e-4                              // −20 … 20
-            worstTanh = max(worstTanh, abs(DiagonalLSTMMath.tanh(x) - tanhf(x)))
-            worstSigmoid = max(worstSigmoid, abs(DiagonalLSTMMath.sigmoid(x) - 1 / (1 + expf(-x))))
-        }
-        XCTAssertLessThan(worstTanh, 2e-7)
-        XCTAssertLessThan(worstSigmoid, 1e-7)
-        for x: Float in [-1e30, -100, 100, 1e30, .infinity, -.infinity] {
-            XCTAssertEqual(DiagonalLSTMMath.tanh(x), x > 0 ? 1 : -1)
-            XCTAssertEqual(DiagonalLSTMMath.sigmoid(x), x > 0 ? 1 : 0)
         }
     }
 
@@ -260,20 +252,10 @@ final class DiagonalBiLSTMTests: XCTestCase {
     }
 
     private func checkBlockGradients(fast: Bool) {
-        withDiagonalPath(fast: fast) {
-            let block = DiagonalBiLSTMBlock(hidden: 3, colors: 1, seed: 61)
-            var x = diagonalTestTensor([2, 6, 5, 4], seed: 62)
-            let r = diagonalTestTensor([2, 6, 5, 4], seed: 63)
-            let loss = { diagonalTestDot(block.forward(x).residual, r) }
-            for (_, p) in block.namedParameters { p.zeroGrad() }
-            let dx = block.backward(block.forward(x), outputGradient: r)
-            for (name, p) in block.namedParameters {
-                checkFiniteDifferences(count: p.value.count, analytic: { p.grad.data[$0] }, get: { p.value.data[$0] },
-                                       set: { p.value.data[$0] = $1 }, loss: loss, samples: 25, "\(fast ? "fast" : "plain") \(name)")
-            }
-            checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] }, get: { x.data[$0] },
-                                   set: { x.data[$0] = $1 }, loss: loss, samples: 60, "\(fast ? "fast" : "plain") block input")
-        }
+        let block = DiagonalBiLSTMBlock(hidden: 3, colors: 1, seed: 61)
+        checkGradients(fast: fast, block.namedParameters, input: diagonalTestTensor([2, 6, 5, 4], seed: 62),
+                       probe: diagonalTestTensor([2, 6, 5, 4], seed: 63), samples: (25, 60), inputName: "block input",
+                       forward: { block.forward($0).residual }, backward: { block.backward(block.forward($0), outputGradient: $1) })
     }
 
     func testBlockGradientsPlain() { checkBlockGradients(fast: false) }

@@ -4,7 +4,7 @@ import XCTest
 /// Stepping a Diagonal BiLSTM block one diagonal at a time.
 final class DiagonalBiLSTMTraceTests: XCTestCase {
     private func checkTrace(fast: Bool) {
-        withDiagonalPath(fast: fast) {
+        withComputePath(fast: fast) {
             let (hh, ww) = (4, 5)
             let block = DiagonalBiLSTMBlock(hidden: 2, colors: 1, seed: 81)
             let x = diagonalTestTensor([2, 4, hh, ww], seed: 82)

@@ -18,10 +18,7 @@ enum IncrementalSamplingCheck {
     /// Runs `body` with every fast path off: the plain loops, whose sums the incremental
     /// steps repeat term by term.
     static func onPlainPaths(_ body: () throws -> Void) rethrows {
-        let saved = (Conv2d.useFastPath, RowConv1d.useFastPath, RowLSTMBlock.useFastPath, DiagonalLSTM.useFastPath)
-        (Conv2d.useFastPath, RowConv1d.useFastPath, RowLSTMBlock.useFastPath, DiagonalLSTM.useFastPath) = (false, false, false, false)
-        defer { (Conv2d.useFastPath, RowConv1d.useFastPath, RowLSTMBlock.useFastPath, DiagonalLSTM.useFastPath) = saved }
-        try body()
+        try ComputePath.with(.plain, body)
     }
 
     /// A random completion: binary images and a keep mask with the top rows and scattered pixels given.

@@ -75,14 +75,13 @@ final class PixelCNNTests: XCTestCase {
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 3, hidden: 6, colors: 3, levels: 256), seed: 41)
         let pixels = pcnnRandomPixels([2, 3, 7, 9], levels: 256, seed: 42)
         var results: [(Tensor, [Tensor])] = []
-        let saved = Conv2d.useFastPath
-        defer { Conv2d.useFastPath = saved }
         for fast in [false, true] {
-            Conv2d.useFastPath = fast
-            net.zeroGrad()
-            let pass = net.forward(pixels)
-            net.backward(pass, logitGradient: Likelihood.logitGradient(logits: pass.logits, pixels: pixels, levels: 256))
-            results.append((pass.logits, net.namedParameters.map { $0.1.grad }))
+            withComputePath(fast: fast) {
+                net.zeroGrad()
+                let pass = net.forward(pixels)
+                net.backward(pass, logitGradient: Likelihood.logitGradient(logits: pass.logits, pixels: pixels, levels: 256))
+                results.append((pass.logits, net.namedParameters.map { $0.1.grad }))
+            }
         }
         assertClose(results[1].0, results[0].0, tolerance: 1e-5, "logits")
         for (k, (name, _)) in net.namedParameters.enumerated() {
@@ -155,7 +154,7 @@ final class PixelCNNTests: XCTestCase {
         XCTAssertEqual(net.parameterCount, 26_433)
     }
 
-    /// Checkpoint names in DESIGN §3's order.
+    /// Checkpoint names (Sources/PixelRNN/Checkpoint/README.md), in `namedParameters` order.
     func testParameterNames() throws {
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), seed: 0)
         let names = net.namedParameters.map { $0.0 }

@@ -15,23 +15,13 @@ func rowLSTMWeightedSum(_ t: Tensor, _ weights: Tensor) -> Double {
     return s
 }
 
-/// Runs `body` with the fast paths of the Row LSTM and of both convolutions set to `fast`,
-/// restoring them afterwards.
-func withRowLSTMPaths(fast: Bool, _ body: () throws -> Void) rethrows {
-    let (conv, row, block) = (Conv2d.useFastPath, RowConv1d.useFastPath, RowLSTMBlock.useFastPath)
-    Conv2d.useFastPath = fast
-    RowConv1d.useFastPath = fast
-    RowLSTMBlock.useFastPath = fast
-    defer { Conv2d.useFastPath = conv; RowConv1d.useFastPath = row; RowLSTMBlock.useFastPath = block }
-    try body()
-}
 
 /// The state-to-state convolution K^ss: a width-3 1-D convolution along the row.
 final class RowLSTMStateToStateTests: XCTestCase {
     /// One channel in and out, weights [1, 2, 3], bias 0.5, zero padding 1:
     /// y[j] = 0.5 + 1·x[j−1] + 2·x[j] + 3·x[j+1].
     func testFormulaOnAHandExample() {
-        let conv = RowConv1d(inChannels: 1, outChannels: 1, kernelWidth: 3, seed: 0)
+        let conv = RowStateToState(inChannels: 1, outChannels: 1, kernelWidth: 3, seed: 0)
         conv.weight.value = Tensor(shape: [1, 1, 3], data: [1, 2, 3])
         conv.bias.value = Tensor(shape: [1], data: [0.5])
         let x = Tensor(shape: [1, 1, 4], data: [1, 0, 0, 2])
@@ -41,7 +31,7 @@ final class RowLSTMStateToStateTests: XCTestCase {
     }
 
     func testFastPathEqualsPlainPath() {
-        let conv = RowConv1d(inChannels: 5, outChannels: 12, kernelWidth: 3, seed: 4)
+        let conv = RowStateToState(inChannels: 5, outChannels: 12, kernelWidth: 3, seed: 4)
         let x = rowLSTMRandomTensor([3, 5, 7], seed: 1)
         let dy = rowLSTMRandomTensor([3, 12, 7], seed: 2)
         assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-6, "forward")
@@ -56,8 +46,8 @@ final class RowLSTMStateToStateTests: XCTestCase {
 
     func testFiniteDifferences() throws {
         for fast in [false, true] {
-            withRowLSTMPaths(fast: fast) {
-                let conv = RowConv1d(inChannels: 3, outChannels: 8, kernelWidth: 3, seed: 9)
+            withComputePath(fast: fast) {
+                let conv = RowStateToState(inChannels: 3, outChannels: 8, kernelWidth: 3, seed: 9)
                 var x = rowLSTMRandomTensor([2, 3, 5], seed: 10)
                 let r = rowLSTMRandomTensor([2, 8, 5], seed: 11)
                 let dx = conv.backward(input: x, outputGradient: r)
@@ -83,9 +73,9 @@ final class RowLSTMBlockTests: XCTestCase {
                                 "s_s.weight [12, 3, 3]", "s_s.bias [12]",
                                 "out.weight [6, 3, 1, 1]", "out.bias [6]"])
         // i_s is mask B along the row: the pixel and its left neighbour, never the right one.
-        let m = block.i_s.weight.mask!
+        let m = block.inputToState.weight.mask!
         for o in 0..<12 { for c in 0..<6 { XCTAssertEqual([m[o, c, 0, 0], m[o, c, 0, 1], m[o, c, 0, 2]], [1, 1, 0]) } }
-        XCTAssertNil(block.s_s.weight.mask)
+        XCTAssertNil(block.stateToState.weight.mask)
     }
 
     /// The first two rows of a 1-pixel-wide map computed by hand from the parameters:
@@ -95,8 +85,8 @@ final class RowLSTMBlockTests: XCTestCase {
         let block = RowLSTMBlock(hidden: h, colors: 1, seed: 3)
         let x = rowLSTMRandomTensor([1, 2 * h, 2, 1], seed: 4)        // two rows, one column
         let pass = block.forward(x)
-        let wis = block.i_s.weight.value, bis = block.i_s.bias.value
-        let wss = block.s_s.weight.value, bss = block.s_s.bias.value
+        let wis = block.inputToState.weight.value, bis = block.inputToState.bias.value
+        let wss = block.stateToState.weight.value, bss = block.stateToState.bias.value
         func sigma(_ v: Float) -> Float { 1 / (1 + expf(-v)) }
         var hPrev = [Float](repeating: 0, count: h), cPrev = [Float](repeating: 0, count: h)
         for r in 0..<2 {
@@ -137,7 +127,7 @@ final class RowLSTMBlockTests: XCTestCase {
     /// Finite differences for every parameter of the block and for its input, on both paths.
     func testFiniteDifferencesEveryParameterAndInput() throws {
         for fast in [false, true] {
-            withRowLSTMPaths(fast: fast) {
+            withComputePath(fast: fast) {
                 let block = RowLSTMBlock(hidden: 3, colors: 1, seed: 21)
                 // Larger weights than the default so the recurrence and the gates matter.
                 for (_, p) in block.namedParameters {
@@ -170,7 +160,7 @@ final class RowLSTMBlockTests: XCTestCase {
         let r = rowLSTMRandomTensor([3, 8, 5, 6], seed: 33)
         var results: [(BlockForward, Tensor, [Tensor])] = []
         for fast in [false, true] {
-            withRowLSTMPaths(fast: fast) {
+            withComputePath(fast: fast) {
                 for (_, p) in block.namedParameters { p.zeroGrad() }
                 let pass = block.forward(x)
                 let dx = block.backward(pass, outputGradient: r)
@@ -223,26 +213,6 @@ final class RowLSTMBlockTests: XCTestCase {
                                "head.0.weight", "head.0.bias", "head.1.weight", "head.1.bias"])
         // The blocks' weights come from different seeds.
         let (b0, b1) = (net.blocks[0] as! RowLSTMBlock, net.blocks[1] as! RowLSTMBlock)
-        XCTAssertNotEqual(b0.s_s.weight.value, b1.s_s.weight.value)
-    }
-}
-
-/// The fast path's σ and tanh agree with the C library to a few ulp, edge values included.
-final class RowLSTMKernelTests: XCTestCase {
-    func testSigmoidAndTanhAgreeWithLibm() {
-        var rng = SeededGenerator(seed: 1)
-        var xs: [Float] = (0..<20_000).map { _ in rng.nextUniform(-12, 12) * rng.nextUniform() }
-        xs += [0, -0.0, 1e-30, -1e-30, 1e-6, 0.624, 0.625, 0.626, -0.625, 9, -9, 20, -20, 87, -87, 88, -88, 100, -100, 1e30, -1e30]
-        var s = [Float](repeating: 0, count: xs.count), t = s
-        RowLSTMKernels.sigmoid(xs, into: &s, count: xs.count)
-        RowLSTMKernels.tanh(xs, into: &t, count: xs.count)
-        for (k, x) in xs.enumerated() {
-            let sigma = 1 / (1 + Foundation.exp(-Double(x))), th = Foundation.tanh(Double(x))
-            XCTAssertLessThanOrEqual(abs(Double(s[k]) - sigma), 3 * Double(Float(sigma).ulp) + 1e-40, "σ(\(x)) = \(s[k])")
-            XCTAssertLessThanOrEqual(abs(Double(t[k]) - th), 3 * Double(Float(th).ulp) + 1e-40, "tanh(\(x)) = \(t[k])")
-        }
-        var nan: [Float] = [.nan]
-        RowLSTMKernels.tanh(nan, into: &nan, count: 1)
-        XCTAssertTrue(nan[0].isNaN)
+        XCTAssertNotEqual(b0.stateToState.weight.value, b1.stateToState.weight.value)
     }
 }

@@ -28,7 +28,7 @@ final class RowLSTMNetworkTests: XCTestCase {
     func testMatchesPyTorchGoldenValues() throws {
         let fixture = try rowLSTMGoldenFixture()
         for fast in [true, false] {
-            try withRowLSTMPaths(fast: fast) {
+            try withComputePath(fast: fast) {
                 let net = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 2, hidden: 3))
                 try loadWeights(net, from: fixture)
 
@@ -69,9 +69,12 @@ final class RowLSTMNetworkTests: XCTestCase {
     }
 
     /// Finite differences through the whole network (L = 2, h = 3) for a sample of every
-    /// parameter: the mean NLL in nats of a batch of two 5×5 binary images.
+    /// parameter: the mean NLL in nats of a batch of two 5×5 binary images. The weights' seed
+    /// is one whose ReLUs (stream and head) have no pre-activation within the step of 0: with
+    /// the seeds derived since issue 11, seeds 4 and 7 put one there and the central
+    /// difference crosses the kink (only biases that move every pixel disagree).
     func testFiniteDifferencesWholeNetwork() throws {
-        let net = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 2, hidden: 3), seed: 4)
+        let net = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 2, hidden: 3), seed: 6)
         var rng = SeededGenerator(seed: 5)
         let pixels = Tensor(shape: [2, 1, 5, 5], data: (0..<50).map { _ in rng.nextUniform() < 0.4 ? 1 : 0 })
         net.zeroGrad()

@@ -7,7 +7,7 @@ final class RowLSTMTraceTests: XCTestCase {
 
     func testTracedValuesEqualTheForwardPassExactly() throws {
         for fast in [true, false] {
-            withRowLSTMPaths(fast: fast) {
+            withComputePath(fast: fast) {
                 let block = RowLSTMBlock(hidden: 3, colors: 1, seed: 41)
                 let x = rowLSTMRandomTensor([1, 6, 5, 7], seed: 42, scale: 2)
                 let pass = block.forward(x)
@@ -50,7 +50,7 @@ final class RowLSTMTraceTests: XCTestCase {
         let block = RowLSTMBlock(hidden: 4, colors: 1, seed: 43)
         let trace = RowLSTMTrace(block: block, input: rowLSTMRandomTensor([1, 8, 3, 6], seed: 44, scale: 3))
         let step = trace.step()
-        for gate in RowLSTMGate.allCases {
+        for gate in LSTMGate.allCases {
             let values = step.gate(gate)
             XCTAssertEqual(values.shape, [4, 6])
             // Channels gate.channels of the 4h-channel row are this gate.
@@ -65,7 +65,7 @@ final class RowLSTMTraceTests: XCTestCase {
             XCTAssertEqual(stats.mean, values.data.reduce(0, +) / Float(values.count), accuracy: 1e-6)
         }
         XCTAssertLessThan(step.gate(.g).data.min()!, 0)
-        XCTAssertEqual(RowLSTMGate.allCases.map(\.activationName), ["σ", "σ", "σ", "tanh"])
+        XCTAssertEqual(LSTMGate.allCases.map(\.activationName), ["σ", "σ", "σ", "tanh"])
         trace.finish()
         XCTAssertTrue(trace.isFinished)
         XCTAssertEqual(trace.steps.map(\.row), [0, 1, 2])

@@ -4,23 +4,13 @@ import XCTest
 /// Sampling and completion: the incremental stepper equals the reference (a full forward
 /// pass per pixel) exactly; seeds; kept pixels; the distribution drawn from.
 final class SamplerTests: XCTestCase {
+    /// A network with larger biases than the initialisation's (`IncrementalSamplingCheck`).
     private func network(_ config: ModelConfig, seed: UInt64 = 3) throws -> PixelNetwork {
-        let net = try PixelNetwork(config: config, seed: seed)
-        // Larger biases than the initialisation's make the images far from uniform noise.
-        var rng = SeededGenerator(seed: seed)
-        for (_, p) in net.namedParameters where p.value.rank == 1 {
-            for i in 0..<p.value.count { p.value.data[i] += rng.nextUniform(-1, 1) }
-        }
-        return net
+        try IncrementalSamplingCheck.network(config, seed: seed)
     }
 
-    /// Runs `body` on the plain convolution path, the one the incremental stepper mirrors term by term.
-    private func onPlainPath(_ body: () throws -> Void) rethrows {
-        let saved = Conv2d.useFastPath
-        Conv2d.useFastPath = false
-        defer { Conv2d.useFastPath = saved }
-        try body()
-    }
+    /// Runs `body` on the plain paths, the ones the incremental stepper mirrors term by term.
+    private func onPlainPath(_ body: () throws -> Void) rethrows { try IncrementalSamplingCheck.onPlainPaths(body) }
 
     /// Two traces with the same seed, one per stepper: every logit equal, every draw equal.
     private func assertSteppersAgree(_ net: PixelNetwork, count: Int, height: Int, width: Int, keep: Tensor? = nil,

@@ -26,7 +26,7 @@ final class TrainerTests: XCTestCase {
         try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: layers, hidden: hidden), seed: seed)
     }
 
-    private func bits(_ network: PixelNetwork) -> [String: [UInt32]] {
+    private func bits(_ network: any PixelModel) -> [String: [UInt32]] {
         Dictionary(uniqueKeysWithValues: network.namedParameters.map { ($0.0, $0.1.value.data.map(\.bitPattern)) })
     }
 

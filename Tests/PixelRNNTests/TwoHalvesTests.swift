@@ -51,7 +51,7 @@ final class TwoHalvesTests: XCTestCase {
             let one = network.forward(pixels).logits
             let two = try network.logits(pixels)
             XCTAssertEqual(two.shape, one.shape, "\(kind)")
-            XCTAssertEqual(network.usesHalves(batch: batch), kind.halvesHelp && PixelNetwork.cores > 1 && openblas_get_num_threads() > 1)
+            XCTAssertEqual(network.usesHalves(batch: batch), kind.entry.splitsBatchInHalves && Cores.count > 1 && openblas_get_num_threads() > 1)
             let scale = one.data.map(abs).max()!
             XCTAssertGreaterThan(scale, 0)
             XCTAssertLessThanOrEqual(two.maxAbsDifference(one), 1e-5 * scale, "\(kind): image order and values kept")
@@ -117,7 +117,7 @@ final class TwoHalvesTests: XCTestCase {
         let diagonal = try PixelNetwork(config: ModelConfig(kind: .diagbilstm, layers: 1, hidden: 4))
         XCTAssertFalse(pixelcnn.usesHalves(batch: 1), "one image cannot be halved")
         XCTAssertFalse(diagonal.usesHalves(batch: 16), "the Diagonal BiLSTM keeps its own two-direction split")
-        if PixelNetwork.cores > 1 && openblas_get_num_threads() > 1 {
+        if Cores.count > 1 && openblas_get_num_threads() > 1 {
             XCTAssertTrue(pixelcnn.usesHalves(batch: 16))
         }
     }

@@ -1,13 +1,13 @@
 import Foundation
 import PixelRNN
 
-/// `benchmark`: speed and memory of each model (DESIGN §7), measured by `Benchmark` and
+/// `benchmark`: speed and memory of each model (Sources/PixelRNN/README.md, "Speed"), measured by `Benchmark` and
 /// `Sampler` in PixelRNN, shown as a table next to the targets of issue 6.
 let benchmarkCommands: [Command] = [
     Command(
         name: "benchmark",
         summary: "training, forward and sampling speed and peak memory of each model",
-        usage: "benchmark [--model pixelcnn|rowlstm|diagbilstm|all] [--runs N] [--steps N] [--samples N] [--layers L] [--hidden h]",
+        usage: "benchmark [--model \(ModelKinds.names)|all] [--runs N] [--steps N] [--samples N] [--layers L] [--hidden h]",
         examples: ["benchmark", "benchmark --model pixelcnn --runs 5", "benchmark --model rowlstm --samples 0"],
         options: [OptionSpec("model", values: ModelKind.allCases.map(\.rawValue) + ["all"], help: "which model (default all)"),
                   OptionSpec("runs", help: "medians over N runs (default 3)"),
@@ -28,16 +28,26 @@ let benchmarkCommands: [Command] = [
 
 /// The targets on a 2-core machine: training images/s from issue 6; the share of the
 /// matrix-multiply peak, sampling time and peak memory from issue 12.
+/// Each kind's own targets are in its `ModelKindEntry.benchmarkTarget`.
 private enum Target {
-    static func trainingImagesPerSecond(_ kind: ModelKind) -> Double {
-        switch kind {
-        case .pixelcnn: return 1000
-        case .rowlstm: return 300
-        case .diagbilstm: return 60
-        }
+    static func trainingImagesPerSecond(_ kind: ModelKind) -> Double { kind.entry.benchmarkTarget.trainingImagesPerSecond }
+    /// Training FLOP/s as a share of the sgemm peak, where the kind sets one.
+    static func shareOfPeak(_ kind: ModelKind) -> Double? { kind.entry.benchmarkTarget.shareOfPeak }
+    /// The targets of every kind in one line, from the table.
+    static var tableLine: String {
+        let table = ModelKinds.table
+        let speeds = table.map { grouped(Int($0.benchmarkTarget.trainingImagesPerSecond)) }.joined(separator: " / ")
+        let shares = table.compactMap { e in
+            e.benchmarkTarget.shareOfPeak.map { String(format: "%@ training ≥ %.0f %% of the sgemm peak, ", e.paperName, 100 * $0) }
+        }.joined()
+        return "training ≥ \(speeds) images/s (\(table.map(\.paperName).joined(separator: " / ")); issue 6), \(shares)"
+            + String(format: "sampling 16 images ≤ %.1f s, peak memory ≤ %.0f MB (issue 12)", sampleSeconds, peakMegabytes)
     }
-    /// Training FLOP/s as a share of the sgemm peak (set for the PixelCNN only).
-    static func shareOfPeak(_ kind: ModelKind) -> Double? { kind == .pixelcnn ? 0.40 : nil }
+    /// 1000 → "1,000".
+    private static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n))
+        return String(digits.enumerated().flatMap { i, d in (i > 0 && (digits.count - i) % 3 == 0) ? [",", d] : [d] })
+    }
     static let sampleSeconds = 0.5
     static let peakMegabytes = 300.0
 }
@@ -108,11 +118,11 @@ private func runBenchmark(_ session: Session, _ args: ParsedArguments) throws {
 
 /// Cores and load average: what the figures depend on besides the code.
 private func machineLines() -> [String] {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cores = Cores.count
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
         .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "unknown"
     return ["machine: \(cores) core\(cores == 1 ? "" : "s") available, load average \(load) (1, 5, 15 min; other work slows every figure)",
-            "targets (2 cores, L = 7, h = 16): training ≥ 1,000 / 300 / 60 images/s (PixelCNN / Row LSTM / Diagonal BiLSTM; issue 6), PixelCNN training ≥ 40 % of the sgemm peak, sampling 16 images ≤ 0.5 s, peak memory ≤ 300 MB (issue 12)"]
+            "targets (2 cores, L = 7, h = 16): " + Target.tableLine]
 }
 
 /// Every run of one model; true if Ctrl-C stopped it.

@@ -6,7 +6,7 @@ let modelCommands: [Command] = [
     Command(
         name: "model",
         summary: "make a new network, show its layers, save or load it",
-        usage: "model new pixelcnn|rowlstm|diagbilstm [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE",
+        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE",
         examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model show",
                    "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors"],
         subcommands: ["new", "show", "save", "load"],
@@ -39,7 +39,8 @@ private func runModel(_ session: Session, _ args: ParsedArguments) throws {
 
 private func newModel(_ session: Session, _ args: ParsedArguments) throws {
     guard args.positional.count == 2, let kind = ModelKind(rawValue: args.positional[1].lowercased()) else {
-        throw CommandError("model new expects pixelcnn, rowlstm or diagbilstm, e.g. 'model new rowlstm --layers 2'")
+        let names = ModelKind.allCases.map(\.rawValue)
+        throw CommandError("model new expects \(names.dropLast().joined(separator: ", ")) or \(names.last!), e.g. 'model new rowlstm --layers 2'")
     }
     let config = ModelConfig(kind: kind,
                              layers: try args.int("layers", default: 7, in: 0...64),

@@ -1,7 +1,7 @@
 import Foundation
 import PixelRNN
 
-/// `model save FILE` / `model load FILE`: safetensors checkpoints (DESIGN §3), readable
+/// `model save FILE` / `model load FILE`: safetensors checkpoints (Sources/PixelRNN/Checkpoint/README.md), readable
 /// by Python's `safetensors` and PyTorch unchanged. A failed load leaves the current
 /// model as it was: the new network is built apart and only replaces it on success.
 enum ModelFiles {

@@ -6,9 +6,9 @@ let traceCommands: [Command] = [
     Command(
         name: "trace",
         summary: "step through a Row LSTM, a Diagonal BiLSTM or sampling",
-        usage: "trace [rowlstm|diagbilstm] [image] [--layer l] [--split train|valid|test] | trace sample [--seed s]",
+        usage: "trace [\(BlockTraceStates.names)] [image] [--layer l] [--split train|valid|test] | trace sample [--seed s]",
         examples: ["trace rowlstm", "trace diagbilstm 3 --layer 1", "trace", "trace sample --seed 3"],
-        subcommands: ["rowlstm", "diagbilstm", "sample"],
+        subcommands: ModelKind.allCases.filter { BlockTraceStates.byKind[$0] != nil }.map(\.rawValue) + ["sample"],
         options: [OptionSpec("layer", help: "which block to trace (default 0)"),
                   OptionSpec("split", values: ["train", "valid", "test"], help: "the split of the image (default test)"),
                   OptionSpec("seed", help: "for 'trace sample': seed (default 0)")],
@@ -67,8 +67,10 @@ private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
             throw CommandError("the current model is a \(network.config.kind.paperName) — make one with 'model new \(kind.rawValue) --layers 2 --hidden 8'")
         }
     }
-    guard network.config.kind != .pixelcnn else {
-        throw CommandError("a PixelCNN computes every pixel at once: nothing to step through — trace a rowlstm or diagbilstm model")
+    let entry = network.config.kind.entry
+    if case .none(let why) = entry.trace { throw CommandError(why) }
+    guard case .steps(let unit) = entry.trace, let makeTrace = BlockTraceStates.byKind[entry.kind] else {
+        throw CommandError("the REPL has no trace for a \(entry.paperName) yet")
     }
     guard network.config.colors == 1 else { throw CommandError("trace draws grey images; this model has 3 colours") }
     guard words.count <= 1 else { throw CommandError("trace takes one image index, e.g. 'trace rowlstm 3'") }
@@ -85,12 +87,10 @@ private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
     let layer = try args.int("layer", default: 0, in: 0...(network.blocks.count - 1))
     let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)
     let name = "\(split.rawValue) image \(index)"
-    let trace: TraceState = network.config.kind == .rowlstm
-        ? try RowLSTMTraceState(network: network, layer: layer, pixels: pixels, imageName: name)
-        : try DiagonalTraceState(network: network, layer: layer, pixels: pixels, imageName: name)
+    let trace = try makeTrace(network, layer, pixels, name)
     session.trace = trace
     session.say("tracing \(trace.title)")
-    session.say("type 'step' (or press Enter again after it) for one \(network.config.kind == .rowlstm ? "row" : "diagonal"); 'where', 'show gates|state|cell', 'continue', 'next'")
+    session.say("type 'step' (or press Enter again after it) for one \(unit); 'where', 'show gates|state|cell', 'continue', 'next'")
 }
 
 private func nextBlock(_ session: Session, _ args: ParsedArguments) throws {

@@ -45,7 +45,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     let every = try args.int("every", default: 100, in: 1...1_000_000)
     let maxSteps = try args.value("steps").map { _ in try args.int("steps", default: 1, in: 1...10_000_000) }
     let resumed = try args.value("resume").map { try loadRun(from: $0) }
-    let network = try resumed?.trainer.network ?? session.requireModel()
+    let network = try resumed?.network ?? session.requireModel()
     let data = try session.requireData()
     let trainer = try prepareTrainer(network, data, args, previous: resumed?.trainer ?? session.trainer)
     let images = try trainingImages(data, network: network)
@@ -196,7 +196,7 @@ private func save(_ trainer: Trainer, to url: URL) throws {
 
 /// `train --resume FILE`: the saved model, training state and optimizer moments,
 /// read and checked apart from the session (which `runTrain` changes only on success).
-private func loadRun(from file: String) throws -> (trainer: Trainer, url: URL) {
+private func loadRun(from file: String) throws -> (network: PixelNetwork, trainer: Trainer, url: URL) {
     let url = try userFileURL(file, what: "--resume")
     let loaded = try wrap { try Checkpoint.load(from: url) }
     guard loaded.metadata.keys.contains(where: { $0.hasPrefix("training.") }) else {
@@ -208,7 +208,7 @@ private func loadRun(from file: String) throws -> (trainer: Trainer, url: URL) {
     }
     let trainer = try wrap { try Trainer(network: loaded.network, state: state) }
     try wrap { try trainer.loadOptimizerState(moments) }
-    return (trainer, url)
+    return (loaded.network, trainer, url)
 }
 
 /// Runs `body`, turning a library error into one line.

@@ -5,29 +5,11 @@ import PixelRender
 /// Steps a Diagonal BiLSTM block one diagonal at a time (paper §3.2): first every skewed
 /// column of the left-to-right walk `fwd`, then every column of `bwd` (which walks the
 /// flipped image). The state at skewed (r, k) reads h(r−1, k−1) and h(r, k−1).
-final class DiagonalTraceState: TraceState {
-    let network: PixelNetwork
-    let layer: Int
-    let pixels: Tensor          // (1, 1, H, W)
-    let imageName: String
-    let trace: DiagonalTrace
-
+final class DiagonalTraceState: BlockTraceState<DiagonalTrace>, TraceState {
     init(network: PixelNetwork, layer: Int, pixels: Tensor, imageName: String) throws {
-        self.network = network
-        self.layer = layer
-        self.pixels = pixels
-        self.imageName = imageName
-        do {
-            trace = try DiagonalTrace(network: network, layer: layer, pixels: pixels)
-        } catch {
-            throw CommandError("cannot trace: \(error)")
-        }
+        try super.init(network: network, layer: layer, pixels: pixels, imageName: imageName, trace: DiagonalTrace.init)
     }
 
-    var title: String { "Diagonal BiLSTM block \(layer) of \(network.blocks.count) on \(imageName)" }
-    var isFinished: Bool { trace.isFinished }
-    private var height: Int { trace.height }
-    private var width: Int { trace.width }
     private var skewedWidth: Int { trace.skewedWidth }
 
     func step(_ session: Session) throws {
@@ -121,17 +103,17 @@ final class DiagonalTraceState: TraceState {
         guard let k = trace.column else { throw CommandError("no diagonal computed yet — type 'step'") }
         let gates = trace.skewedGates          // (1, 4h, H, S), activated
         let h = gates.shape[1] / 4
-        let names = ["o = σ(·)", "f = σ(·)", "i = σ(·)", "g = tanh(·)"]
         var panels: [Panel] = []
-        for g in 0..<4 {
+        for gate in LSTMGate.allCases {
+            let name = "\(gate) = \(gate.activationName)(·)"
             var values: [Float] = []
-            for ch in (g * h)..<((g + 1) * h) {
+            for ch in gate.channels(hidden: h) {
                 for r in 0..<height { values.append(Skew.isPixel(row: r, skewedColumn: k, width: width) ? gates[0, ch, r, k] : .nan) }
             }
-            session.say("  \(names[g]): \(TraceDrawing.stats(values))")
-            panels.append(try TraceDrawing.panel(names[g], values: values, rows: h, cols: height,
-                                                 range: g == 3 ? -1...1 : 0...1, colormap: g == 3 ? .diverging : .viridis,
-                                                 barLabel: g == 3 ? "tanh" : "σ", colTitle: "row of the column", rowTitle: "channel"))
+            session.say("  \(name): \(TraceDrawing.stats(values))")
+            panels.append(try TraceDrawing.panel(name, values: values, rows: h, cols: height,
+                                                 range: gate == .g ? -1...1 : 0...1, colormap: gate == .g ? .diverging : .viridis,
+                                                 barLabel: gate.activationName, colTitle: "row of the column", rowTitle: "channel"))
         }
         try TraceDrawing.save(session, panels, title: "Diagonal BiLSTM block \(layer), \(trace.direction.rawValue): the gates of column \(k)",
                               legend: [LegendItem("rows: the h channels; columns: the rows r of skewed column \(k) (gray: not a pixel)")],

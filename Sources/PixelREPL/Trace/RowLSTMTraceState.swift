@@ -4,29 +4,11 @@ import PixelRender
 
 /// Steps a Row LSTM block one row at a time (paper §3.1): each `step` runs
 /// [o, f, i, g] = σ, σ, σ, tanh (K^is ⊛ x[r] + K^ss ⊛ h[r−1]), c_r = f⊙c_{r−1} + i⊙g, h_r = o⊙tanh(c_r).
-final class RowLSTMTraceState: TraceState {
-    let network: PixelNetwork
-    let layer: Int
-    let pixels: Tensor          // (1, 1, H, W)
-    let imageName: String
-    let trace: RowLSTMTrace
-
+final class RowLSTMTraceState: BlockTraceState<RowLSTMTrace>, TraceState {
     init(network: PixelNetwork, layer: Int, pixels: Tensor, imageName: String) throws {
-        self.network = network
-        self.layer = layer
-        self.pixels = pixels
-        self.imageName = imageName
-        do {
-            trace = try RowLSTMTrace(network: network, layer: layer, pixels: pixels)
-        } catch {
-            throw CommandError("cannot trace: \(error)")
-        }
+        try super.init(network: network, layer: layer, pixels: pixels, imageName: imageName, trace: RowLSTMTrace.init)
     }
 
-    var title: String { "Row LSTM block \(layer) of \(network.blocks.count) on \(imageName)" }
-    var isFinished: Bool { trace.isFinished }
-    private var height: Int { trace.height }
-    private var width: Int { trace.width }
 
     func step(_ session: Session) throws {
         guard !trace.isFinished else {
@@ -101,7 +83,7 @@ final class RowLSTMTraceState: TraceState {
     private func showGates(_ session: Session) throws {
         guard let s = trace.lastStep else { throw CommandError("no row computed yet — type 'step'") }
         var panels: [Panel] = []
-        for gate in RowLSTMGate.allCases {
+        for gate in LSTMGate.allCases {
             let values = s.gate(gate)                 // (h, W)
             panels.append(try TraceDrawing.panel("\(gate.name) = \(gate.activationName)(…)", values: values.data,
                                                  rows: s.hiddenSize, cols: width,

@@ -100,3 +100,60 @@ enum TraceDrawing {
         return String(format: "mean %6.3f  min %6.3f  max %6.3f", mean, finite.min()!, finite.max()!)
     }
 }
+
+/// What the REPL reads of every library block trace.
+protocol SteppedBlockTrace {
+    var height: Int { get }
+    var width: Int { get }
+    var isFinished: Bool { get }
+}
+
+extension RowLSTMTrace: SteppedBlockTrace {}
+extension DiagonalTrace: SteppedBlockTrace {}
+
+/// What every block trace state holds: the network, the traced block, the image, and the
+/// library's trace of that block (`RowLSTMTrace`, `DiagonalTrace`, …).
+class BlockTraceState<Trace: SteppedBlockTrace> {
+    let network: PixelNetwork
+    let layer: Int
+    let pixels: Tensor          // (1, 1, H, W)
+    let imageName: String
+    let trace: Trace
+
+    /// `trace` makes the library trace; its error becomes one line.
+    init(network: PixelNetwork, layer: Int, pixels: Tensor, imageName: String,
+         trace makeTrace: (PixelNetwork, Int, Tensor) throws -> Trace) throws {
+        self.network = network
+        self.layer = layer
+        self.pixels = pixels
+        self.imageName = imageName
+        do {
+            trace = try makeTrace(network, layer, pixels)
+        } catch {
+            throw CommandError("cannot trace: \(error)")
+        }
+    }
+
+    /// "Row LSTM block 0 of 2 on test image 3".
+    var title: String { "\(network.config.kind.paperName) block \(layer) of \(network.blocks.count) on \(imageName)" }
+    var isFinished: Bool { trace.isFinished }
+    var height: Int { trace.height }
+    var width: Int { trace.width }
+}
+
+/// The block traces of the REPL, one per model kind whose `ModelKindEntry.trace` is
+/// `.steps`: how `trace` starts one on block `layer` of a network for one image. A kind
+/// with a block trace adds its state here (a test holds this and the table in step).
+enum BlockTraceStates {
+    typealias Make = (_ network: PixelNetwork, _ layer: Int, _ pixels: Tensor, _ imageName: String) throws -> TraceState
+
+    static let byKind: [ModelKind: Make] = [
+        .rowlstm: { try RowLSTMTraceState(network: $0, layer: $1, pixels: $2, imageName: $3) },
+        .diagbilstm: { try DiagonalTraceState(network: $0, layer: $1, pixels: $2, imageName: $3) },
+    ]
+
+    /// The kinds that can be traced, in the table's order, joined by `|` (for usage strings).
+    static var names: String {
+        ModelKind.allCases.filter { byKind[$0] != nil }.map(\.rawValue).joined(separator: "|")
+    }
+}

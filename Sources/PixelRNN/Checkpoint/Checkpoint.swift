@@ -1,6 +1,6 @@
 import Foundation
 
-/// Model checkpoints as `.safetensors` files (DESIGN §3).
+/// Model checkpoints as `.safetensors` files (Sources/PixelRNN/Checkpoint/README.md).
 ///
 /// **The model file** holds every parameter under its checkpoint name
 /// (`input.weight`, `blocks.0.a.weight`, `head.1.bias`, …) as F32 in PyTorch's

@@ -21,7 +21,7 @@ extension Checkpoint {
     /// step, optimizer, data set, seed…) and, if given, the optimizer's exported
     /// state in its own file (`optimizerStateURL(for:digest:)`). `extra` may not
     /// redefine the model keys. The folder must exist.
-    public static func save(_ network: PixelNetwork, to url: URL, metadata extra: [String: String] = [:],
+    public static func save(_ network: any PixelModel, to url: URL, metadata extra: [String: String] = [:],
                             optimizerState: [String: Tensor]? = nil) throws {
         try save(network, to: url, metadata: extra, optimizerState: optimizerState, chunkSize: 1 << 20, afterChunk: nil)
     }
@@ -30,7 +30,7 @@ extension Checkpoint {
     /// bytes and `afterChunk` is called after each (see `AtomicFile.write`); `probe` is
     /// called after every step that changes the folder (a test may copy the folder
     /// there, to see what a kill at that moment would leave, or throw to fail the save).
-    static func save(_ network: PixelNetwork, to url: URL, metadata extra: [String: String],
+    static func save(_ network: any PixelModel, to url: URL, metadata extra: [String: String],
                      optimizerState: [String: Tensor]?, chunkSize: Int, afterChunk: ((Int) throws -> Void)?,
                      probe: ((String) throws -> Void)? = nil) throws {
         var metadata = try self.metadata(for: network.config, adding: extra, file: url.path)

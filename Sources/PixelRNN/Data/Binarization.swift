@@ -1,4 +1,4 @@
-/// How grey MNIST digits become the binary images PixelRNN models (DESIGN.md §4).
+/// How grey MNIST digits become the binary images PixelRNN models (data/README.md, "Binarization").
 ///
 /// Stochastic binarization sets each pixel to 1 with probability equal to its
 /// intensity (Salakhutdinov & Murray 2008, the data the paper's MNIST numbers use).

@@ -6,7 +6,7 @@
 ///
 /// Two paths compute the same numbers: `forwardPlain`/`backwardPlain`, seven nested
 /// loops that read like the formula, and the fast path (im2col + GEMM) used when
-/// `Conv2d.useFastPath` is true. Tests hold them equal.
+/// `ComputePath.current` is `.fast`. Tests hold them equal.
 public final class Conv2d {
     public let inChannels: Int
     public let outChannels: Int
@@ -23,9 +23,6 @@ public final class Conv2d {
     /// removes for *all* output channels (the rows below the centre, the right half of the
     /// centre row, and at the centre the colours no output may see). Fixed by the mask.
     let usedTaps: [Int]
-
-    /// When true (the default), `forward`/`backward` take the fast path.
-    nonisolated(unsafe) public static var useFastPath = true
 
     /// A convolution initialised like PyTorch's default (uniform in ±1/√fan_in),
     /// from an explicit seed. `colors` decides the colour groups of a mask.
@@ -60,7 +57,7 @@ public final class Conv2d {
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == inChannels,
                      "Conv2d: expected (B, \(inChannels), H, W), got \(x.shape)")
-        return Conv2d.useFastPath ? forwardFast(x) : forwardPlain(x)
+        return ComputePath.isFast ? forwardFast(x) : forwardPlain(x)
     }
 
     /// ReLU(y) = max((W ⊙ M) ∗ x + b, 0): the convolution followed by a ReLU, as the
@@ -71,7 +68,7 @@ public final class Conv2d {
     public func forwardReLU(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == inChannels,
                      "Conv2d: expected (B, \(inChannels), H, W), got \(x.shape)")
-        return Conv2d.useFastPath ? forwardFast(x, thenReLU: true) : Activation.relu(forwardPlain(x))
+        return ComputePath.isFast ? forwardFast(x, thenReLU: true) : Activation.relu(forwardPlain(x))
     }
 
     /// Accumulates ∂L/∂W (masked) and ∂L/∂b, and returns ∂L/∂x.
@@ -79,7 +76,7 @@ public final class Conv2d {
     public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
         precondition(dy.shape == [x.shape[0], outChannels, x.shape[2], x.shape[3]],
                      "Conv2d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
-        return Conv2d.useFastPath ? backwardFast(input: x, outputGradient: dy)
+        return ComputePath.isFast ? backwardFast(input: x, outputGradient: dy)
                                   : backwardPlain(input: x, outputGradient: dy)
     }
 

@@ -311,34 +311,20 @@ enum LargeAllocations {
     }()
 }
 
-/// How the fast paths use the cores: a layer's batch is split into its images, which the
+/// How a layer's fast path uses the cores: its batch is split into its images, which the
 /// cores take one at a time as they become free (so a core that starts late, or is shared
-/// with another process, simply takes fewer), with OpenBLAS single-threaded meanwhile —
-/// each image is one thread's work, and threads each asking OpenBLAS's shared pool for more
-/// threads would wait on each other. The previous OpenBLAS setting is restored afterwards.
-///
-/// The batch is split only when OpenBLAS may use several threads (its default: every
-/// core), so `OPENBLAS_NUM_THREADS=1` makes everything single-threaded, and a caller that
-/// already runs layers on several threads with OpenBLAS single-threaded (the Diagonal
-/// BiLSTM's two directions) is not split again. Results do not depend on the split beyond
-/// the order in which the images' weight gradients are added.
+/// with another process, simply takes fewer), through `Cores` (OpenBLAS single-threaded
+/// meanwhile). Results do not depend on the split beyond the order in which the images'
+/// weight gradients are added.
 enum FastPathThreads {
     /// Below this many multiply-adds a layer runs on one thread (a split costs ~10 µs).
     nonisolated(unsafe) static var minimumParallelWork = 1 << 20
-    private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The ranges of images to compute concurrently: one per image, or the whole batch.
     static func parts(batch: Int, work: Int) -> [Range<Int>] {
-        let split = batch > 1 && cores > 1 && work >= minimumParallelWork && openblas_get_num_threads() > 1
-        return split ? (0..<batch).map { $0..<($0 + 1) } : [0..<batch]
+        Cores.oneImageEach(batch: batch, work: work, minimumWork: minimumParallelWork)
     }
 
     /// Runs `body(k)` for k in 0..<count, concurrently when count > 1.
-    static func run(_ count: Int, _ body: (Int) -> Void) {
-        guard count > 1 else { body(0); return }
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(blasThreads) }
-        DispatchQueue.concurrentPerform(iterations: count, execute: body)
-    }
+    static func run(_ count: Int, _ body: (Int) -> Void) { Cores.run(count, body) }
 }

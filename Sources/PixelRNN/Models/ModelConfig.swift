@@ -1,17 +1,3 @@
-/// The three architectures of the paper (Table 1 / §3).
-public enum ModelKind: String, Sendable, CaseIterable {
-    case pixelcnn, rowlstm, diagbilstm
-
-    /// The name used in the paper.
-    public var paperName: String {
-        switch self {
-        case .pixelcnn: return "PixelCNN"
-        case .rowlstm: return "Row LSTM"
-        case .diagbilstm: return "Diagonal BiLSTM"
-        }
-    }
-}
-
 /// Everything needed to rebuild a network: stored in checkpoints' `__metadata__`.
 public struct ModelConfig: Equatable, Sendable {
     public var kind: ModelKind
@@ -35,6 +21,6 @@ public struct ModelConfig: Equatable, Sendable {
     /// K, the output channels: C logits (binary) or 256·C (softmax).
     public var outputChannels: Int { levels == 2 ? colors : levels * colors }
 
-    /// Width of the output head's hidden layer (DESIGN §2: 32).
+    /// Width of the output head's hidden layer (Models README, "The network": 32).
     public static let headWidth = 32
 }

@@ -15,7 +15,7 @@ import Foundation
 /// residual sums, gradients of both) on one core. Here the cores meet once per step, all
 /// work is shared, and each core's maps are half the size, so more of them stay in cache.
 ///
-/// Used where it is measured faster (`halvesHelp`, with `benchmark`: PixelCNN about
+/// Used where it is measured faster (`ModelKindEntry.splitsBatchInHalves`, with `benchmark`: PixelCNN about
 /// 1,000 → 1,300 training images/s, Row LSTM 414 → 480). The Diagonal BiLSTM gained
 /// nothing measurable and keeps its own split (its two directions on the two cores).
 extension PixelNetwork {
@@ -24,11 +24,8 @@ extension PixelNetwork {
     /// and OpenBLAS may use several threads (so `OPENBLAS_NUM_THREADS=1` keeps everything
     /// on one core, and a caller already running on several threads is not split again).
     func usesHalves(batch: Int) -> Bool {
-        config.kind.halvesHelp && batch >= 2
-            && PixelNetwork.cores > 1 && openblas_get_num_threads() > 1
+        config.kind.entry.splitsBatchInHalves && batch >= 2 && Cores.maySplit
     }
-
-    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The mean NLL's gradient computed on the two halves of `pixels` (B, C, H, W)
     /// concurrently. Returns the per-image NLLs, in batch order.
@@ -99,10 +96,4 @@ private final class StopFlag: @unchecked Sendable {
     private var raised = false
     func raise() { lock.lock(); raised = true; lock.unlock() }
     var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
-}
-
-extension ModelKind {
-    /// Whether the two-halves training step is faster than the layers' own splits
-    /// (measured with `benchmark`; see `PixelNetwork+Halves`).
-    var halvesHelp: Bool { self != .diagbilstm }
 }

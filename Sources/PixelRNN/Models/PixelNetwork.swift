@@ -1,12 +1,12 @@
-/// A whole PixelCNN / Row LSTM / Diagonal BiLSTM network (DESIGN §2, paper Table 1):
+/// A whole PixelCNN / Row LSTM / Diagonal BiLSTM network (Models README, "The network"; paper Table 1):
 ///
 ///     input   7×7 conv, mask A, C → 2h
 ///     blocks  L residual blocks:  x_{l+1} = x_l + F_l(x_l)          (2h channels)
 ///     head    ReLU, 1×1 mask B 2h→32, ReLU, 1×1 mask B 32→K         (K logits per pixel)
 ///
 /// The network reads `pixels` (B, C, H, W) as levels (0/1 or 0…255), scaled to [0, 1].
-/// Parameter names follow DESIGN §3 (`input.weight`, `blocks.3.b.bias`, `head.1.weight`).
-public final class PixelNetwork {
+/// Parameter names are the checkpoint names (Checkpoint README) (`input.weight`, `blocks.3.b.bias`, `head.1.weight`).
+public final class PixelNetwork: PixelModel {
     public let config: ModelConfig
     /// The first layer: 7×7 mask A.
     public let input: Conv2d
@@ -19,7 +19,9 @@ public final class PixelNetwork {
     /// The second network of the two-halves training path (`PixelNetwork+Halves`), once built.
     var halvesTwin: PixelNetwork?
 
-    /// A freshly initialised network. Throws for impossible configurations.
+    /// A freshly initialised network. Throws for impossible configurations. Each layer draws
+    /// its weights from its own derived seed (`SeededGenerator.derivedSeed`): stream 0 for the
+    /// input layer, l + 1 for block l, 1001 and 1002 for the head's two layers.
     public convenience init(config: ModelConfig, seed: UInt64 = 0) throws {
         try self.init(config: config, seed: seed, inputMask: .A)
     }
@@ -38,15 +40,15 @@ public final class PixelNetwork {
         self.seed = seed
         let (h, c) = (config.hidden, config.colors)
         input = Conv2d(inChannels: c, outChannels: 2 * h, kernelHeight: 7, kernelWidth: 7,
-                       mask: inputMask, colors: c, seed: seed &* 1000 &+ 1)
-        blocks = try (0..<config.layers).map { l in
-            try BlockFactory.makeBlock(kind: config.kind, hidden: h, colors: c, seed: seed &* 1000 &+ 100 &* UInt64(l + 1))
+                       mask: inputMask, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 0))
+        blocks = (0..<config.layers).map { l in
+            config.kind.entry.makeBlock(h, c, SeededGenerator.derivedSeed(seed, stream: UInt64(l + 1)))
         }
         head = [
             Conv2d(inChannels: 2 * h, outChannels: ModelConfig.headWidth, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: c, seed: seed &* 1000 &+ 7),
+                   mask: .B, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 1001)),
             Conv2d(inChannels: ModelConfig.headWidth, outChannels: config.outputChannels, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: c, seed: seed &* 1000 &+ 8),
+                   mask: .B, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 1002)),
         ]
     }
 
@@ -61,12 +63,6 @@ public final class PixelNetwork {
         }
         return out
     }
-
-    /// The number of learnable values (masked-out weights included, as PyTorch counts them).
-    public var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.1.value.count } }
-
-    /// Clears every parameter's gradient.
-    public func zeroGrad() { for (_, p) in namedParameters { p.zeroGrad() } }
 
     /// The network's input encoding: level / (levels − 1), so pixels lie in [0, 1].
     public func encode(_ pixels: Tensor) -> Tensor {

@@ -6,7 +6,7 @@
 /// maps at earlier positions, and never recomputed — instead of a full forward pass
 /// (H·W positions) per pixel, one position per pixel. Each position is computed with
 /// the same sums in the same order as `Conv2d.forwardPlain`, so the logits equal the
-/// reference stepper's exactly when `Conv2d.useFastPath` is off (and to Float rounding
+/// reference stepper's exactly when `ComputePath.current` is `.plain` (and to Float rounding
 /// otherwise).
 ///
 /// With 3 colours position p is computed once per colour (the maps of colour groups

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What `Benchmark.run` measures and how often (DESIGN §7: L=7, h=16, batch 16, 28×28 binary).
+/// What `Benchmark.run` measures and how often (the settings of `benchmark`, Sources/PixelRNN/README.md "Speed": L=7, h=16, batch 16, 28×28 binary).
 public struct BenchmarkOptions: Equatable, Sendable {
     /// Each number is the median over this many runs.
     public var runs: Int

@@ -10,6 +10,14 @@ extension SeededGenerator {
         self.init(seed: hash.next())
     }
 
+    /// The seed of part `stream` of something seeded with `seed`: each layer of a network,
+    /// each layer of a block, each direction of a Diagonal BiLSTM draws its weights from its
+    /// own `derivedSeed(seed, stream: k)`, never from `seed + k`.
+    public static func derivedSeed(_ seed: UInt64, stream: UInt64) -> UInt64 {
+        var generator = SeededGenerator(seed: seed, stream: stream)
+        return generator.next()
+    }
+
     /// A uniform integer in 0 ..< bound, without modulo bias (rejection sampling).
     /// Written out (not `Int.random(in:using:)`) so the stream never changes with the compiler.
     public mutating func nextIndex(below bound: Int) -> Int {

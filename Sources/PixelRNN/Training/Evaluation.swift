@@ -15,7 +15,7 @@ public enum Evaluation {
     /// Mean NLL of `images` (N, C, H, W) of levels under `network`, `batchSize` at a time.
     /// `shouldStop` is asked before every block of every minibatch; when it returns true
     /// the evaluation ends with `Stopped` (in images) and no result.
-    public static func evaluate(network: PixelNetwork, images: Tensor, batchSize: Int = 16,
+    public static func evaluate(network: any PixelModel, images: Tensor, batchSize: Int = 16,
                                 shouldStop: () -> Bool = { false }) throws -> EvaluationResult {
         guard batchSize >= 1 else { throw TrainingError.invalidHyperparameter("batch size must be at least 1, got \(batchSize)") }
         try ImageCheck.validate(images, colors: network.config.colors, levels: network.config.levels)

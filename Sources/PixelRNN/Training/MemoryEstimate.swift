@@ -2,8 +2,8 @@
 /// requests ("more layers than fit in memory") are refused before they start.
 ///
 /// Per pixel of every image of the batch, a block keeps its input and the maps its
-/// backward needs: at most about 16h floats for an LSTM block (4h gate pre-activations,
-/// 4h activations, c and h of both directions, F(x)), 8h for a PixelCNN block; the
+/// backward needs (`ModelKindEntry.floatsPerPixelPerHidden` · h: at most about 16h floats
+/// for an LSTM block, 8h for a PixelCNN block); the
 /// backward pass holds about as much again in gradients. Each parameter is held six
 /// times (value, gradient, two Adam moments, and the gradient and value of the
 /// two-halves twin, `PixelNetwork+Halves`).
@@ -11,7 +11,7 @@ public enum MemoryEstimate {
     /// Bytes of parameters, optimizer state, activations and their gradients for one
     /// step of `batch` images.
     public static func trainingBytes(config: ModelConfig, parameters: Int, batch: Int, height: Int, width: Int) -> Double {
-        let perBlock = Double(config.kind == .pixelcnn ? 8 : 16) * Double(config.hidden)
+        let perBlock = Double(config.kind.entry.floatsPerPixelPerHidden) * Double(config.hidden)
         let stream = Double(2 * config.hidden) * Double(config.layers + 1)
         let head = Double(ModelConfig.headWidth + config.outputChannels) * 2
         let floatsPerPixel = perBlock * Double(config.layers) + stream + head
@@ -25,7 +25,7 @@ public enum MemoryEstimate {
         bare.layers = 0
         let outer = try PixelNetwork(config: bare).parameterCount
         guard config.layers > 0 else { return outer }
-        let block = try BlockFactory.makeBlock(kind: config.kind, hidden: config.hidden, colors: config.colors, seed: 0)
+        let block = config.kind.entry.makeBlock(config.hidden, config.colors, 0)   // after PixelNetwork checked the config
         return outer + config.layers * block.namedParameters.reduce(0) { $0 + $1.1.value.count }
     }
 

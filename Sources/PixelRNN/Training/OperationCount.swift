@@ -11,17 +11,18 @@
 /// the peak it gives is an upper bound of what the kernels could still gain.
 ///
 /// Positions: a 2-D convolution and the Row LSTM's state-to-state (one row at a time)
-/// are applied at all H·W pixels; the Diagonal BiLSTM's state-to-state at every cell of
-/// the skewed map, H·(H + W − 1) per direction.
+/// are applied at all H·W pixels; the weights a kind's table entry names in
+/// `skewedMapWeights` (the Diagonal BiLSTM's state-to-state) at every cell of the skewed
+/// map, H·(H + W − 1) per direction.
 public enum OperationCount {
     /// Multiply-adds of one forward pass of one image of `height` × `width`.
-    public static func forwardMultiplyAdds(_ network: PixelNetwork, height: Int, width: Int) -> Int {
+    public static func forwardMultiplyAdds(_ network: any PixelModel, height: Int, width: Int) -> Int {
         weightPositions(network, height: height, width: width).reduce(0) { $0 + $1.weights * $1.positions }
     }
 
     /// Floating-point operations of one training step, per image: 2 × (forward +
     /// weight gradient + input gradient) multiply-adds.
-    public static func trainingFLOPsPerImage(_ network: PixelNetwork, height: Int, width: Int) -> Double {
+    public static func trainingFLOPsPerImage(_ network: any PixelModel, height: Int, width: Int) -> Double {
         var multiplyAdds = 0
         for layer in weightPositions(network, height: height, width: width) {
             let perPass = layer.weights * layer.positions
@@ -32,12 +33,12 @@ public enum OperationCount {
 
     /// Each weight tensor: its unmasked entries, the positions it is applied at, and
     /// whether it belongs to the first layer.
-    private static func weightPositions(_ network: PixelNetwork, height: Int,
+    private static func weightPositions(_ network: any PixelModel, height: Int,
                                         width: Int) -> [(weights: Int, positions: Int, isFirst: Bool)] {
         network.namedParameters.compactMap { name, parameter in
             guard name.hasSuffix(".weight") else { return nil }
             let weights = parameter.mask.map { $0.data.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } } ?? parameter.value.count
-            let skewed = network.config.kind == .diagbilstm && name.hasSuffix("s_s.weight")
+            let skewed = network.config.kind.entry.skewedMapWeights.contains { name.hasSuffix($0) }
             let positions = skewed ? height * (height + width - 1) : height * width
             return (weights, positions, name == "input.weight")
         }

@@ -1,4 +1,4 @@
-/// Trains a `PixelNetwork` by minibatch gradient descent on the mean NLL (nats/image).
+/// Trains a network (any `PixelModel`) by minibatch gradient descent on the mean NLL (nats/image).
 ///
 /// One step: zeroGrad → loss and gradient → clip to the global norm → optimizer step.
 ///
@@ -10,7 +10,7 @@
 /// `TrainingError.nonFinite` and the model is as after the last completed step.
 public final class Trainer {
     /// The model being trained (its parameters change in place).
-    public let network: PixelNetwork
+    public let network: any PixelModel
     /// The optimizer, created from the hyper-parameters.
     public let optimizer: Optimizer
     /// Counters, history and hyper-parameters; `metadata()` of this goes into checkpoints.
@@ -19,7 +19,7 @@ public final class Trainer {
     /// A trainer for `network`; starts a fresh run, or continues `state` (with its
     /// optimizer moments passed to `loadOptimizerState`). Throws for bad hyper-parameters
     /// or a state that cannot be right (`TrainingState.validate`).
-    public init(network: PixelNetwork, state: TrainingState) throws {
+    public init(network: any PixelModel, state: TrainingState) throws {
         try state.validate()
         self.network = network
         self.state = state
@@ -28,7 +28,7 @@ public final class Trainer {
     }
 
     /// A fresh run with these hyper-parameters.
-    public convenience init(network: PixelNetwork, hyperparameters: TrainingHyperparameters,
+    public convenience init(network: any PixelModel, hyperparameters: TrainingHyperparameters,
                             dataDescription: String = "") throws {
         try self.init(network: network, state: TrainingState(hyperparameters: hyperparameters,
                                                              dataDescription: dataDescription))

@@ -1,5 +1,5 @@
 /// The images a run trains on, epoch by epoch: the same tensor every epoch, or a
-/// fresh one per epoch (stochastic binarization drawn afresh, DESIGN §4).
+/// fresh one per epoch (stochastic binarization drawn afresh, data/README.md).
 public struct TrainingImages {
     /// The number of images (the same every epoch).
     public let count: Int

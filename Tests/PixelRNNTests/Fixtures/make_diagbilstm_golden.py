@@ -4,7 +4,7 @@
 Writes diagbilstm_golden.json next to this script. Only needed to regenerate the fixture;
 building and testing never need Python.
 
-The model (DESIGN.md §2), binary images (C = 1, levels = 2, K = 1), hidden h:
+The model (Sources/PixelRNN/Models/README.md), binary images (C = 1, levels = 2, K = 1), hidden h:
   input   7x7 conv, mask A, 1 -> 2h, zero padding 3; the input is level / (levels - 1)
   block   F(x) = out(h_fwd + shift_down(flip(h_bwd))), stream x <- x + F(x), where one
           direction on a map x (B, 2h, H, W) is

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Golden values for the masked convolution and for PixelCNN, from PyTorch: an
 implementation independent of ours (the masks are built here from the definition in
-DESIGN.md §2 and the paper §3.4, not translated from the Swift code).
+Sources/PixelRNN/Models/README.md and the paper §3.4, not translated from the Swift code).
 
     python3 Tests/PixelRNNTests/Fixtures/make_pixelcnn_golden.py
 
@@ -23,7 +23,7 @@ centre itself, mask A keeps it when group(i) < group(o) (strictly earlier colour
 when group(i) <= group(o) (also its own colour). Everything right of the centre in the
 centre row and every row below is removed.
 
-The model (DESIGN.md §2), with K = C (binary, one logit per colour, sigmoid) or 256*C
+The model (Sources/PixelRNN/Models/README.md), with K = C (binary, one logit per colour, sigmoid) or 256*C
 (256 levels, a softmax per colour over the logit channels level*C + colour):
 
   encoded = pixels / (levels - 1)

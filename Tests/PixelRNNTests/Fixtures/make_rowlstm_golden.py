@@ -3,7 +3,7 @@
 
 Writes rowlstm_golden.json next to this script:  python3 make_rowlstm_golden.py
 
-The model (DESIGN.md §2), binary images, 1 colour:
+The model (Sources/PixelRNN/Models/README.md), binary images, 1 colour:
   input    7x7 conv, mask A, 1 -> 2h;  the pixels are encoded as level / (levels - 1)
   blocks.l Row LSTM, residual: x <- x + out(h) where, row by row (h_{-1} = c_{-1} = 0),
              z_r = i_s(x)[:, :, r, :] + s_s(h_{r-1})      i_s: 1x3 conv, mask B, 2h -> 4h

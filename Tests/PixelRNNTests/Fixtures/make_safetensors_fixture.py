@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """Writes a tiny PixelCNN checkpoint with PyTorch and Python's `safetensors`,
-to test that pixelrnn loads files it did not write itself (DESIGN.md §3).
+to test that pixelrnn loads files it did not write itself (Sources/PixelRNN/Checkpoint/README.md).
 
 Outputs, next to this script:
   pixelcnn_L1_h2.safetensors   model.state_dict() via safetensors.torch.save_file,
-                               with __metadata__ as DESIGN.md §3 prescribes
+                               with __metadata__ as Sources/PixelRNN/Checkpoint/README.md describes
   pixelcnn_L1_h2.json          the same tensors as stored (GoldenFixture format:
                                {"name": {"shape": [...], "data": [...]}}), plus
                                "pixels", a 5×6 binary image, and "logits", this
                                model's output for it
 
-The model follows DESIGN.md §2 for L = 1, h = 2, one colour, binary levels:
+The model follows Sources/PixelRNN/Models/README.md for L = 1, h = 2, one colour, binary levels:
   input   7×7 conv, mask A, 1 → 2h
   blocks.0: x + c(ReLU(b(ReLU(a(ReLU(x))))))   a 1×1 2h→h, b 3×3 mask B h→h, c 1×1 h→2h
   head    ReLU, head.0 1×1 2h→32, ReLU, head.1 1×1 32→1 (a logit)

@@ -42,7 +42,7 @@ public final class RowLSTMTrace {
         self.block = block
         self.input = x
         (height, width) = (x.shape[2], x.shape[3])
-        inputToState = block.i_s.forward(x)
+        inputToState = block.inputToState.forward(x)
         maps = RowLSTMMaps(batch: 1, hidden: block.hidden, height: height, width: width, fill: .nan)
         recurrence = RowLSTMRecurrence(block: block, images: 0..<1, height: height, width: width)
         order = block.recurrenceOrder(height: height)
@@ -108,30 +108,9 @@ public final class RowLSTMTrace {
     }
 }
 
-/// The four gates of an LSTM in the paper's order [o, f, i, g].
-public enum RowLSTMGate: Int, CaseIterable, Sendable {
-    case o, f, i, g
-
-    /// Its name in words.
-    public var name: String {
-        switch self {
-        case .o: return "output gate"
-        case .f: return "forget gate"
-        case .i: return "input gate"
-        case .g: return "content gate"
-        }
-    }
-
-    /// The nonlinearity applied to it: σ for o, f, i; tanh for g.
-    public var activationName: String { self == .g ? "tanh" : "σ" }
-
-    /// Its channels within a 4h-channel gate map.
-    public func channels(hidden h: Int) -> Range<Int> { (rawValue * h)..<((rawValue + 1) * h) }
-}
-
 /// Mean, smallest and largest value of one gate over a row (all h channels, all columns).
 public struct GateStatistics: Equatable, Sendable {
-    public let gate: RowLSTMGate
+    public let gate: LSTMGate
     public let mean: Float
     public let min: Float
     public let max: Float
@@ -155,14 +134,14 @@ public struct RowLSTMTraceStep {
     public let hidden: Tensor
 
     /// One gate of this row after its nonlinearity: (h, W).
-    public func gate(_ g: RowLSTMGate) -> Tensor {
+    public func gate(_ g: LSTMGate) -> Tensor {
         let n = hiddenSize * width
         return Tensor(shape: [hiddenSize, width], data: Array(gateValues.data[(g.rawValue * n)..<((g.rawValue + 1) * n)]))
     }
 
     /// Mean / min / max of each gate over the row, in the order [o, f, i, g].
     public var statistics: [GateStatistics] {
-        RowLSTMGate.allCases.map { g in
+        LSTMGate.allCases.map { g in
             let values = gate(g).data
             var s = 0.0
             for v in values { s += Double(v) }

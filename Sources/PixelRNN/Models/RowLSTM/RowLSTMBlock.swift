@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Row LSTM residual block (paper §3.1 and Figure 5, middle; DESIGN §2).
+/// The Row LSTM residual block (paper §3.1 and Figure 5, middle; Models/RowLSTM/README.md).
 ///
 /// The hidden state of a whole row is computed at once, rows top to bottom:
 ///
@@ -9,9 +9,9 @@ import Foundation
 ///     h_r = o_r ⊙ tanh(c_r)
 ///     F(x) = out(h)
 ///
-/// - `i_s`, the input-to-state convolution K^is: 1×3 along the row, mask B, 2h → 4h,
+/// - `inputToState` (checkpoint name `i_s`), the input-to-state convolution K^is: 1×3 along the row, mask B, 2h → 4h,
 ///   computed for the whole map at once (it only reads the current row of x).
-/// - `s_s`, the state-to-state convolution K^ss: 1-D, width 3, zero padding 1, h → 4h,
+/// - `stateToState` (checkpoint name `s_s`), the state-to-state convolution K^ss: 1-D, width 3, zero padding 1, h → 4h,
 ///   unmasked, over the previous row's hidden states; h_{−1} = c_{−1} = 0.
 /// - `out`: 1×1, mask B, h → 2h.
 ///
@@ -29,9 +29,9 @@ public final class RowLSTMBlock: ResidualBlock {
     /// h, the number of hidden states per pixel.
     public let hidden: Int
     /// K^is: 1×3 mask B, 2h → 4h.
-    public let i_s: Conv2d
+    public let inputToState: Conv2d
     /// K^ss: width-3 1-D convolution, h → 4h, unmasked.
-    public let s_s: RowConv1d
+    public let stateToState: RowStateToState
     /// 1×1 mask B, h → 2h.
     public let out: Conv2d
 
@@ -47,17 +47,16 @@ public final class RowLSTMBlock: ResidualBlock {
     init(hidden: Int, colors: Int, seed: UInt64, knownBug: RowLSTMKnownBug?) {
         self.hidden = hidden
         self.knownBug = knownBug
-        i_s = Conv2d(inChannels: 2 * hidden, outChannels: 4 * hidden, kernelHeight: 1, kernelWidth: 3,
-                     mask: knownBug == .inputToStateUnmasked ? nil : .B, colors: colors, seed: seed &+ 1)
-        s_s = RowConv1d(inChannels: hidden, outChannels: 4 * hidden, kernelWidth: 3, seed: seed &+ 2)
+        inputToState = Conv2d(inChannels: 2 * hidden, outChannels: 4 * hidden, kernelHeight: 1, kernelWidth: 3,
+                     mask: knownBug == .inputToStateUnmasked ? nil : .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 1))
+        stateToState = RowStateToState(inChannels: hidden, outChannels: 4 * hidden, kernelWidth: 3, seed: SeededGenerator.derivedSeed(seed, stream: 2))
         out = Conv2d(inChannels: hidden, outChannels: 2 * hidden, kernelHeight: 1, kernelWidth: 1,
-                     mask: .B, colors: colors, seed: seed &+ 3)
+                     mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 3))
     }
 
     public var namedParameters: [(String, Parameter)] {
-        i_s.namedParameters.map { ("i_s.\($0.0)", $0.1) }
-            + s_s.namedParameters.map { ("s_s.\($0.0)", $0.1) }
-            + out.namedParameters.map { ("out.\($0.0)", $0.1) }
+        prefixedParameters([("i_s", inputToState.namedParameters), ("s_s", stateToState.namedParameters),
+                            ("out", out.namedParameters)])
     }
 
     /// The order in which the recurrence visits the rows: top to bottom.
@@ -67,15 +66,13 @@ public final class RowLSTMBlock: ResidualBlock {
 
     // MARK: - Forward
 
-    /// When true (the default), forward and backward take the fused fast path
-    /// (RowLSTMFastPath.swift); otherwise the plain path written out below. Tests hold them equal.
-    nonisolated(unsafe) public static var useFastPath = true
+    /// Whether forward and backward take the fused fast path (RowLSTMFastPath.swift) rather
+    /// than the plain path written out below: with `ComputePath.current == .fast`, for the real
+    /// block only (the test-only buggy variants run plain). Tests hold the two equal.
+    var usesFastPath: Bool { ComputePath.isFast && knownBug == nil }
 
-    /// The fast path is used for the real block only; the test-only buggy variants run plain.
-    var usesFastPath: Bool { RowLSTMBlock.useFastPath && knownBug == nil }
-
-    /// F(x) for x (B, 2h, H, W). Saves `gates` (pre-activation, (B, 4h, H, W)),
-    /// `gate_values` (after σ, σ, σ, tanh; (B, 4h, H, W)), `cell`, `cell_tanh` (tanh c, for
+    /// F(x) for x (B, 2h, H, W). Keeps the `RowLSTMMaps`: the gates before (`gates`) and
+    /// after (`gateValues`) σ, σ, σ, tanh ((B, 4h, H, W)), `cell`, `cellTanh` (tanh c, for
     /// backward) and `hidden` ((B, h, H, W)).
     public func forward(_ x: Tensor) -> BlockForward {
         precondition(x.rank == 4 && x.shape[1] == 2 * hidden,
@@ -83,7 +80,7 @@ public final class RowLSTMBlock: ResidualBlock {
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
 
         // Input-to-state for the whole map at once: K^is ⊛ x.
-        let inputToState = i_s.forward(x)                           // (B, 4h, H, W)
+        let inputToState = self.inputToState.forward(x)                           // (B, 4h, H, W)
 
         // The recurrence, one row at a time, top to bottom; h_{−1} = c_{−1} = 0.
         var maps = RowLSTMMaps(batch: batch, hidden: hidden, height: height, width: width)
@@ -97,7 +94,7 @@ public final class RowLSTMBlock: ResidualBlock {
         }
 
         let residual = out.forward(maps.hidden)                     // F(x) = out(h)   (B, 2h, H, W)
-        return BlockForward(input: x, residual: residual, saved: maps.named)
+        return BlockForward(input: x, residual: residual, activations: maps)
     }
 
     /// One step of the recurrence, the plain way: row r from its input-to-state row and the
@@ -108,12 +105,12 @@ public final class RowLSTMBlock: ResidualBlock {
     ///     h_r = σ(o) ⊙ tanh(c_r)
     func step(inputToStateRow: Tensor, previousHidden hPrev: Tensor, previousCell cPrev: Tensor) -> RowLSTMRowValues {
         let (batch, width, h) = (hPrev.shape[0], hPrev.shape[2], hidden)
-        let z = inputToStateRow + s_s.forward(hPrev)                // (B, 4h, W)
+        let z = inputToStateRow + stateToState.forward(hPrev)                // (B, 4h, W)
         var a = Tensor(zeros: z.shape)                              // σ(o), σ(f), σ(i), tanh(g)
         var c = Tensor(zeros: [batch, h, width])                    // (B, h, W)
         var cTanh = Tensor(zeros: [batch, h, width])
         var hNew = Tensor(zeros: [batch, h, width])
-        let contentActivation: (Float) -> Float = knownBug == .sigmoidOnContent ? Activation.sigmoid : tanhf
+        let sigmoidOnContent = knownBug == .sigmoidOnContent
         for n in 0..<batch {
             for k in 0..<h {
                 for j in 0..<width {
@@ -121,14 +118,11 @@ public final class RowLSTMBlock: ResidualBlock {
                     let (zo, zf, zi, zg) = (((n * 4 + 0) * h + k) * width + j, ((n * 4 + 1) * h + k) * width + j,
                                             ((n * 4 + 2) * h + k) * width + j, ((n * 4 + 3) * h + k) * width + j)
                     let s = (n * h + k) * width + j
-                    let o = Activation.sigmoid(z.data[zo])
-                    let f = Activation.sigmoid(z.data[zf])
-                    let i = Activation.sigmoid(z.data[zi])
-                    let g = contentActivation(z.data[zg])
-                    (a.data[zo], a.data[zf], a.data[zi], a.data[zg]) = (o, f, i, g)
-                    c.data[s] = f * cPrev.data[s] + i * g               // c = f ⊙ c_prev + i ⊙ g
-                    cTanh.data[s] = tanhf(c.data[s])
-                    hNew.data[s] = o * cTanh.data[s]                    // h = o ⊙ tanh(c)
+                    // c = σ(f) ⊙ c_prev + σ(i) ⊙ tanh(g);  h = σ(o) ⊙ tanh(c)
+                    let cell = LSTMCell.forward(o: z.data[zo], f: z.data[zf], i: z.data[zi], g: z.data[zg],
+                                                previousCell: cPrev.data[s], sigmoidOnContent: sigmoidOnContent)
+                    (a.data[zo], a.data[zf], a.data[zi], a.data[zg]) = (cell.o, cell.f, cell.i, cell.g)
+                    (c.data[s], cTanh.data[s], hNew.data[s]) = (cell.cell, cell.cellTanh, cell.hidden)
                 }
             }
         }
@@ -145,8 +139,8 @@ public final class RowLSTMBlock: ResidualBlock {
 
     /// The plain backward, written out with Tensors.
     func backwardPlain(_ pass: BlockForward, outputGradient dResidual: Tensor) -> Tensor {
-        let gateValues = pass.saved["gate_values"]!, cell = pass.saved["cell"]!, hiddenMap = pass.saved["hidden"]!
-        let cellTanh = pass.saved["cell_tanh"]!
+        let maps = pass.activations(as: RowLSTMMaps.self)
+        let (gateValues, cell, hiddenMap, cellTanh) = (maps.gateValues, maps.cell, maps.hidden, maps.cellTanh)
         let (batch, height, width) = (cell.shape[0], cell.shape[2], cell.shape[3])
         let h = hidden
         let sigmoidOnContent = knownBug == .sigmoidOnContent
@@ -176,19 +170,13 @@ public final class RowLSTMBlock: ResidualBlock {
                     let s = (n * h + k) * width
                     for j in 0..<width {
                         let (o, f, i, g) = (a.data[zo + j], a.data[zf + j], a.data[zi + j], a.data[zg + j])
-                        let tc = cTanh.data[s + j]
-                        // h = o ⊙ tanh(c):  ∂o = ∂h ⊙ tanh(c),  ∂c += ∂h ⊙ o ⊙ (1 − tanh²(c))
-                        let dhj = dh.data[s + j]
-                        let dO = dhj * tc
-                        let dc = dhj * o * (1 - tc * tc) + dcNext.data[s + j]
-                        // c = f ⊙ c_prev + i ⊙ g:  ∂f = ∂c ⊙ c_prev, ∂i = ∂c ⊙ g, ∂g = ∂c ⊙ i, ∂c_prev = ∂c ⊙ f
-                        let dF = dc * cPrev.data[s + j], dI = dc * g, dG = dc * i
-                        dcPrev.data[s + j] = dc * f
-                        // Through the nonlinearities: σ' = σ(1 − σ), tanh' = 1 − tanh².
-                        dz.data[zo + j] = dO * o * (1 - o)
-                        dz.data[zf + j] = dF * f * (1 - f)
-                        dz.data[zi + j] = dI * i * (1 - i)
-                        dz.data[zg + j] = sigmoidOnContent ? dG * g * (1 - g) : dG * (1 - g * g)
+                        // Back through h = o ⊙ tanh(c) and c = f ⊙ c_prev + i ⊙ g, then the nonlinearities.
+                        let d = LSTMCell.backward(o: o, f: f, i: i, g: g, tanhC: cTanh.data[s + j],
+                                                  previousCell: cPrev.data[s + j], dh: dh.data[s + j],
+                                                  dcNext: dcNext.data[s + j])
+                        dcPrev.data[s + j] = d.dcPrev
+                        (dz.data[zo + j], dz.data[zf + j], dz.data[zi + j]) = (d.dO, d.dF, d.dI)
+                        dz.data[zg + j] = sigmoidOnContent ? d.dc * i * g * (1 - g) : d.dG
                     }
                 }
             }
@@ -196,12 +184,12 @@ public final class RowLSTMBlock: ResidualBlock {
             // z_r = (K^is ⊛ x)[r] + K^ss ⊛ h_{r−1}: the state-to-state path carries ∂z_r to h_{r−1}
             // (and to K^ss, whose bias is used at every row, row 0 included).
             let hPrev = previous.map { hiddenMap.mapRow($0) } ?? zeroRow
-            dhNext = s_s.backward(input: hPrev, outputGradient: dz)          // (B, h, W)
+            dhNext = stateToState.backward(input: hPrev, outputGradient: dz)          // (B, h, W)
             dcNext = dcPrev
         }
 
         // The input-to-state path, every row at once: ∂L/∂x = K^isᵀ ⋆ ∂z.
-        return i_s.backward(input: pass.input, outputGradient: dGates)      // (B, 2h, H, W)
+        return inputToState.backward(input: pass.input, outputGradient: dGates)      // (B, 2h, H, W)
     }
 }
 
@@ -219,7 +207,7 @@ struct RowLSTMRowValues {
     var hidden: Tensor
 }
 
-/// Test-only variants with a known bug of public PixelRNN code (DESIGN §2), so that the
+/// Test-only variants with a known bug of public PixelRNN code (Models README, "The network"), so that the
 /// tests can show their checks would catch it.
 enum RowLSTMKnownBug: Equatable {
     /// i_s without its mask: the input-to-state convolution sees the right neighbour.

@@ -51,25 +51,20 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     /// (measured: ten times slower). The previous setting is restored afterwards.
     private static func both(_ first: () -> Void, _ second: () -> Void) {
         guard concurrentDirections else { first(); second(); return }
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(blasThreads) }
-        DispatchQueue.concurrentPerform(iterations: 2) { i in if i == 0 { first() } else { second() } }
+        Cores.run(2) { i in if i == 0 { first() } else { second() } }
     }
 
     /// A block for `hidden` = h, initialised from `seed`.
     public init(hidden: Int, colors: Int, seed: UInt64) {
         self.hidden = hidden
-        fwd = DiagonalLSTM(hidden: hidden, colors: colors, seed: seed &+ 10)
-        bwd = DiagonalLSTM(hidden: hidden, colors: colors, seed: seed &+ 20)
+        fwd = DiagonalLSTM(hidden: hidden, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 1))
+        bwd = DiagonalLSTM(hidden: hidden, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 2))
         out = Conv2d(inChannels: hidden, outChannels: 2 * hidden, kernelHeight: 1, kernelWidth: 1,
-                     mask: .B, colors: colors, seed: seed &+ 30)
+                     mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 3))
     }
 
     public var namedParameters: [(String, Parameter)] {
-        fwd.namedParameters.map { ("fwd.\($0.0)", $0.1) }
-            + bwd.namedParameters.map { ("bwd.\($0.0)", $0.1) }
-            + out.namedParameters.map { ("out.\($0.0)", $0.1) }
+        prefixedParameters([("fwd", fwd.namedParameters), ("bwd", bwd.namedParameters), ("out", out.namedParameters)])
     }
 
     public func forward(_ x: Tensor) -> BlockForward {
@@ -87,35 +82,17 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
         let shifted = shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDown(back) : back
         let sum = passF.output + shifted                                  // (B, h, H, W)
         let y = out.forward(sum)                                          // (B, 2h, H, W)
-        return BlockForward(input: x, residual: y, saved: [
-            "fwd.gates.columns": passF.gates.flat, "fwd.cell.columns": passF.cell.flat,
-            "fwd.hidden.columns": passF.hidden.flat, "fwd.output": passF.output,
-            "bwd.gates.columns": passB.gates.flat, "bwd.cell.columns": passB.cell.flat,
-            "bwd.hidden.columns": passB.hidden.flat, "bwd.output": passB.output,
-            "bwd.shifted": shifted, "sum": sum,
-        ])
-    }
-
-    /// A direction's pass rebuilt from the saved maps.
-    private func savedPass(_ d: String, _ pass: BlockForward, input: Tensor) -> DiagonalLSTMForward {
-        let s = pass.saved
-        let (b, hh, w) = (input.shape[0], input.shape[2], input.shape[3])
-        func columns(_ name: String, _ channels: Int, pad: Int) -> SkewedColumns {
-            SkewedColumns(layout: SkewedColumnLayout(height: hh, width: w, channels: channels, batch: b, pad: pad),
-                          data: s["\(d).\(name).columns"]!.data)
-        }
-        return DiagonalLSTMForward(input: input, gates: columns("gates", 4 * hidden, pad: 0),
-                                   cell: columns("cell", hidden, pad: 1), hidden: columns("hidden", hidden, pad: 1),
-                                   output: s["\(d).output"]!)
+        return BlockForward(input: x, residual: y,
+                            activations: DiagonalBiLSTMActivations(fwd: passF, bwd: passB.withoutInput, shifted: shifted, sum: sum))
     }
 
     /// The saved skewed maps of a forward pass of this block as (B, C, H, H+W−1) maps:
     /// `fwd.gates`, `fwd.cell`, `fwd.hidden`, `bwd.gates`, `bwd.cell`, `bwd.hidden`
     /// (bwd in its own, flipped, frame).
     public func skewedMaps(_ pass: BlockForward) -> [String: Tensor] {
+        let saved = pass.activations(as: DiagonalBiLSTMActivations.self)
         var maps: [String: Tensor] = [:]
-        for d in ["fwd", "bwd"] {
-            let p = savedPass(d, pass, input: pass.input)
+        for (d, p) in [("fwd", saved.fwd), ("bwd", saved.bwd)] {
             maps["\(d).gates"] = p.gates.skewedTensor()
             maps["\(d).cell"] = p.cell.skewedTensor()
             maps["\(d).hidden"] = p.hidden.skewedTensor()
@@ -124,17 +101,17 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     }
 
     public func backward(_ pass: BlockForward, outputGradient dy: Tensor) -> Tensor {
-        let s = pass.saved
-        let x = pass.input
-        let dSum = out.backward(input: s["sum"]!, outputGradient: dy)     // (B, h, H, W)
+        let s = pass.activations(as: DiagonalBiLSTMActivations.self)
+        let dSum = out.backward(input: s.sum, outputGradient: dy)         // (B, h, H, W)
         var dxF: Tensor?, dxFlipped: Tensor?
         DiagonalBiLSTMBlock.both({
             // fwd: h_fwd enters the sum directly.
-            dxF = self.fwd.backward(self.savedPass("fwd", pass, input: x), outputGradient: dSum)
+            dxF = self.fwd.backward(s.fwd, outputGradient: dSum)
         }, {
             // bwd: sum ∋ shift_down(flip(h_bwd)), so dh_bwd = flip(shift_downᵀ(dSum)).
             let dShifted = self.shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDownBackward(dSum) : dSum
-            let passB = self.savedPass("bwd", pass, input: DiagonalBiLSTMBlock.flipLeftRight(x))
+            var passB = s.bwd
+            passB.input = DiagonalBiLSTMBlock.flipLeftRight(pass.input)         // not kept: flipped again
             dxFlipped = self.bwd.backward(passB, outputGradient: DiagonalBiLSTMBlock.flipLeftRight(dShifted))
         })
         return dxF! + DiagonalBiLSTMBlock.flipLeftRight(dxFlipped!)         // flip is its own backward
@@ -177,5 +154,42 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
             }
         }
         return dx
+    }
+}
+
+/// What a Diagonal BiLSTM block's forward pass keeps: each direction's finished pass (its
+/// skewed maps packed column by column, in its own frame — bwd: the flipped image), what
+/// bwd adds in the image frame, and the input of `out`.
+public struct DiagonalBiLSTMActivations: BlockActivations {
+    /// The left-to-right direction's pass.
+    public var fwd: DiagonalLSTMForward
+    /// The right-to-left direction's pass, on flip(x). Its `input` is not kept (an empty
+    /// tensor): backward flips the block's input again rather than hold a second copy of it.
+    public var bwd: DiagonalLSTMForward
+    /// shift_down(flip(bwd.output)), (B, h, H, W).
+    public var shifted: Tensor
+    /// fwd.output + shifted, the input of `out`, (B, h, H, W).
+    public var sum: Tensor
+
+    /// `fwd.gates.columns`, `fwd.cell.columns`, `fwd.hidden.columns` (packed, flat),
+    /// `fwd.output`; the same for bwd; `bwd.shifted`, `sum`.
+    public var named: [String: Tensor] {
+        var maps = ["bwd.shifted": shifted, "sum": sum]
+        for (d, p) in [("fwd", fwd), ("bwd", bwd)] {
+            maps["\(d).gates.columns"] = p.gates.flat
+            maps["\(d).cell.columns"] = p.cell.flat
+            maps["\(d).hidden.columns"] = p.hidden.flat
+            maps["\(d).output"] = p.output
+        }
+        return maps
+    }
+}
+
+extension DiagonalLSTMForward {
+    /// The same pass without its input (what a block keeps of its bwd direction).
+    var withoutInput: DiagonalLSTMForward {
+        var pass = self
+        pass.input = Tensor(zeros: [0])
+        return pass
     }
 }

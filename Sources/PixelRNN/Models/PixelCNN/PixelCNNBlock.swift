@@ -9,17 +9,15 @@ public final class PixelCNNBlock: ResidualBlock {
     /// A block for `hidden` = h, initialised from `seed`.
     public init(hidden: Int, colors: Int, seed: UInt64) {
         a = Conv2d(inChannels: 2 * hidden, outChannels: hidden, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: colors, seed: seed &+ 1)
+                   mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 1))
         b = Conv2d(inChannels: hidden, outChannels: hidden, kernelHeight: 3, kernelWidth: 3,
-                   mask: .B, colors: colors, seed: seed &+ 2)
+                   mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 2))
         c = Conv2d(inChannels: hidden, outChannels: 2 * hidden, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: colors, seed: seed &+ 3)
+                   mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 3))
     }
 
     public var namedParameters: [(String, Parameter)] {
-        [("a", a), ("b", b), ("c", c)].flatMap { name, layer in
-            layer.namedParameters.map { ("\(name).\($0.0)", $0.1) }
-        }
+        prefixedParameters([("a", a.namedParameters), ("b", b.namedParameters), ("c", c.namedParameters)])
     }
 
     public func forward(_ x: Tensor) -> BlockForward {
@@ -27,18 +25,31 @@ public final class PixelCNNBlock: ResidualBlock {
         let ra = a.forwardReLU(r0)             // ReLU(a(r0)): (B, h, H, W)
         let rb = b.forwardReLU(ra)             // ReLU(b(ra)): (B, h, H, W)
         let zc = c.forward(rb)                 // (B, 2h, H, W)
-        return BlockForward(input: x, residual: zc, saved: ["relu_in": r0, "relu_a": ra, "relu_b": rb])
+        return BlockForward(input: x, residual: zc, activations: PixelCNNActivations(reluIn: r0, reluA: ra, reluB: rb))
     }
 
     /// The ReLUs' backward reads where their outputs are > 0, which is where their
     /// inputs are (so the pre-activations a(r0) and b(ra) need not be kept).
     public func backward(_ pass: BlockForward, outputGradient dzc: Tensor) -> Tensor {
-        let s = pass.saved
-        let drb = c.backward(input: s["relu_b"]!, outputGradient: dzc)
-        let dzb = Activation.reluBackward(input: s["relu_b"]!, outputGradient: drb)
-        let dra = b.backward(input: s["relu_a"]!, outputGradient: dzb)
-        let dza = Activation.reluBackward(input: s["relu_a"]!, outputGradient: dra)
-        let dr0 = a.backward(input: s["relu_in"]!, outputGradient: dza)
+        let s = pass.activations(as: PixelCNNActivations.self)
+        let drb = c.backward(input: s.reluB, outputGradient: dzc)
+        let dzb = Activation.reluBackward(input: s.reluB, outputGradient: drb)
+        let dra = b.backward(input: s.reluA, outputGradient: dzb)
+        let dza = Activation.reluBackward(input: s.reluA, outputGradient: dra)
+        let dr0 = a.backward(input: s.reluIn, outputGradient: dza)
         return Activation.reluBackward(input: pass.input, outputGradient: dr0)
     }
+}
+
+/// What a PixelCNN block's forward pass keeps: each layer's output before and after its ReLU.
+public struct PixelCNNActivations: BlockActivations {
+    /// ReLU(x), (B, 2h, H, W).
+    public var reluIn: Tensor
+    /// ReLU(a(ReLU(x))), (B, h, H, W). The pre-activation is not kept: the ReLU's
+    /// backward needs only where it is > 0, which is where its output is.
+    public var reluA: Tensor
+    /// ReLU(b(…)), (B, h, H, W).
+    public var reluB: Tensor
+
+    public var named: [String: Tensor] { ["relu_in": reluIn, "relu_a": reluA, "relu_b": reluB] }
 }

@@ -22,7 +22,7 @@ import Foundation
 /// follows the equations on the (B, C, H, Ws) skewed maps; the fast one
 /// (`DiagonalLSTMFast.swift`) keeps the maps packed column by column (`SkewedColumns`)
 /// and does the state-to-state convolution of each column as two small GEMMs.
-/// `useFastPath` chooses; tests hold the two equal. Either way a finished pass keeps
+/// `ComputePath.current` chooses; tests hold the two equal. Either way a finished pass keeps
 /// its maps packed (`DiagonalLSTMForward`).
 public final class DiagonalLSTM {
     /// h.
@@ -32,27 +32,24 @@ public final class DiagonalLSTM {
     /// `s_s`: 2-tap convolution down a column, h → 4h, unmasked.
     public let stateToState: DiagonalStateToState
 
-    /// When true (the default) `forward`, `backward` and walks take the fast path.
-    nonisolated(unsafe) public static var useFastPath = true
-
     /// A direction for `hidden` = h, initialised from `seed`.
     public init(hidden: Int, colors: Int, seed: UInt64) {
         self.hidden = hidden
         inputToState = Conv2d(inChannels: 2 * hidden, outChannels: 4 * hidden, kernelHeight: 1, kernelWidth: 1,
-                               mask: .B, colors: colors, seed: seed &+ 1)
-        stateToState = DiagonalStateToState(hidden: hidden, seed: seed &+ 2)
+                               mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 1))
+        stateToState = DiagonalStateToState(hidden: hidden, seed: SeededGenerator.derivedSeed(seed, stream: 2))
     }
 
     /// `i_s.weight`, `i_s.bias`, `s_s.weight`, `s_s.bias`.
     public var namedParameters: [(String, Parameter)] {
-        inputToState.namedParameters.map { ("i_s.\($0.0)", $0.1) }
-            + stateToState.namedParameters.map { ("s_s.\($0.0)", $0.1) }
+        prefixedParameters([("i_s", inputToState.namedParameters), ("s_s", stateToState.namedParameters)])
     }
 
     /// Starts a walk over x (B, 2h, H, W): computes i_s(x) and stands before column 0.
     /// `step()` then computes one skewed column at a time (this is what `forward` does).
-    public func beginWalk(_ x: Tensor, fastPath: Bool = DiagonalLSTM.useFastPath) -> DiagonalLSTMWalk {
-        DiagonalLSTMWalk(lstm: self, input: x, fastPath: fastPath)
+    /// The walk takes the fast path when `ComputePath.current` is `.fast` as it begins.
+    public func beginWalk(_ x: Tensor) -> DiagonalLSTMWalk {
+        DiagonalLSTMWalk(lstm: self, input: x, fastPath: ComputePath.isFast)
     }
 
     /// The whole forward pass of this direction: every column in turn.
@@ -67,7 +64,7 @@ public final class DiagonalLSTM {
     public func backward(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
         precondition(dOutput.shape == pass.output.shape,
                      "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
-        return DiagonalLSTM.useFastPath ? backwardFast(pass, outputGradient: dOutput)
+        return ComputePath.isFast ? backwardFast(pass, outputGradient: dOutput)
                                         : backwardPlain(pass, outputGradient: dOutput)
     }
 
@@ -94,18 +91,16 @@ public final class DiagonalLSTM {
             for n in 0..<batch {
                 for r in 0..<height where Skew.isPixel(row: r, skewedColumn: k, width: width) {
                     for j in 0..<h {
-                        let so = gates[n, j, r, k], sf = gates[n, h + j, r, k]
-                        let si = gates[n, 2 * h + j, r, k], tg = gates[n, 3 * h + j, r, k]
-                        let c = cell[n, j, r, k]
                         let cPrev: Float = k > 0 ? cell[n, j, r, k - 1] : 0
-                        let tc = tanhf(c)
-                        let dh = dHidden[n, j, r, k]
-                        let dc = dcCarry.data[(n * h + j) * height + r] + dh * so * (1 - tc * tc)
-                        dPre[n, j, r, k] = dh * tc * so * (1 - so)                 // do
-                        dPre[n, h + j, r, k] = dc * cPrev * sf * (1 - sf)          // df
-                        dPre[n, 2 * h + j, r, k] = dc * tg * si * (1 - si)         // di
-                        dPre[n, 3 * h + j, r, k] = dc * si * (1 - tg * tg)         // dg
-                        nextCarry.data[(n * h + j) * height + r] = dc * sf         // dc_{k−1}
+                        let d = LSTMCell.backward(o: gates[n, j, r, k], f: gates[n, h + j, r, k],
+                                                  i: gates[n, 2 * h + j, r, k], g: gates[n, 3 * h + j, r, k],
+                                                  tanhC: tanhf(cell[n, j, r, k]), previousCell: cPrev,
+                                                  dh: dHidden[n, j, r, k], dcNext: dcCarry.data[(n * h + j) * height + r])
+                        dPre[n, j, r, k] = d.dO
+                        dPre[n, h + j, r, k] = d.dF
+                        dPre[n, 2 * h + j, r, k] = d.dI
+                        dPre[n, 3 * h + j, r, k] = d.dG
+                        nextCarry.data[(n * h + j) * height + r] = d.dcPrev              // dc_{k−1}
                     }
                 }
             }
@@ -270,18 +265,18 @@ public final class DiagonalLSTMWalk {
             // Cells that are not pixels keep h = c = 0 (and show zero gates).
             for r in 0..<height where Skew.isPixel(row: r, skewedColumn: k, width: width) {
                 for j in 0..<h {
-                    let so = Activation.sigmoid(pre.data[(n * 4 * h + j) * height + r])          // σ(o)
-                    let sf = Activation.sigmoid(pre.data[(n * 4 * h + h + j) * height + r])      // σ(f)
-                    let si = Activation.sigmoid(pre.data[(n * 4 * h + 2 * h + j) * height + r])  // σ(i)
-                    let tg = tanhf(pre.data[(n * 4 * h + 3 * h + j) * height + r])               // tanh(g)
                     let cPrev: Float = k > 0 ? cellMap[n, j, r, k - 1] : 0
-                    let c = sf * cPrev + si * tg          // c_k = σ(f) ⊙ c_{k−1} + σ(i) ⊙ tanh(g)
-                    gatesMap[n, j, r, k] = so
-                    gatesMap[n, h + j, r, k] = sf
-                    gatesMap[n, 2 * h + j, r, k] = si
-                    gatesMap[n, 3 * h + j, r, k] = tg
-                    cellMap[n, j, r, k] = c
-                    hiddenMap[n, j, r, k] = so * tanhf(c)  // h_k = σ(o) ⊙ tanh(c_k)
+                    // c_k = σ(f) ⊙ c_{k−1} + σ(i) ⊙ tanh(g);  h_k = σ(o) ⊙ tanh(c_k)
+                    let cell = LSTMCell.forward(o: pre.data[(n * 4 * h + j) * height + r],
+                                                f: pre.data[(n * 4 * h + h + j) * height + r],
+                                                i: pre.data[(n * 4 * h + 2 * h + j) * height + r],
+                                                g: pre.data[(n * 4 * h + 3 * h + j) * height + r], previousCell: cPrev)
+                    gatesMap[n, j, r, k] = cell.o
+                    gatesMap[n, h + j, r, k] = cell.f
+                    gatesMap[n, 2 * h + j, r, k] = cell.i
+                    gatesMap[n, 3 * h + j, r, k] = cell.g
+                    cellMap[n, j, r, k] = cell.cell
+                    hiddenMap[n, j, r, k] = cell.hidden
                 }
             }
         }

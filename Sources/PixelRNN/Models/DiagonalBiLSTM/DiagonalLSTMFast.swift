@@ -160,15 +160,6 @@ public struct SkewedColumns {
     var flat: Tensor { Tensor(shape: [data.count], data: data) }
 }
 
-/// The nonlinearities of the fast path, each through one `expf` (glibc's `tanhf` goes through
-/// `expm1f` and costs several times more): σ(x) = 1 / (1 + e^−x), tanh(x) = 1 − 2 / (e^2x + 1).
-/// Both are exact at ±∞; the tanh form loses relative (not absolute) accuracy near 0:
-/// |error| < 2·10⁻⁷, below Float32's resolution of the O(1) sums it feeds.
-enum DiagonalLSTMMath {
-    @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
-    @inline(__always) static func tanh(_ x: Float) -> Float { 1 - 2 / (expf(2 * x) + 1) }
-}
-
 extension DiagonalStateToState {
     /// W[:, :, 0] and W[:, :, 1] as two row-major (4h × h) matrices.
     var tapMatrices: (tap0: [Float], tap1: [Float]) {
@@ -230,28 +221,11 @@ extension DiagonalLSTMWalk {
                             1, p, Int32(n))
             }
             for j in 0..<h {
-                let po = p + j * n, pf = p + (h + j) * n, pi = p + (2 * h + j) * n, pg = p + (3 * h + j) * n
-                let cNow = cB + cl.offset(k, j, r0), hNow = hB + hd.offset(k, j, r0)
-                if k > 0 {
-                    let cPrev = cB + cl.offset(k - 1, j, r0)        // c_{k−1}, same rows (stored zeros off the diagonal)
-                    for e in 0..<n {
-                        let so = DiagonalLSTMMath.sigmoid(po[e]), sf = DiagonalLSTMMath.sigmoid(pf[e])
-                        let si = DiagonalLSTMMath.sigmoid(pi[e]), tg = DiagonalLSTMMath.tanh(pg[e])
-                        let c = sf * cPrev[e] + si * tg             // c_k = σ(f) ⊙ c_{k−1} + σ(i) ⊙ tanh(g)
-                        po[e] = so; pf[e] = sf; pi[e] = si; pg[e] = tg
-                        cNow[e] = c
-                        hNow[e] = so * DiagonalLSTMMath.tanh(c)     // h_k = σ(o) ⊙ tanh(c_k)
-                    }
-                } else {
-                    for e in 0..<n {                                 // c_{−1} = 0
-                        let so = DiagonalLSTMMath.sigmoid(po[e]), sf = DiagonalLSTMMath.sigmoid(pf[e])
-                        let si = DiagonalLSTMMath.sigmoid(pi[e]), tg = DiagonalLSTMMath.tanh(pg[e])
-                        let c = si * tg
-                        po[e] = so; pf[e] = sf; pi[e] = si; pg[e] = tg
-                        cNow[e] = c
-                        hNow[e] = so * DiagonalLSTMMath.tanh(c)
-                    }
-                }
+                let rows = LSTMGateRows(o: p + j * n, f: p + (h + j) * n, i: p + (2 * h + j) * n, g: p + (3 * h + j) * n)
+                // c_{k−1}, same rows (stored zeros off the diagonal); none before the first column.
+                let cPrev = k > 0 ? UnsafePointer(cB + cl.offset(k - 1, j, r0)) : nil
+                LSTMCell.forward(pre: rows.readOnly, values: rows, previousCell: cPrev, cell: cB + cl.offset(k, j, r0),
+                                 cellTanh: nil, hidden: hB + hd.offset(k, j, r0), count: n)
             }
         }}}}}
     }
@@ -276,6 +250,8 @@ extension DiagonalLSTM {
         let plane = height * batch
         var carry = [Float](repeating: 0, count: h * plane)                     // ∂L/∂c_k through c_{k+1}: [j][r][n]
         var nextCarry = carry
+        let tanhC = UnsafeMutablePointer<Float>.allocate(capacity: plane)           // tanh(c_k) of one state row
+        defer { tanhC.deallocate() }
         var dW0 = [Float](repeating: 0, count: 4 * h * h), dW1 = dW0
         var db = [Float](repeating: 0, count: 4 * h)
         let (w0, w1) = stateToState.tapMatrices
@@ -296,22 +272,13 @@ extension DiagonalLSTM {
                 let s = gB + gL.offset(k, 0, r0)                      // [σ(o), σ(f), σ(i), tanh(g)]: (4h × n)
                 let dPk = dpB + dPL.offset(k, 0, r0)                  // (4h × n), leading dimension n
                 for j in 0..<h {
-                    let so = s + j * n, sf = s + (h + j) * n, si = s + (2 * h + j) * n, tg = s + (3 * h + j) * n
+                    let values = LSTMGateRows(o: s + j * n, f: s + (h + j) * n, i: s + (2 * h + j) * n, g: s + (3 * h + j) * n)
                     let c = cB + cL.offset(k, j, r0)
-                    let cPrev = cB + cL.offset(max(k - 1, 0), j, r0)  // read only when k > 0
-                    let dh = dhB + dHL.offset(k, j, r0)
-                    let dO = dPk + j * n, dF = dPk + (h + j) * n, dI = dPk + (2 * h + j) * n, dG = dPk + (3 * h + j) * n
-                    let carried = cin + j * plane + r0 * batch, passOn = cout + j * plane + r0 * batch
-                    for e in 0..<n {
-                        let tc = DiagonalLSTMMath.tanh(c[e])
-                        let dc = carried[e] + dh[e] * so[e] * (1 - tc * tc)
-                        let cp: Float = k > 0 ? cPrev[e] : 0
-                        dO[e] = dh[e] * tc * so[e] * (1 - so[e])      // do
-                        dF[e] = dc * cp * sf[e] * (1 - sf[e])         // df
-                        dI[e] = dc * tg[e] * si[e] * (1 - si[e])      // di
-                        dG[e] = dc * si[e] * (1 - tg[e] * tg[e])      // dg
-                        passOn[e] = dc * sf[e]                        // dc_{k−1}
-                    }
+                    Activation.tanh(c, into: tanhC, count: n)                 // tanh(c_k), recomputed
+                    let dPre = LSTMGateRows(o: dPk + j * n, f: dPk + (h + j) * n, i: dPk + (2 * h + j) * n, g: dPk + (3 * h + j) * n)
+                    LSTMCell.backward(values: values, cellTanh: tanhC, previousCell: k > 0 ? cB + cL.offset(k - 1, j, r0) : nil,
+                                      dHidden: dhB + dHL.offset(k, j, r0), dcNext: cin + j * plane + r0 * batch,
+                                      dPre: dPre, dcPrev: cout + j * plane + r0 * batch, count: n)
                 }
                 swap(&cin, &cout)
                 for o in 0..<(4 * h) {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Diagonal BiLSTM block, one position at a time (paper §3.2; DESIGN §2).
+/// The Diagonal BiLSTM block, one position at a time (paper §3.2; Models/DiagonalBiLSTM/README.md).
 ///
 /// In the image frame, the state of each direction at pixel (r, c) reads (the 2-tap
 /// state-to-state convolution on the skewed map, unskewed):
@@ -22,7 +22,7 @@ import Foundation
 /// Each position is computed with the same sums in the same order as the plain path
 /// (`DiagonalLSTMWalk.stepPlain`, `DiagonalStateToState.forward`, `Conv2d.forwardPlain`),
 /// so with every fast path off the result equals `forward`'s bit for bit; with
-/// `DiagonalLSTM.useFastPath` (read when the state is made) σ and tanh are the fast
+/// `ComputePath.current == .fast` (read when the state is made) σ and tanh are the fast
 /// path's, and the result agrees to Float rounding.
 extension DiagonalBiLSTMBlock: IncrementalBlock {
     /// Not for the test-only variant without the shift: that one sees the future.
@@ -40,28 +40,27 @@ final class DiagonalBiLSTMIncrementalState: IncrementalBlockState {
     private let out: PositionConv
     private let (batch, height, width, hidden): (Int, Int, Int, Int)
     /// h and c of each direction at every pixel, position-major (H·W, h, B), image frame.
-    private var hf: [Float], cf: [Float], hb: [Float], cb: [Float]
+    private let hf: FloatBuffer, cf: FloatBuffer, hb: FloatBuffer, cb: FloatBuffer
     /// i_s_bwd(x) of the row being read, (W, 4h, B): bwd's input once the row is final.
-    private var zbRow: [Float]
+    private let zbRow: FloatBuffer
     /// h·B zeros: the state of a neighbour that is not a pixel.
-    private let zeros: [Float]
+    private let zeros: FloatBuffer
     /// Scratch for one position: fwd's i_s (4h·B), the pre-activations (4h·B), h_f + shifted h_b (h·B).
-    private var zf: [Float], pre: [Float], sum: [Float]
+    private let zf: FloatBuffer, pre: FloatBuffer, sum: FloatBuffer
     /// Rows of bwd computed so far (rows 0 ..< bwdRows).
     private var bwdRows = 0
 
     init(block: DiagonalBiLSTMBlock, batch: Int, height: Int, width: Int) {
-        let fast = DiagonalLSTM.useFastPath
+        let fast = ComputePath.isFast
         fwd = DiagonalLSTMCellStep(block.fwd, fastMath: fast)
         bwd = DiagonalLSTMCellStep(block.bwd, fastMath: fast)
         out = PositionConv(block.out)
         (self.batch, self.height, self.width, hidden) = (batch, height, width, block.hidden)
-        let map = [Float](repeating: 0, count: height * width * block.hidden * batch)
-        (hf, cf, hb, cb) = (map, map, map, map)
-        zbRow = [Float](repeating: 0, count: width * 4 * block.hidden * batch)
-        zeros = [Float](repeating: 0, count: block.hidden * batch)
-        (zf, pre) = ([Float](repeating: 0, count: 4 * block.hidden * batch), [Float](repeating: 0, count: 4 * block.hidden * batch))
-        sum = zeros
+        let map = height * width * block.hidden * batch
+        (hf, cf, hb, cb) = (FloatBuffer(count: map), FloatBuffer(count: map), FloatBuffer(count: map), FloatBuffer(count: map))
+        zbRow = FloatBuffer(count: width * 4 * block.hidden * batch)
+        (zeros, sum) = (FloatBuffer(count: block.hidden * batch), FloatBuffer(count: block.hidden * batch))
+        (zf, pre) = (FloatBuffer(count: 4 * block.hidden * batch), FloatBuffer(count: 4 * block.hidden * batch))
     }
 
     func step(row r: Int, column c: Int, input x: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
@@ -72,50 +71,35 @@ final class DiagonalBiLSTMIncrementalState: IncrementalBlockState {
         }
         let hb1 = hidden * batch
         let here = (r * width + c) * hb1
-        zf.withUnsafeMutableBufferPointer { zf in
-        pre.withUnsafeMutableBufferPointer { pre in
-        sum.withUnsafeMutableBufferPointer { sum in
-        zbRow.withUnsafeMutableBufferPointer { zb in
-        zeros.withUnsafeBufferPointer { zero in
-        hf.withUnsafeMutableBufferPointer { hf in
-        cf.withUnsafeMutableBufferPointer { cf in
-        hb.withUnsafeBufferPointer { hb in
-            let z0 = zero.baseAddress!
-            // fwd at (r, c): z = i_s(x), then the LSTM step from the pixel above and the left one.
-            fwd.inputToState.apply(input: x, batch: batch, out: zf.baseAddress!)
-            let above = r > 0 ? UnsafePointer(hf.baseAddress! + here - width * hb1) : z0
-            let left = c > 0 ? UnsafePointer(hf.baseAddress! + here - hb1) : z0
-            let leftCell = c > 0 ? UnsafePointer(cf.baseAddress! + here - hb1) : z0
-            fwd.state(z: zf.baseAddress!, above: above, previous: left, previousCell: leftCell, batch: batch,
-                      pre: pre.baseAddress!, cell: cf.baseAddress! + here, hidden: hf.baseAddress! + here)
-            // bwd's input at (r, c), kept until the row is final.
-            bwd.inputToState.apply(input: x, batch: batch, out: zb.baseAddress! + c * 4 * hb1)
-            // h_f(r, c) + shift_down(h_b)(r, c) = h_f(r, c) + h_b(r−1, c)  (zeros in row 0)
-            let shifted = r > 0 ? hb.baseAddress! + here - width * hb1 : z0
-            for i in 0..<hb1 { sum[i] = hf[here + i] + shifted[i] }
-            out.apply(input: sum.baseAddress!, batch: batch, out: output)          // F(x) = out(…), 1×1
-        }}}}}}}}
+        let (z0, hf, cf, sum) = (UnsafePointer(zeros.pointer), hf.pointer, cf.pointer, sum.pointer)
+        // fwd at (r, c): z = i_s(x), then the LSTM step from the pixel above and the left one.
+        fwd.inputToState.apply(input: x, batch: batch, out: zf.pointer)
+        let above = r > 0 ? UnsafePointer(hf + here - width * hb1) : z0
+        let left = c > 0 ? UnsafePointer(hf + here - hb1) : z0
+        let leftCell = c > 0 ? UnsafePointer(cf + here - hb1) : z0
+        fwd.state(z: zf.pointer, above: above, previous: left, previousCell: leftCell, batch: batch,
+                  pre: pre.pointer, cell: cf + here, hidden: hf + here)
+        // bwd's input at (r, c), kept until the row is final.
+        bwd.inputToState.apply(input: x, batch: batch, out: zbRow.pointer + c * 4 * hb1)
+        // h_f(r, c) + shift_down(h_b)(r, c) = h_f(r, c) + h_b(r−1, c)  (zeros in row 0)
+        let shifted = r > 0 ? UnsafePointer(hb.pointer + here - width * hb1) : z0
+        for i in 0..<hb1 { sum[i] = hf[here + i] + shifted[i] }
+        out.apply(input: sum, batch: batch, out: output)                        // F(x) = out(…), 1×1
     }
 
     /// bwd's row r in the image frame, right to left: each pixel from the one above
     /// (row r−1, already done) and its right neighbour (just done).
     private func computeBackwardRow(_ r: Int) {
         let hb1 = hidden * batch
-        zbRow.withUnsafeBufferPointer { zb in
-        pre.withUnsafeMutableBufferPointer { pre in
-        zeros.withUnsafeBufferPointer { zero in
-        hb.withUnsafeMutableBufferPointer { hb in
-        cb.withUnsafeMutableBufferPointer { cb in
-            let z0 = zero.baseAddress!
-            for c in stride(from: width - 1, through: 0, by: -1) {
-                let here = (r * width + c) * hb1
-                let above = r > 0 ? UnsafePointer(hb.baseAddress! + here - width * hb1) : z0
-                let right = c < width - 1 ? UnsafePointer(hb.baseAddress! + here + hb1) : z0
-                let rightCell = c < width - 1 ? UnsafePointer(cb.baseAddress! + here + hb1) : z0
-                bwd.state(z: zb.baseAddress! + c * 4 * hb1, above: above, previous: right, previousCell: rightCell,
-                          batch: batch, pre: pre.baseAddress!, cell: cb.baseAddress! + here, hidden: hb.baseAddress! + here)
-            }
-        }}}}}
+        let (z0, hb, cb) = (UnsafePointer(zeros.pointer), hb.pointer, cb.pointer)
+        for c in stride(from: width - 1, through: 0, by: -1) {
+            let here = (r * width + c) * hb1
+            let above = r > 0 ? UnsafePointer(hb + here - width * hb1) : z0
+            let right = c < width - 1 ? UnsafePointer(hb + here + hb1) : z0
+            let rightCell = c < width - 1 ? UnsafePointer(cb + here + hb1) : z0
+            bwd.state(z: zbRow.pointer + c * 4 * hb1, above: above, previous: right, previousCell: rightCell,
+                      batch: batch, pre: pre.pointer, cell: cb + here, hidden: hb + here)
+        }
     }
 }
 
@@ -136,7 +120,7 @@ struct DiagonalLSTMCellStep {
     private let tapAbove: [Float]
     private let tapPrevious: [Float]
     private let bias: [Float]
-    /// σ and tanh through one `expf` each (`DiagonalLSTMMath`, the fast path's), or the plain ones.
+    /// The LSTM cell: its vectorised form (the fast path's) or the plain one.
     private let fastMath: Bool
 
     init(_ lstm: DiagonalLSTM, fastMath: Bool) {
@@ -168,23 +152,17 @@ struct DiagonalLSTMCellStep {
             }
         }}
         for j in 0..<h {
-            let (po, pf, pi, pg) = (pre + j * batch, pre + (h + j) * batch, pre + (2 * h + j) * batch, pre + (3 * h + j) * batch)
+            let rows = LSTMGateRows(o: pre + j * batch, f: pre + (h + j) * batch, i: pre + (2 * h + j) * batch,
+                                    g: pre + (3 * h + j) * batch)
             let (cPrev, cNow, hNow) = (previousCell + j * batch, cell + j * batch, hOut + j * batch)
+            // c = σ(f) ⊙ c_prev + σ(i) ⊙ tanh(g);  h = σ(o) ⊙ tanh(c)
             if fastMath {
-                for n in 0..<batch {
-                    let so = DiagonalLSTMMath.sigmoid(po[n]), sf = DiagonalLSTMMath.sigmoid(pf[n])
-                    let si = DiagonalLSTMMath.sigmoid(pi[n]), tg = DiagonalLSTMMath.tanh(pg[n])
-                    let c = sf * cPrev[n] + si * tg             // c = σ(f) ⊙ c_prev + σ(i) ⊙ tanh(g)
-                    cNow[n] = c
-                    hNow[n] = so * DiagonalLSTMMath.tanh(c)     // h = σ(o) ⊙ tanh(c)
-                }
+                LSTMCell.forward(pre: rows.readOnly, values: rows, previousCell: cPrev, cell: cNow, cellTanh: nil,
+                                 hidden: hNow, count: batch)
             } else {
                 for n in 0..<batch {
-                    let so = Activation.sigmoid(po[n]), sf = Activation.sigmoid(pf[n])
-                    let si = Activation.sigmoid(pi[n]), tg = tanhf(pg[n])
-                    let c = sf * cPrev[n] + si * tg
-                    cNow[n] = c
-                    hNow[n] = so * tanhf(c)
+                    let state = LSTMCell.forward(o: rows.o[n], f: rows.f[n], i: rows.i[n], g: rows.g[n], previousCell: cPrev[n])
+                    (cNow[n], hNow[n]) = (state.cell, state.hidden)
                 }
             }
         }

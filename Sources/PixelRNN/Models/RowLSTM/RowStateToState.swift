@@ -12,8 +12,8 @@ import CBLAS
 ///
 /// Two paths compute the same numbers: `forwardPlain`/`backwardPlain`, loops that read
 /// like the formula, and the fast path (im2col + one GEMM) used when
-/// `RowConv1d.useFastPath` is true. Tests hold them equal.
-public final class RowConv1d {
+/// `ComputePath.current` is `.fast`. Tests hold them equal.
+public final class RowStateToState {
     public let inChannels: Int
     public let outChannels: Int
     public let kernelWidth: Int
@@ -22,12 +22,9 @@ public final class RowConv1d {
     /// (out)
     public let bias: Parameter
 
-    /// When true (the default), `forward`/`backward` take the fast path.
-    nonisolated(unsafe) public static var useFastPath = true
-
     /// A convolution initialised like PyTorch's default (uniform in ±1/√(in·k)), from a seed.
     public init(inChannels: Int, outChannels: Int, kernelWidth: Int = 3, seed: UInt64) {
-        precondition(kernelWidth % 2 == 1, "RowConv1d: the kernel width must be odd")
+        precondition(kernelWidth % 2 == 1, "RowStateToState: the kernel width must be odd")
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelWidth = kernelWidth
@@ -44,16 +41,16 @@ public final class RowConv1d {
     /// y = W ⊛ x + b.   (B, in, W) → (B, out, W)
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 3 && x.shape[1] == inChannels,
-                     "RowConv1d: expected (B, \(inChannels), W), got \(x.shape)")
-        return RowConv1d.useFastPath ? forwardFast(x) : forwardPlain(x)
+                     "RowStateToState: expected (B, \(inChannels), W), got \(x.shape)")
+        return ComputePath.isFast ? forwardFast(x) : forwardPlain(x)
     }
 
     /// Accumulates ∂L/∂W and ∂L/∂b, and returns ∂L/∂x.
     /// `x` is the input of the forward pass, `dy` is ∂L/∂y, (B, out, W).
     public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
         precondition(x.rank == 3 && x.shape[1] == inChannels && dy.shape == [x.shape[0], outChannels, x.shape[2]],
-                     "RowConv1d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
-        return RowConv1d.useFastPath ? backwardFast(input: x, outputGradient: dy)
+                     "RowStateToState.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
+        return ComputePath.isFast ? backwardFast(input: x, outputGradient: dy)
                                      : backwardPlain(input: x, outputGradient: dy)
     }
 
@@ -159,7 +156,7 @@ public final class RowConv1d {
         let (batch, width) = (x.shape[0], x.shape[2])
         return [Float](unsafeUninitializedCapacity: inChannels * kernelWidth * batch * width) { cols, initialized in
             x.data.withUnsafeBufferPointer { xs in
-                RowConv1d.im2col(xs.baseAddress!, channels: inChannels, batch: batch, width: width,
+                RowStateToState.im2col(xs.baseAddress!, channels: inChannels, batch: batch, width: width,
                                  channelStride: width, batchStride: inChannels * width, kernelWidth: kernelWidth,
                                  into: cols.baseAddress!)
             }
@@ -238,7 +235,7 @@ public final class RowConv1d {
         var dx = Tensor(zeros: x.shape)
         dcols.withUnsafeBufferPointer { dc in
             dx.data.withUnsafeMutableBufferPointer { dxs in
-                RowConv1d.col2im(dc.baseAddress!, channels: inChannels, batch: batch, width: width,
+                RowStateToState.col2im(dc.baseAddress!, channels: inChannels, batch: batch, width: width,
                                  channelStride: width, batchStride: inChannels * width, kernelWidth: k,
                                  into: dxs.baseAddress!)
             }

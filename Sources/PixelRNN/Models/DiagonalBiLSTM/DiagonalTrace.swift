@@ -1,6 +1,6 @@
 import CBLAS
 /// Steps one Diagonal BiLSTM block's forward pass one diagonal — one skewed column —
-/// at a time (DESIGN §5 `trace`, `step`, `where`, `show gates|state|cell`).
+/// at a time (the `trace` family: `trace`, `step`, `where`, `show gates|state|cell`; PixelREPL README).
 ///
 /// Order: first the whole `fwd` walk (skewed columns 0 ..< H+W−1 of x), then the whole
 /// `bwd` walk (the same columns of flip(x)). The two directions do not depend on each
@@ -52,10 +52,7 @@ public final class DiagonalTrace {
     /// and the traced numbers equal the forward pass bit for bit.
     private static func withOneBLASThread<T>(_ body: () -> T) -> T {
         guard DiagonalBiLSTMBlock.concurrentDirections else { return body() }
-        let blasThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(blasThreads) }
-        return body()
+        return Cores.withOneBLASThread(body)
     }
 
     /// Traces block `layer` of `network` on `pixels` (B, C, H, W): the block's input is

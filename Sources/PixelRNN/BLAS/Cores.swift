@@ -1,0 +1,55 @@
+import CBLAS
+import Foundation
+
+/// How the fast paths share work between the cores, written once.
+///
+/// Work is split into parts (ranges of images, or the two directions of a Diagonal BiLSTM
+/// block) that run concurrently through `DispatchQueue.concurrentPerform`, with OpenBLAS
+/// single-threaded meanwhile: each part is one thread's work, and threads each asking
+/// OpenBLAS's shared pool for more threads would wait on each other (measured: ten times
+/// slower). The previous OpenBLAS setting is restored afterwards.
+///
+/// Work is split only when OpenBLAS may itself use several threads (its default: every core),
+/// so `OPENBLAS_NUM_THREADS=1` makes everything single-threaded, and a caller that already
+/// runs on several threads with OpenBLAS single-threaded is not split again.
+public enum Cores {
+    /// The number of cores this process may use (at least 1), read once.
+    public static let count = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// True when there are several cores and OpenBLAS may use more than one thread: the
+    /// condition for splitting any work.
+    static var maySplit: Bool { count > 1 && openblas_get_num_threads() > 1 }
+
+    /// The number of threads OpenBLAS may use now.
+    static var blasThreads: Int { Int(openblas_get_num_threads()) }
+
+    /// `body()` with OpenBLAS on one thread, the previous setting restored afterwards.
+    static func withOneBLASThread<T>(_ body: () throws -> T) rethrows -> T {
+        let before = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(before) }
+        return try body()
+    }
+
+    /// Runs `body(k)` for k in 0..<parts, concurrently (with OpenBLAS on one thread) when
+    /// parts > 1; Dispatch decides how many threads, at most `parts`.
+    static func run(_ parts: Int, _ body: (Int) -> Void) {
+        guard parts > 1 else { body(0); return }
+        withOneBLASThread { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+    }
+
+    /// One part per image, which the cores take as they become free; or the whole batch
+    /// when splitting is off (`maySplit`) or the work is below `minimumWork` multiply-adds.
+    static func oneImageEach(batch: Int, work: Int, minimumWork: Int) -> [Range<Int>] {
+        let split = batch > 1 && work >= minimumWork && maySplit
+        return split ? (0..<batch).map { $0..<($0 + 1) } : [0..<batch]
+    }
+
+    /// One contiguous range of images per thread (as many as there are cores and OpenBLAS
+    /// threads, at most `batch`); one range when the work is below `minimumWork`.
+    static func onePerThread(batch: Int, work: Int, minimumWork: Int) -> [Range<Int>] {
+        let threads = min(batch, count, blasThreads)
+        let parts = work >= minimumWork ? max(1, threads) : 1
+        return (0..<parts).map { k in (k * batch / parts)..<((k + 1) * batch / parts) }
+    }
+}

@@ -1,0 +1,98 @@
+/// A kind of network: `pixelcnn`, `rowlstm`, `diagbilstm` (paper Table 1 / §3) — the name used
+/// in commands and in checkpoints' `model` metadata. What a kind is made of and what the generic
+/// code may ask of it is its entry in `ModelKinds.table`.
+public struct ModelKind: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// The name, e.g. `rowlstm`.
+    public let rawValue: String
+
+    /// The kind of that name, if the table has one.
+    public init?(rawValue: String) {
+        guard ModelKinds.table.contains(where: { $0.kind.rawValue == rawValue }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// A name for a table entry.
+    init(entryName: String) { rawValue = entryName }
+
+    /// The PixelCNN (paper §3.4).
+    public static let pixelcnn = ModelKind(entryName: "pixelcnn")
+    /// The Row LSTM (paper §3.1).
+    public static let rowlstm = ModelKind(entryName: "rowlstm")
+    /// The Diagonal BiLSTM (paper §3.2).
+    public static let diagbilstm = ModelKind(entryName: "diagbilstm")
+
+    /// Every kind, in the table's order (`help`, completion, `benchmark --model all`).
+    public static var allCases: [ModelKind] { ModelKinds.table.map(\.kind) }
+
+    /// The kind's entry in the table.
+    public var entry: ModelKindEntry { ModelKinds.table.first { $0.kind == self }! }
+
+    /// The name used in the paper, e.g. "Row LSTM".
+    public var paperName: String { entry.paperName }
+
+    public var description: String { rawValue }
+}
+
+/// Everything the generic code (network, trainer, sampler, trace, benchmark, REPL) knows
+/// about one model kind. A model folder (`Models/<Model>/<Model>Kind.swift`) defines one
+/// (with the memberwise initialiser); `ModelKinds.table` lists them.
+public struct ModelKindEntry: Sendable {
+    /// The kind's name.
+    public let kind: ModelKind
+    /// The name used in the paper.
+    public let paperName: String
+    /// Makes one residual block: hidden h, colours C, the block's own (derived) seed.
+    public let makeBlock: @Sendable (_ hidden: Int, _ colors: Int, _ seed: UInt64) -> ResidualBlock
+    /// For `MemoryEstimate`: about how many floats per pixel, per unit of h, one block keeps
+    /// for backward in a training step (its input and the maps its backward reads).
+    public let floatsPerPixelPerHidden: Int
+    /// Whether a training step runs faster as two halves of the batch, one per core
+    /// (`PixelNetwork+Halves`), than with the layers' own splits (measured with `benchmark`).
+    public let splitsBatchInHalves: Bool
+    /// Whether the blocks sample one position at a time (`IncrementalBlock`); when false,
+    /// sampling takes the reference path (a full forward pass per pixel) and says so.
+    public let samplesIncrementally: Bool
+    /// The checkpoint-name suffixes of weights applied at every cell of a skewed map
+    /// (H·(H + W − 1) positions per image rather than H·W), for `OperationCount`.
+    public let skewedMapWeights: [String]
+    /// What `trace` steps through.
+    public let trace: TraceSupport
+    /// `benchmark`'s targets on 2 cores (L = 7, h = 16, batch 16).
+    public let benchmarkTarget: BenchmarkTarget
+
+    /// What `trace` does with a kind.
+    public enum TraceSupport: Sendable, Equatable {
+        /// Each `step` computes one `unit` ("row", "diagonal") of a block.
+        case steps(unit: String)
+        /// No block trace; the sentence says why (shown when one is asked for).
+        case none(why: String)
+    }
+
+    /// `benchmark`'s targets for a kind.
+    public struct BenchmarkTarget: Sendable, Equatable {
+        /// Training images per second (issue 6).
+        public let trainingImagesPerSecond: Double
+        /// Training FLOP/s as a share of the sgemm peak (issue 12), where one is set.
+        public let shareOfPeak: Double?
+
+        public init(trainingImagesPerSecond: Double, shareOfPeak: Double? = nil) {
+            self.trainingImagesPerSecond = trainingImagesPerSecond
+            self.shareOfPeak = shareOfPeak
+        }
+    }
+}
+
+/// The table of model kinds, registered the way `CommandRegistry.families` registers the
+/// REPL's commands: adding a model kind is a folder `Models/<Model>/` defining its
+/// `ModelKindEntry`, and one line here.
+public enum ModelKinds {
+    /// Every model kind, in the order they are listed.
+    public static let table: [ModelKindEntry] = [
+        .pixelCNN,
+        .rowLSTM,
+        .diagonalBiLSTM,
+    ]
+
+    /// The names, joined by `|` — for usage strings: `pixelcnn|rowlstm|diagbilstm`.
+    public static var names: String { table.map(\.kind.rawValue).joined(separator: "|") }
+}
