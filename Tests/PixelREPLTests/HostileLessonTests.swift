@@ -141,6 +141,15 @@ final class LinePatternTests: XCTestCase {
         XCTAssertTrue(ExpectedLine(parsing: "~ (.*)*(.*)*Z").matches(line + "Z"))
     }
 
+    /// Quantified quantifiers (`x++++…`, found by the fuzzer: each `+` copies what it
+    /// repeats) are refused or compiled at once, never walked 2ⁿ times.
+    func testQuantifiedQuantifiersCompileAtOnce() throws {
+        // Before the fix the first of these did not come back (2⁴⁰ compile steps).
+        XCTAssertNil(LinePattern("onal" + String(repeating: "+", count: 40)), "2⁴⁰ copies of 'l' are refused")
+        XCTAssertNil(LinePattern("(.*)" + String(repeating: "+", count: 64)))
+        XCTAssertTrue(try XCTUnwrap(LinePattern("a++")).matches("aaa"), "a few are still fine")
+    }
+
     /// Ctrl-C stops a match on a very long line (it then fails).
     func testCtrlCStopsAMatch() throws {
         let pattern = try XCTUnwrap(LinePattern("(.*)*(.*)*Z"))

@@ -36,14 +36,19 @@ struct LinePattern {
     }
 
     /// The most automaton states a pattern may have (`(a{100}){100}` and the like are refused).
-    static let maxStates = 100_000
+    static let maxStates = 20_000
 
     /// True when the whole `line` matches; false also when Ctrl-C stopped the match.
     func matches(_ line: String) -> Bool {
         var current = closure(of: [start])
-        for (i, scalar) in line.unicodeScalars.enumerated() {
+        var work = 0                                  // states visited since the last Ctrl-C check
+        for scalar in line.unicodeScalars {
             if current.isEmpty { return false }
-            if i % 4096 == 4095, Interruption.requested { return false }
+            work += current.count
+            if work >= 1 << 16 {                      // every 65,536 states: a few ms at most
+                if Interruption.requested { return false }
+                work = 0
+            }
             var next: [Int] = []
             for s in current {
                 if case .scalar(let accepts, let to) = states[s], accepts(scalar) { next.append(to) }
@@ -69,8 +74,11 @@ struct LinePattern {
         return states.count - 1
     }
 
-    /// The states of `node`, leading to `next`; returns its entry state.
+    /// The states of `node`, leading to `next`; returns its entry state. Stops at once
+    /// when the automaton is already too big: a quantified quantifier (`x++++…`, each `+`
+    /// a copy of what it repeats) would otherwise be walked 2ⁿ times for nothing.
     private mutating func compile(_ node: PatternNode, then next: Int) -> Int {
+        guard states.count <= LinePattern.maxStates else { return 0 }   // `init` fails
         switch node {
         case .test(let accepts):
             return add(.scalar(accepts, next: next))
