@@ -57,6 +57,15 @@ final class BatchModeTests: XCTestCase {
         XCTAssertEqual(r.output.components(separatedBy: "Commands:").count, 2, "stops at the failure")
     }
 
+    /// The failing line is echoed with its control characters escaped (ESC, BEL).
+    func testAFailingLineIsEchoedEscaped() throws {
+        let script = try temporaryFile("bogus\u{1B}[31m\u{07}\n")
+        let r = try run([script.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.errors.contains("(bogus\\e[31m\\a)"), r.errors)
+        XCTAssertFalse(r.errors.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, r.errors)
+    }
+
     func testScriptFile() throws {
         let good = try temporaryFile("# a script\n\nhelp quit   # comment\n   \nset previews off\n")
         let r = try run([good.path])

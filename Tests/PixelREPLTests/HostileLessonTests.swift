@@ -148,6 +148,8 @@ final class LinePatternTests: XCTestCase {
         XCTAssertNil(LinePattern("onal" + String(repeating: "+", count: 40)), "2⁴⁰ copies of 'l' are refused")
         XCTAssertNil(LinePattern("(.*)" + String(repeating: "+", count: 64)))
         XCTAssertTrue(try XCTUnwrap(LinePattern("a++")).matches("aaa"), "a few are still fine")
+        // Empty groups repeated: no state, but 100⁵ compile steps (found by a second reading).
+        XCTAssertNil(LinePattern("(?:(?:(?:(?:(?:()){100}){100}){100}){100}){100}Z"))
     }
 
     /// Ctrl-C stops a match on a very long line (it then fails).

@@ -95,5 +95,6 @@ final class BLASKernelChoiceTests: XCTestCase {
         XCTAssertFalse(blas.kernel.isEmpty)
         XCTAssertGreaterThanOrEqual(blas.threads, 1)
         if case .refused = blas.choice { XCTFail("the test process made no restart, so nothing can have been refused") }
+        if case .chosenByPixelRNN = blas.choice { XCTFail("the test process made no restart") }
     }
 }

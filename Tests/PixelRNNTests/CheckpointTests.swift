@@ -93,6 +93,16 @@ final class CheckpointTests: XCTestCase {
         XCTAssertTrue(why.contains("hold 2 values"), why)
     }
 
+    /// A layer count past any network's (2⁶³ − 1 in the metadata) is refused, not
+    /// multiplied into an overflow (found by a second reading).
+    func testAHugeLayerCountIsRefusedWithoutOverflow() throws {
+        let url = try folder().appendingPathComponent("layers.safetensors")
+        let metadata = ["model": "rowlstm", "layers": "9223372036854775807", "hidden": "512", "colors": "1", "levels": "2"]
+        try Data(SafeTensors.encode(["input.bias": Tensor(zeros: [2])], metadata: metadata)).write(to: url)
+        XCTAssertEqual(checkpointFault { _ = try Checkpoint.load(from: url) },
+                       .cannotBuild("layers must be 0…64, got 9223372036854775807"))
+    }
+
     /// A seed that is not a whole number is reported, not read as 0.
     func testANonNumericSeedIsRefused() throws {
         let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2), seed: 0)

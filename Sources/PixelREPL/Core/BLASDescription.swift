@@ -28,6 +28,8 @@ enum BLASDescription {
             return "fixed when this OpenBLAS was built (no DYNAMIC_ARCH): it cannot be changed"
         case .refused(let wanted):
             return "pixelrnn asked for \(wanted), but OpenBLAS runs \(blas.kernel)"
+        case .wouldChoose(let wanted):
+            return "OpenBLAS's own; pixelrnn would choose \(wanted) at start (this process did not start through pixelrnn's main)"
         }
     }
 }

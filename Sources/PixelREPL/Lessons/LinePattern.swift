@@ -24,6 +24,7 @@ struct LinePattern {
 
     private var states: [State] = []
     private var start = 0
+    private var compileSteps = 0
 
     /// nil when `pattern` is not a regular expression of this syntax.
     init?(_ pattern: String) {
@@ -32,11 +33,13 @@ struct LinePattern {
         guard let tree = parser.parse() else { return nil }
         let accept = add(.accept)
         start = compile(tree, then: accept)
-        guard states.count <= LinePattern.maxStates else { return nil }
+        guard states.count <= LinePattern.maxStates, compileSteps <= LinePattern.maxCompileSteps else { return nil }
     }
 
     /// The most automaton states a pattern may have (`(a{100}){100}` and the like are refused).
     static let maxStates = 20_000
+    /// The most steps compiling a pattern may take.
+    static let maxCompileSteps = 100_000
 
     /// True when the whole `line` matches; false also when Ctrl-C stopped the match.
     func matches(_ line: String) -> Bool {
@@ -77,8 +80,11 @@ struct LinePattern {
     /// The states of `node`, leading to `next`; returns its entry state. Stops at once
     /// when the automaton is already too big: a quantified quantifier (`x++++…`, each `+`
     /// a copy of what it repeats) would otherwise be walked 2ⁿ times for nothing.
+    /// Empty groups add no state, so the compile steps are counted too (`(?:()){100}`
+    /// nested five deep is 10¹⁰ steps and no state).
     private mutating func compile(_ node: PatternNode, then next: Int) -> Int {
-        guard states.count <= LinePattern.maxStates else { return 0 }   // `init` fails
+        compileSteps += 1
+        guard states.count <= LinePattern.maxStates, compileSteps <= LinePattern.maxCompileSteps else { return 0 }   // `init` fails
         switch node {
         case .test(let accepts):
             return add(.scalar(accepts, next: next))

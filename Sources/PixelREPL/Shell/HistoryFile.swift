@@ -120,6 +120,7 @@ struct HistoryFile {
         let temporary = target + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, status.st_mode & 0o777)
         guard descriptor >= 0 else { throw refusal(because: String(cString: strerror(errno))) }
+        _ = fchmod(descriptor, status.st_mode & 0o7777)        // the old file's mode, whatever the umask
         do {
             defer { close(descriptor) }
             let kept = all.suffix(limit).joined(separator: "\n") + "\n"

@@ -1,4 +1,5 @@
 import Foundation
+import PixelRNN
 
 /// The program `pixelrnn`: reads the command line, then runs commands
 /// interactively (readline) or in batch (`-c`, a script file, or standard input).
@@ -145,7 +146,7 @@ public enum PixelREPLMain {
             case .quit:
                 return 0
             case .failed(let message):
-                let shown = line.trimmingCharacters(in: .whitespaces).excerpt
+                let shown = QuotedText.escaped(line.trimmingCharacters(in: .whitespaces).excerpt, limit: 200)
                 shell.session.sayError("error: \(label(number)) (\(shown)): \(message)")
                 return 1
             }

@@ -31,6 +31,9 @@ public struct BLASRuntime: Equatable, Sendable {
         case openBLAS(BLASKernelChoice.Reason)
         /// pixelrnn wanted `wanted` but OpenBLAS runs another family (it refused it).
         case refused(wanted: String)
+        /// This process did not go through `BLASKernelStartup` (a test runner, a program
+        /// linking the library): the program would have chosen `wanted` at start.
+        case wouldChoose(wanted: String)
     }
 
     /// The BLAS of this process, now.
@@ -45,8 +48,8 @@ public struct BLASRuntime: Equatable, Sendable {
 
     private static func choice(kernel: String, configuration: String) -> Choice {
         let environment = ProcessInfo.processInfo.environment
-        if let instead = environment[BLASKernelStartup.restartedVariable] {
-            let wanted = environment["OPENBLAS_CORETYPE"] ?? ""
+        if let instead = environment[BLASKernelStartup.restartedVariable],
+           let wanted = environment["OPENBLAS_CORETYPE"], !wanted.isEmpty {
             guard wanted.lowercased() == kernel.lowercased() else { return .refused(wanted: wanted) }
             return .chosenByPixelRNN(instead: instead, level: BLASKernelChoice.familyLevels[kernel.lowercased()] ?? .sse)
         }
@@ -60,7 +63,7 @@ public struct BLASRuntime: Equatable, Sendable {
         case .keep(let reason):
             return .openBLAS(reason)
         case .use(let core, _, _):
-            return .refused(wanted: core)                // a restart should have happened
+            return .wouldChoose(wanted: core)            // no restart ran in this process
         }
     }
 }

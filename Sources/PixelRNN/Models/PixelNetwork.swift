@@ -7,6 +7,8 @@
 /// The network reads `pixels` (B, C, H, W) as levels (0/1 or 0…255), scaled to [0, 1].
 /// Parameter names are the checkpoint names (Checkpoint README) (`input.weight`, `blocks.3.b.bias`, `head.1.weight`).
 public final class PixelNetwork: PixelModel {
+    /// The most residual blocks a network may have.
+    public static let maxLayers = 64
     public let config: ModelConfig
     /// The first layer: 7×7 mask A.
     public let input: Conv2d
@@ -29,7 +31,9 @@ public final class PixelNetwork: PixelModel {
     /// Test-only: `inputMask: .B` builds the deliberately wrong network whose first layer
     /// lets every pixel see itself, so the causality tests can show that they catch it.
     init(config: ModelConfig, seed: UInt64, inputMask: MaskType) throws {
-        guard config.layers >= 0, config.layers <= 64 else { throw ModelError.invalidConfig("layers must be 0…64, got \(config.layers)") }
+        guard config.layers >= 0, config.layers <= PixelNetwork.maxLayers else {
+            throw ModelError.invalidConfig("layers must be 0…\(PixelNetwork.maxLayers), got \(config.layers)")
+        }
         guard config.hidden >= 1, config.hidden <= 512 else { throw ModelError.invalidConfig("hidden must be 1…512, got \(config.hidden)") }
         guard config.colors == 1 || config.colors == 3 else { throw ModelError.invalidConfig("colors must be 1 or 3, got \(config.colors)") }
         guard config.levels == 2 || config.levels == 256 else { throw ModelError.invalidConfig("levels must be 2 or 256, got \(config.levels)") }

@@ -21,6 +21,9 @@ public enum MemoryEstimate {
     /// The number of parameters of a `config` network, found by building its input and
     /// head layers and one block, never the whole network (which may not fit in memory).
     public static func parameterCount(config: ModelConfig) throws -> Int {
+        guard (0...PixelNetwork.maxLayers).contains(config.layers) else {
+            throw ModelError.invalidConfig("layers must be 0…\(PixelNetwork.maxLayers), got \(config.layers)")
+        }
         var bare = config
         bare.layers = 0
         let outer = try PixelNetwork(config: bare).parameterCount
