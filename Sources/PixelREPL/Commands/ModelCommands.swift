@@ -6,9 +6,10 @@ let modelCommands: [Command] = [
     Command(
         name: "model",
         summary: "make a new network, show its layers, save or load it",
-        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE",
+        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE|pretrained:NAME",
         examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model show",
-                   "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors"],
+                   "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors",
+                   "model load pretrained:diagbilstm"],
         subcommands: ["new", "show", "save", "load"],
         options: [OptionSpec("layers", help: "L, the number of residual blocks (default 7)"),
                   OptionSpec("hidden", help: "h; the residual stream has 2h channels (default 16)"),
@@ -18,10 +19,15 @@ let modelCommands: [Command] = [
         details: """
         Defaults follow the paper's binarized-MNIST Diagonal BiLSTM: 7 layers, h = 16, 1 colour, \
         binary output. Every network is the 7×7 mask-A input layer, L residual blocks of its \
-        kind, and the head (ReLU, 1×1 mask B 2h→32, ReLU, 1×1 mask B 32→K).
+        kind, and the head (ReLU, 1×1 mask B 2h→32, ReLU, 1×1 mask B 32→K). \
+        'model load pretrained:NAME' loads a trained checkpoint shipped in data/pretrained/ \
+        (Tab completes the names; data/README.md gives the command that trained each). \
+        'model save' records where the weights came from — the training run, the epoch \
+        '--keep best-valid' kept, and every 'eval' of them — and 'model show' prints it.
         """,
         completesFiles: true,
-        subcommandArguments: ["new": ModelKind.allCases.map(\.rawValue), "save": ["<file>"], "load": ["<file>"]],
+        subcommandArguments: ["new": ModelKind.allCases.map(\.rawValue), "save": ["<file>"],
+                              "load": ["<file>"] + PretrainedModels.names().map { PretrainedModels.prefix + $0 }],
         run: runModel)
 ]
 
@@ -94,6 +100,7 @@ private func showModel(_ session: Session) throws {
     session.say(line("layer", "what", "parameters"))
     for row in rows { session.say(line(row.name, row.what, String(row.count))) }
     session.say(line("total", "", String(network.parameterCount)))
+    for l in ModelProvenance.lines(session.provenance) { session.say(l) }
 }
 
 /// One line of `model show` per layer (a weight and its bias).

@@ -9,7 +9,15 @@ enum ModelFiles {
         guard args.positional.count == 2 else {
             throw CommandError("model \(sub) expects one file, e.g. 'model \(sub) out/model.safetensors'")
         }
-        let url = try userFileURL(args.positional[1], what: "model \(sub)")
+        let name = args.positional[1]
+        if name.hasPrefix(PretrainedModels.prefix) {
+            guard sub == "load" else { throw CommandError("the pretrained models are read-only: save to a file, e.g. 'model save out/model.safetensors'") }
+            let url: URL
+            do { url = try PretrainedModels.url(for: name) } catch { throw CommandError("\(error)") }
+            try load(session, from: url, shownAs: name)
+            return
+        }
+        let url = try userFileURL(name, what: "model \(sub)")
         if sub == "save" { try save(session, to: url) } else { try load(session, from: url) }
     }
 
@@ -18,7 +26,8 @@ enum ModelFiles {
         guard url.pathExtension == "safetensors" else {
             throw CommandError("checkpoints are .safetensors files, e.g. 'model save out/model.safetensors'")
         }
-        var metadata = ["seed": String(network.seed)]
+        var metadata = ModelProvenance.metadataToSave(session, network: network)
+        metadata["seed"] = String(network.seed)
         if let data = session.data { metadata["dataset"] = data.name; metadata["binarization"] = data.binarization.description }
         try WritableDestination.check(url, what: "cannot save")
         do {
@@ -29,7 +38,7 @@ enum ModelFiles {
         session.say("saved \(describe(network.config)) to \(url.path) (\(network.namedParameters.count) tensors, \(network.parameterCount) parameters)")
     }
 
-    private static func load(_ session: Session, from url: URL) throws {
+    private static func load(_ session: Session, from url: URL, shownAs name: String? = nil) throws {
         let loaded: LoadedCheckpoint
         do {
             loaded = try Checkpoint.load(from: url)
@@ -38,9 +47,11 @@ enum ModelFiles {
             throw CommandError("cannot load \(Shell.describe(error))\(kept)")
         }
         session.model = loaded.network
+        session.provenance = ModelProvenance.keys(of: loaded.metadata)
+        session.provenance["source"] = name.map { "\($0) (\(url.path))" } ?? url.path
         session.trace = nil
         session.trainer = trainingRun(of: loaded, at: url)
-        session.say("loaded \(describe(loaded.config)) from \(url.path): \(loaded.network.parameterCount) parameters")
+        session.say("loaded \(describe(loaded.config)) from \(name.map { "\($0) (\(url.path))" } ?? url.path): \(loaded.network.parameterCount) parameters")
         let shown = loaded.metadata.filter { !Checkpoint.modelKeys.contains($0.key) && $0.key != Checkpoint.optimizerDigestKey
             && !$0.key.hasSuffix("_history") }
         if !shown.isEmpty {

@@ -6,9 +6,9 @@ let trainCommands: [Command] = [
     Command(
         name: "train",
         summary: "train the current model on the training split (Ctrl-C stops and keeps the model)",
-        usage: "train [--epochs N] [--batch B] [--lr R] [--optimizer adam|rmsprop] [--clip C|off] [--seed S] [--steps N] [--checkpoint FILE [--every N]] | train --resume FILE",
+        usage: "train [--epochs N] [--batch B] [--lr R] [--optimizer adam|rmsprop] [--clip C|off] [--seed S] [--steps N] [--keep last|best-valid] [--checkpoint FILE [--every N]] | train --resume FILE",
         examples: ["train --epochs 1", "train --epochs 10 --checkpoint out/pixelcnn.safetensors",
-                   "train --steps 20 --batch 8", "train --resume out/pixelcnn.safetensors"],
+                   "train --steps 20 --batch 8", "train --epochs 20 --keep best-valid", "train --resume out/pixelcnn.safetensors"],
         options: [
             OptionSpec("epochs", help: "epochs to train (more, when continuing a run); default 10"),
             OptionSpec("batch", help: "images per step (default 16)"),
@@ -17,6 +17,8 @@ let trainCommands: [Command] = [
             OptionSpec("clip", help: "clip the gradient to this global norm, or 'off' (default 1)"),
             OptionSpec("seed", help: "seed of the minibatch order (default 0)"),
             OptionSpec("steps", help: "stop after this many steps (a quick look)"),
+            OptionSpec("keep", values: KeptWeights.allCases.map(\.rawValue),
+                       help: "which weights the model ends with: last (default) or best-valid (its best epoch on the validation split)"),
             OptionSpec("checkpoint", values: ["<file>"], help: "save model + optimizer state here, atomically"),
             OptionSpec("every", help: "with --checkpoint: save every N steps (default 100) and at the end"),
             OptionSpec("resume", values: ["<file>"], help: "continue the run saved in this checkpoint exactly"),
@@ -26,7 +28,10 @@ let trainCommands: [Command] = [
         clipping to a global norm, an Adam (or RMSProp) update. The loss is the NLL in nats per \
         image; bits/dim = nats / (784 · ln 2). Typing 'train' again continues the same run (same \
         optimizer moments); changing --batch, --lr, --optimizer, --clip or --seed starts a new run \
-        from the current weights. Ctrl-C stops at the end of the current step.
+        from the current weights. Ctrl-C stops at the end of the current step. With --keep \
+        best-valid the model ends holding the weights of the epoch with the lowest validation \
+        NLL so far in the run (early stopping by the validation split), however the run ends; \
+        the optimizer moments stay those of the last step.
         """,
         run: runTrain),
 ]
@@ -43,6 +48,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
         throw CommandError("--every says how often to save with --checkpoint FILE; there is no --checkpoint")
     }
     let every = try args.int("every", default: 100, in: 1...1_000_000)
+    let keep = args.value("keep").flatMap(KeptWeights.init(rawValue:)) ?? .last   // values checked by the parser
     let maxSteps = try args.value("steps").map { _ in try args.int("steps", default: 1, in: 1...10_000_000) }
     let resumed = try args.value("resume").map { try loadRun(from: $0) }
     let network = try resumed?.network ?? session.requireModel()
@@ -64,7 +70,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     let startStep = trainer.state.step
     defer { if trainer.state.step != startStep { session.modelChanged("the model was trained") } }
     do {
-        outcome = try trainer.run(images, validation: validation, maxSteps: maxSteps, progress: { p in
+        outcome = try trainer.run(images, validation: validation, maxSteps: maxSteps, keep: keep, progress: { p in
             reporter.report(p)
             if let checkpoint, case .step = p.event, p.step % every == 0 { try? save(trainer, to: checkpoint) }
         }, shouldStop: Interruption.shouldStop)
@@ -75,6 +81,22 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     }
     session.endProgress()
     try summarize(session, trainer, outcome: outcome, checkpoint: checkpoint)
+    if keep == .bestValidation { sayKept(session, trainer) }
+}
+
+/// After `--keep best-valid`: which epoch's weights the model holds.
+private func sayKept(_ session: Session, _ trainer: Trainer) {
+    let s = trainer.state
+    guard let best = trainer.bestValidation else {
+        session.say("kept the last weights: no epoch has ended yet, so there is no validation NLL to choose by")
+        return
+    }
+    let of = "the lowest of \(counted(s.validationHistory.count, "validation point"))"
+    if best.epoch == s.epoch && s.epochStep == 0 {
+        session.say(String(format: "kept the last weights: epoch %d has the lowest validation NLL, %.2f nats/image (%@)", best.epoch, best.nll, of))
+    } else {
+        session.say(String(format: "kept the weights after epoch %d: validation NLL %.2f nats/image, %@ — the model now holds them", best.epoch, best.nll, of))
+    }
 }
 
 /// The run to continue (`previous`, when it trains `network` with the same choices),
@@ -98,7 +120,8 @@ private func prepareTrainer(_ network: PixelNetwork, _ data: LoadedDataSet, _ ar
             state.hyperparameters.epochs = state.epoch + (try args.int("epochs", default: 10, in: 1...100_000))
         }
         let trainer = try wrap { try Trainer(network: network, state: state) }
-        try wrap { try trainer.loadOptimizerState(old.optimizer.state()) }
+        // A run loaded from a checkpoint without its optimizer file goes on with fresh moments.
+        if old.optimizer.stepCount == state.step { try wrap { try trainer.loadOptimizerState(old.optimizer.state()) } }
         return trainer
     }
     return try wrap { try Trainer(network: network, hyperparameters: requested,

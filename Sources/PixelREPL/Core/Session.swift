@@ -32,7 +32,13 @@ public final class Session {
     /// The loaded data set, if any. Replacing it ends a trace of one of its images.
     public var data: LoadedDataSet? { didSet { endTrace(because: "the data changed", ifItReads: .data) } }
     /// The current model, if any. Replacing it ends the trace (built on the old one).
-    public var model: PixelNetwork? { didSet { endTrace(because: "the model changed", ifItReads: .model) } }
+    public var model: PixelNetwork? {
+        didSet { provenance = [:]; endTrace(because: "the model changed", ifItReads: .model) }
+    }
+    /// What the current weights are known to be: the provenance keys of the checkpoint
+    /// they were loaded from, and `eval` results measured on them since
+    /// (`ModelProvenance`). Cleared whenever the model or its weights change.
+    var provenance: [String: String] = [:]
     /// The forward pass being stepped through (`trace`, `step`, `where`, `show`), if any.
     var trace: TraceState?
     /// The training run of the current model (its optimizer moments and history), if any.
@@ -102,7 +108,10 @@ public final class Session {
 
     /// Says that the current model's weights changed in place (training): a trace
     /// built on the old weights ends, so that it cannot report a false difference.
-    func modelChanged(_ why: String) { endTrace(because: why, ifItReads: .model) }
+    func modelChanged(_ why: String) {
+        provenance = [:]
+        endTrace(because: why, ifItReads: .model)
+    }
 
     /// Ends the trace, with one line saying why, if it was built on what changed.
     private func endTrace(because why: String, ifItReads input: TraceInput) {

@@ -15,6 +15,9 @@ public final class Trainer {
     public let optimizer: Optimizer
     /// Counters, history and hyper-parameters; `metadata()` of this goes into checkpoints.
     public private(set) var state: TrainingState
+    /// The weights of the epoch with the lowest validation NLL so far in this run
+    /// (kept only when `run` is asked to keep them: `KeptWeights.bestValidation`).
+    public internal(set) var bestValidation: BestValidationWeights?
 
     /// A trainer for `network`; starts a fresh run, or continues `state` (with its
     /// optimizer moments passed to `loadOptimizerState`). Throws for bad hyper-parameters

@@ -5,11 +5,25 @@ extension Trainer {
     /// `state`), or `shouldStop()` is true at a step boundary, or `maxSteps` steps of
     /// this call are done. After each epoch, evaluates `validation` if given.
     /// `progress` is called after every step and at every epoch end.
+    /// With `keep: .bestValidation` (which needs `validation`) the network ends holding the
+    /// weights of its best epoch on validation (`bestValidation`), however the run ends.
     /// Throws for bad data, and `nonFinite` (model as after the last good step).
     @discardableResult
     public func run(_ data: TrainingImages, validation: Tensor? = nil, maxSteps: Int? = nil,
+                    keep: KeptWeights = .last,
                     progress: (TrainingProgress) -> Void = { _ in },
                     shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
+        guard keep == .last || validation != nil else {
+            throw TrainingError.invalidData("keeping the best weights on validation needs a validation split")
+        }
+        if keep == .last { bestValidation = nil }   // a run that keeps its last weights has no kept best
+        defer { if keep == .bestValidation { restoreBestValidation() } }
+        return try runEpochs(data, validation: validation, maxSteps: maxSteps, keep: keep,
+                             progress: progress, shouldStop: shouldStop)
+    }
+
+    private func runEpochs(_ data: TrainingImages, validation: Tensor?, maxSteps: Int?, keep: KeptWeights,
+                           progress: (TrainingProgress) -> Void, shouldStop: () -> Bool) throws -> TrainingOutcome {
         let schedule = try makeSchedule(data)
         var meter = SpeedMeter(stepsLeft: stepsLeft(schedule))
         var stepsThisCall = 0
@@ -31,6 +45,7 @@ extension Trainer {
             advanceEpochPosition(completedEpoch: true)
             let nll = try validation.map { try Evaluation.evaluate(network: network, images: $0).natsPerImage }
             if let nll { recordValidation(epoch: state.epoch, nll: nll) }
+            if let nll, keep == .bestValidation { considerForBestValidation(epoch: state.epoch, nll: nll) }
             progress(report(.epochEnd(validationNLL: nll), nil, schedule, meter))
         }
         return .finished
