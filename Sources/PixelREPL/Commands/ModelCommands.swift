@@ -100,7 +100,7 @@ private func showModel(_ session: Session) throws {
     session.say(line("layer", "what", "parameters"))
     for row in rows { session.say(line(row.name, row.what, String(row.count))) }
     session.say(line("total", "", String(network.parameterCount)))
-    for l in ModelProvenance.lines(session.provenance) { session.say(l) }
+    for l in ModelProvenance.lines(ModelProvenance.metadataToSave(session, network: network)) { session.say(l) }
 }
 
 /// One line of `model show` per layer (a weight and its bias).

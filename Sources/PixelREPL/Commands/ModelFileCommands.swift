@@ -52,8 +52,10 @@ enum ModelFiles {
         session.trace = nil
         session.trainer = trainingRun(of: loaded, at: url)
         session.say("loaded \(describe(loaded.config)) from \(name.map { "\($0) (\(url.path))" } ?? url.path): \(loaded.network.parameterCount) parameters")
+        // Where the weights came from (training run, kept epoch, evaluations) is for 'model show'.
+        let provenance = ModelProvenance.keys(of: loaded.metadata)
         let shown = loaded.metadata.filter { !Checkpoint.modelKeys.contains($0.key) && $0.key != Checkpoint.optimizerDigestKey
-            && !$0.key.hasSuffix("_history") }
+            && !$0.key.hasSuffix("_history") && provenance[$0.key] == nil }
         if !shown.isEmpty {
             // Values come from the file: each is shown as an excerpt (a 5 MB value is not printed).
             session.say("metadata: " + shown.sorted { $0.key < $1.key }.prefix(40)
@@ -64,6 +66,7 @@ enum ModelFiles {
             session.say("training run: step \(s.step), epoch \(s.epoch) of \(s.hyperparameters.epochs); \(s.lossHistory.count) losses and \(s.validationHistory.count) validation points kept — 'plot loss' draws them, 'train' goes on"
                         + (loaded.hasOptimizerState ? "" : " (with fresh optimizer moments: the file has none)"))
         }
+        if !provenance.isEmpty { session.say("'model show' says where these weights came from (training, evaluations)") }
         for note in loaded.notes { session.say("note: \(note)") }
     }
 
