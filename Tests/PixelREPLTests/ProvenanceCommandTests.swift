@@ -58,4 +58,14 @@ final class ProvenanceCommandTests: XCTestCase, ShellHarnessTestCase {
         run("train --steps 2 --batch 8")
         XCTAssertNil(shell.session.trainer?.bestValidation)
     }
+
+    func testPretrainedNames() throws {
+        fails("model load pretrained:nosuch", saying: "no pretrained model 'nosuch'")
+        fails("model save pretrained:pixelcnn", saying: "read-only")
+        let names = PretrainedModels.names()
+        XCTAssertEqual(names, ["diagbilstm", "pixelcnn", "rowlstm"], "data/pretrained/ ships one checkpoint per kind")
+        let offered = Completer(session: shell.session).complete(before: "model load ", word: "pre").words
+        XCTAssertEqual(offered, names.map { "pretrained:" + $0 })
+        XCTAssertTrue(failure("model load pretrained:nosuch").contains("pretrained:diagbilstm, pretrained:pixelcnn, pretrained:rowlstm"))
+    }
 }
