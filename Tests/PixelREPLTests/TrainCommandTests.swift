@@ -34,7 +34,7 @@ final class TrainCommandTests: XCTestCase {
         return "(did not fail)"
     }
 
-    func values(_ network: PixelNetwork) -> [[Float]] { network.namedParameters.map { $0.1.value.data } }
+    func values(_ network: any PixelModel) -> [[Float]] { network.namedParameters.map { $0.1.value.data } }
 
     func testTrainingContinuesAndEvalMatchesTheLibrary() throws {
         let shell = makeShell()

@@ -131,8 +131,8 @@ private func machineLines() -> [String] {
 /// Every run of one model; true if Ctrl-C stopped it.
 private func measure(_ session: Session, _ plan: BenchmarkPlan, _ row: inout BenchmarkRow) throws -> Bool {
     let config = plan.config(row.kind)
-    let network: PixelNetwork
-    do { network = try PixelNetwork(config: config, seed: 0) } catch { throw CommandError("cannot make a \(row.kind.paperName): \(error)") }
+    let network: any PixelModel
+    do { network = try ModelKinds.makeNetwork(config: config, seed: 0) } catch { throw CommandError("cannot make a \(row.kind.paperName): \(error)") }
     row.incremental = Sampler.hasIncrementalPath(network)
     row.flopsPerImage = OperationCount.trainingFLOPsPerImage(network, height: 28, width: 28)
     for run in 1...plan.runs {
@@ -165,7 +165,7 @@ private func stopped(_ session: Session, _ label: String) -> Bool {
 }
 
 /// Seconds to sample `count` 28×28 images, or nil if Ctrl-C stopped it.
-private func sampleSeconds(_ session: Session, _ network: PixelNetwork, count: Int, label: String) throws -> Double? {
+private func sampleSeconds(_ session: Session, _ network: any PixelModel, count: Int, label: String) throws -> Double? {
     var draws = 0
     let stop: () -> Bool = {
         if draws % 28 == 0 { session.progress("\(label): sampling \(counted(count, "image")), pixel \(draws) of 784") }

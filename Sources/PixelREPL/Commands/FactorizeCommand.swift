@@ -37,7 +37,7 @@ private func runFactorize(_ session: Session, _ args: ParsedArguments) throws {
     guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
     let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)   // (1, 1, H, W)
     let (height, width) = (pixels.shape[2], pixels.shape[3])
-    let logits = network.forward(pixels).logits
+    let logits = network.onePassLogits(pixels)
     let logp = Likelihood.conditionalLogProbabilities(logits: logits, pixels: pixels, levels: network.config.levels)
     let nll = Likelihood.negativeLogLikelihood(logits: logits, pixels: pixels, levels: network.config.levels)[0]
 

@@ -77,7 +77,7 @@ private func sampleCount(_ args: ParsedArguments) throws -> Int {
     return n
 }
 
-private func renderSamples(_ session: Session, _ images: Tensor, network: PixelNetwork, seed: UInt64) throws {
+private func renderSamples(_ session: Session, _ images: Tensor, network: any PixelModel, seed: UInt64) throws {
     let config = network.config
     let title = "\(counted(images.shape[0], "sample")) from \(describe(config)) — seed \(seed)"
     let pictures = displayImages(images, levels: config.levels)
@@ -296,7 +296,7 @@ private func samplingMethod(_ args: ParsedArguments) throws -> SamplingMethod {
 }
 
 /// Which path the sampling takes, in words: "incremental path (…)" or "reference path (…)".
-func pathDescription(_ network: PixelNetwork, _ method: SamplingMethod = .automatic) -> String {
+func pathDescription(_ network: any PixelModel, _ method: SamplingMethod = .automatic) -> String {
     let incremental = method == .incremental || (method == .automatic && Sampler.hasIncrementalPath(network))
     if incremental { return "fast incremental path (each position of each layer computed once)" }
     let why = method == .reference ? "as asked" : "\(network.config.kind.paperName) blocks have no incremental form yet"

@@ -79,7 +79,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
 
 /// The run to continue (`previous`, when it trains `network` with the same choices),
 /// or a new one from the current weights. Changes nothing in the session.
-private func prepareTrainer(_ network: PixelNetwork, _ data: LoadedDataSet, _ args: ParsedArguments,
+private func prepareTrainer(_ network: any PixelModel, _ data: LoadedDataSet, _ args: ParsedArguments,
                             previous: Trainer?) throws -> Trainer {
     let requested = try hyperparameters(args, base: previous?.hyperparameters)
     let estimate = MemoryEstimate.trainingBytes(config: network.config, parameters: network.parameterCount,
@@ -134,7 +134,7 @@ private func sameRun(_ a: TrainingHyperparameters, _ b: TrainingHyperparameters)
 }
 
 /// The training split as the model reads it: binarized (fresh each epoch when asked) or grey levels.
-private func trainingImages(_ data: LoadedDataSet, network: PixelNetwork) throws -> TrainingImages {
+private func trainingImages(_ data: LoadedDataSet, network: any PixelModel) throws -> TrainingImages {
     guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
     if network.config.levels == 256 { return TrainingImages(try splitLevels(data, .train, network: network)) }
     if case .freshEachEpoch = data.binarization {
@@ -144,7 +144,7 @@ private func trainingImages(_ data: LoadedDataSet, network: PixelNetwork) throws
 }
 
 /// A whole split as levels: binarized, or grey 0…255 for a 256-level model.
-func splitLevels(_ data: LoadedDataSet, _ split: SplitName, network: PixelNetwork) throws -> Tensor {
+func splitLevels(_ data: LoadedDataSet, _ split: SplitName, network: any PixelModel) throws -> Tensor {
     guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
     if network.config.levels == 2 { return data.binarized(split) }
     let grey = data[split].images
@@ -196,7 +196,7 @@ private func save(_ trainer: Trainer, to url: URL) throws {
 
 /// `train --resume FILE`: the saved model, training state and optimizer moments,
 /// read and checked apart from the session (which `runTrain` changes only on success).
-private func loadRun(from file: String) throws -> (network: PixelNetwork, trainer: Trainer, url: URL) {
+private func loadRun(from file: String) throws -> (network: any PixelModel, trainer: Trainer, url: URL) {
     let url = try userFileURL(file, what: "--resume")
     let loaded = try wrap { try Checkpoint.load(from: url) }
     guard loaded.metadata.keys.contains(where: { $0.hasPrefix("training.") }) else {

@@ -6,7 +6,7 @@ import PixelRender
 /// column of the left-to-right walk `fwd`, then every column of `bwd` (which walks the
 /// flipped image). The state at skewed (r, k) reads h(r−1, k−1) and h(r, k−1).
 final class DiagonalTraceState: BlockTraceState<DiagonalTrace>, TraceState {
-    init(network: PixelNetwork, layer: Int, pixels: Tensor, imageName: String) throws {
+    init(network: any ResidualStack, layer: Int, pixels: Tensor, imageName: String) throws {
         try super.init(network: network, layer: layer, pixels: pixels, imageName: imageName, trace: DiagonalTrace.init)
     }
 

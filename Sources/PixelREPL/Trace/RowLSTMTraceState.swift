@@ -5,7 +5,7 @@ import PixelRender
 /// Steps a Row LSTM block one row at a time (paper §3.1): each `step` runs
 /// [o, f, i, g] = σ, σ, σ, tanh (K^is ⊛ x[r] + K^ss ⊛ h[r−1]), c_r = f⊙c_{r−1} + i⊙g, h_r = o⊙tanh(c_r).
 final class RowLSTMTraceState: BlockTraceState<RowLSTMTrace>, TraceState {
-    init(network: PixelNetwork, layer: Int, pixels: Tensor, imageName: String) throws {
+    init(network: any ResidualStack, layer: Int, pixels: Tensor, imageName: String) throws {
         try super.init(network: network, layer: layer, pixels: pixels, imageName: imageName, trace: RowLSTMTrace.init)
     }
 

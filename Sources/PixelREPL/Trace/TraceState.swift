@@ -114,15 +114,15 @@ extension DiagonalTrace: SteppedBlockTrace {}
 /// What every block trace state holds: the network, the traced block, the image, and the
 /// library's trace of that block (`RowLSTMTrace`, `DiagonalTrace`, …).
 class BlockTraceState<Trace: SteppedBlockTrace> {
-    let network: PixelNetwork
+    let network: any ResidualStack
     let layer: Int
     let pixels: Tensor          // (1, 1, H, W)
     let imageName: String
     let trace: Trace
 
     /// `trace` makes the library trace; its error becomes one line.
-    init(network: PixelNetwork, layer: Int, pixels: Tensor, imageName: String,
-         trace makeTrace: (PixelNetwork, Int, Tensor) throws -> Trace) throws {
+    init(network: any ResidualStack, layer: Int, pixels: Tensor, imageName: String,
+         trace makeTrace: (any ResidualStack, Int, Tensor) throws -> Trace) throws {
         self.network = network
         self.layer = layer
         self.pixels = pixels
@@ -145,7 +145,7 @@ class BlockTraceState<Trace: SteppedBlockTrace> {
 /// `.steps`: how `trace` starts one on block `layer` of a network for one image. A kind
 /// with a block trace adds its state here (a test holds this and the table in step).
 enum BlockTraceStates {
-    typealias Make = (_ network: PixelNetwork, _ layer: Int, _ pixels: Tensor, _ imageName: String) throws -> TraceState
+    typealias Make = (_ network: any ResidualStack, _ layer: Int, _ pixels: Tensor, _ imageName: String) throws -> TraceState
 
     static let byKind: [ModelKind: Make] = [
         .rowlstm: { try RowLSTMTraceState(network: $0, layer: $1, pixels: $2, imageName: $3) },

@@ -56,9 +56,9 @@ public enum Checkpoint {
             throw CheckpointError(file: url.path, fault: .wrongTensors(
                 "its tensors hold \(held) values, but the \(config.kind.paperName) it describes has \(needed) parameters"))
         }
-        let network: PixelNetwork
+        let network: any PixelModel
         do {
-            network = try PixelNetwork(config: config, seed: seed)
+            network = try ModelKinds.makeNetwork(config: config, seed: seed)
         } catch let error as ModelError {
             throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
         }
@@ -129,7 +129,7 @@ public enum Checkpoint {
 /// A checkpoint read back: a new network, the file's metadata, and notes.
 public struct LoadedCheckpoint {
     /// The rebuilt network holding the file's weights.
-    public let network: PixelNetwork
+    public let network: any PixelModel
     /// The whole `__metadata__` (model keys and training state).
     public let metadata: [String: String]
     /// Remarks for the user, e.g. tensors converted from F16.

@@ -51,7 +51,7 @@ public enum Benchmark {
         guard o.runs >= 1, o.trainingSteps >= 1, o.forwardPasses >= 1, o.batchSize >= 1, o.sampleCount >= 0 else {
             throw TrainingError.invalidHyperparameter("benchmark: runs, steps, passes and batch must be at least 1")
         }
-        let network = try PixelNetwork(config: config, seed: o.seed)
+        let network = try ModelKinds.makeNetwork(config: config, seed: o.seed)
         let images = randomImages(o, colors: config.colors, levels: config.levels)
         var train: [Double] = [], forward: [Double] = [], sample: [Double] = [], peaks: [Int] = []
         var perRun = true
@@ -69,19 +69,19 @@ public enum Benchmark {
                                peakMemoryIsPerRun: perRun)
     }
 
-    private static func trainingSpeed(_ network: PixelNetwork, _ images: Tensor, _ o: BenchmarkOptions) throws -> Double {
+    private static func trainingSpeed(_ network: any PixelModel, _ images: Tensor, _ o: BenchmarkOptions) throws -> Double {
         let trainer = try Trainer(network: network, hyperparameters: .init(batchSize: o.batchSize))
         try trainer.trainStep(images)   // untimed: the two-halves twin, scratch pools and pages are made here
         let seconds = try time { for _ in 0..<o.trainingSteps { try trainer.trainStep(images) } }
         return Double(o.trainingSteps * o.batchSize) / seconds
     }
 
-    private static func forwardSpeed(_ network: PixelNetwork, _ images: Tensor, _ o: BenchmarkOptions) -> Double {
-        let seconds = time { for _ in 0..<o.forwardPasses { _ = try! network.logits(images) } }   // never asked to stop
+    private static func forwardSpeed(_ network: any PixelModel, _ images: Tensor, _ o: BenchmarkOptions) -> Double {
+        let seconds = time { for _ in 0..<o.forwardPasses { _ = try! network.logits(images, shouldStop: { false }) } }   // never asked to stop
         return Double(o.forwardPasses * o.batchSize) / seconds
     }
 
-    private static func samplingTime(_ network: PixelNetwork, _ o: BenchmarkOptions) throws -> Double {
+    private static func samplingTime(_ network: any PixelModel, _ o: BenchmarkOptions) throws -> Double {
         try time { _ = try Sampler.sample(network: network, count: o.sampleCount, height: o.height, width: o.width, seed: o.seed) }
     }
 
