@@ -55,7 +55,7 @@ private func runSample(_ session: Session, _ args: ParsedArguments) throws {
     let (height, width) = session.imageSize
     let draws = height * width * network.config.colors
     var images: Tensor?
-    let seconds = try timed {
+    let seconds = try Benchmark.time {
         images = try runSampler(session, totalDraws: draws) { stop in
             try Sampler.sample(network: network, count: count, height: height, width: width, seed: seed,
                                method: method, shouldStop: stop)
@@ -114,7 +114,7 @@ private func runComplete(_ session: Session, _ args: ParsedArguments) throws {
     let keep = occlusion.keepMask(height: height, width: width)
     let images = levelBatch(data, split: split, count: count, levels: network.config.levels)
     var completions: Tensor?
-    let seconds = try timed {
+    let seconds = try Benchmark.time {
         completions = try runSampler(session, totalDraws: height * width) { stop in
             try Sampler.complete(network: network, images: images, keep: keep, samplesPerImage: perImage,
                                  seed: seed, method: method, shouldStop: stop)
@@ -322,13 +322,6 @@ private func runSampler(_ session: Session, totalDraws: Int,
         }
         throw CommandError(error.description)
     }
-}
-
-/// Seconds `body` takes on the monotonic clock.
-func timed(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
 /// Each image of a (N, C, H, W) batch of levels as C·H·W intensities in [0, 1] for drawing.
