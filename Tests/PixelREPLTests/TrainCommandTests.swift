@@ -74,6 +74,7 @@ final class TrainCommandTests: XCTestCase {
         run(shell, "model new pixelcnn --layers 1 --hidden 4")
         let message = failure(shell, "train --steps 20 --lr 1e30 --clip off")
         XCTAssertTrue(message.contains("stopped, the weights are those after step"), message)
+        XCTAssertTrue(message.hasSuffix(" — try a lower learning rate or --clip"), "the REPL names its options: \(message)")
         XCTAssertTrue(shell.session.model!.namedParameters.allSatisfy { $0.1.value.data.allSatisfy { $0.isFinite } })
     }
 

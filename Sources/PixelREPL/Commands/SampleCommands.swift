@@ -190,8 +190,7 @@ private func describe(_ occlusion: Occlusion, height: Int, width: Int) -> String
 
 /// The first `count` images of a split as the model reads them: (count, 1, H, W) levels.
 private func levelBatch(_ data: LoadedDataSet, split: SplitName, count: Int, levels: Int) -> Tensor {
-    let one = (0..<count).map { imageLevels(data, split: split, index: $0, levels: levels) }
-    return Tensor(shape: [count] + Array(one[0].shape.dropFirst()), data: one.flatMap(\.data))
+    data.levels(split, indices: Array(0..<count), levels: levels)
 }
 
 /// The figure of `complete`: per image a row — occluded input, completions, original.

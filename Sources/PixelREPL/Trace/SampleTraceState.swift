@@ -118,7 +118,7 @@ final class SampleTraceState: TraceState {
         let image = trace.image
         let logits = network.onePassLogits(image)
         let nll = Likelihood.negativeLogLikelihood(logits: logits, pixels: image, levels: levels)[0]
-        let bits = Likelihood.bitsPerDimension(nats: nll, dimensions: image.count)
+        let bits = Likelihood.bitsPerDimension(nats: nll, imageShape: image.shape)
         session.say(String(format: "the model gives this sample NLL = %.2f nats (%.4f bits/dim): −log of the product of the probabilities drawn", nll, bits))
     }
 

@@ -125,6 +125,12 @@ public enum Likelihood {
         nats / (Double(dimensions) * log(2.0))
     }
 
+    /// Nats per image → bits per dimension for images of `shape`, (N, C, H, W) or (C, H, W):
+    /// C·H·W dimensions per image.
+    public static func bitsPerDimension(nats: Double, imageShape shape: [Int]) -> Double {
+        bitsPerDimension(nats: nats, dimensions: shape.suffix(3).reduce(1, *))
+    }
+
     /// softplus(z) = log(1 + e^z), stable for large |z|.
     @inline(__always)
     static func softplus(_ z: Float) -> Float {
