@@ -51,6 +51,14 @@ public enum Sampler {
     /// True if `method: .automatic` takes the incremental path for this network.
     public static func hasIncrementalPath(_ network: any PixelModel) -> Bool { network.samplesIncrementally }
 
+    /// Why `network` has no incremental path (the line its `makeIncrementalStepper` throws),
+    /// or nil when it has one.
+    public static func whyNoIncrementalPath(_ network: any PixelModel) -> String? {
+        guard !network.samplesIncrementally else { return nil }
+        do { _ = try network.makeIncrementalStepper(batch: 1, height: 1, width: 1) } catch { return "\(error)" }
+        return nil
+    }
+
     private static func makeTrace(network: any PixelModel, start: Tensor, keep: Tensor?, seed: UInt64,
                                   method: SamplingMethod) throws -> SampleTrace {
         let stepper = try makeStepper(network: network, batch: start.shape[0], height: start.shape[2],
