@@ -184,18 +184,4 @@ public enum CheckpointFault: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A checkpoint that cannot be loaded or saved: the file and its fault, in one line.
-public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
-    /// The checkpoint file as the caller named it.
-    public let file: String
-    /// What is wrong.
-    public let fault: CheckpointFault
-
-    public init(file: String, fault: CheckpointFault) {
-        self.file = file
-        self.fault = fault
-    }
-
-    /// One line: `path: fault`.
-    public var description: String { "\(file): \(fault)" }
-    public var errorDescription: String? { description }
-}
+public typealias CheckpointError = FileError<CheckpointFault>
