@@ -4,7 +4,7 @@ import XCTest
 import PixelRNN
 
 /// `train`, `eval`, `plot loss` through the shell: continuing, Ctrl-C, checkpoints, bad input.
-final class TrainCommandTests: XCTestCase {
+final class TrainCommandTests: XCTestCase, ShellOutput {
     var folder: URL!
     var lines: [String] = []
 
@@ -21,18 +21,6 @@ final class TrainCommandTests: XCTestCase {
                                writeError: { [unowned self] in self.lines.append($0) }))
     }
 
-    @discardableResult
-    func run(_ shell: Shell, _ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> [String] {
-        lines = []
-        let outcome = shell.execute(line)
-        XCTAssertEqual(outcome, .ran, "\(line): \(lines)", file: file, line: lineNumber)
-        return lines
-    }
-
-    func failure(_ shell: Shell, _ line: String) -> String {
-        if case .failed(let message) = shell.execute(line) { return message }
-        return "(did not fail)"
-    }
 
     func values(_ network: any PixelModel) -> [[Float]] { network.namedParameters.map { $0.1.value.data } }
 
