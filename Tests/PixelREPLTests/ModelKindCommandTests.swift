@@ -21,6 +21,20 @@ final class ModelKindCommandTests: XCTestCase {
         XCTAssertEqual(Set(completions.words), Set(names))
     }
 
+    /// The messages that name the kinds name every kind of the table (and the traced ones).
+    func testMessagesNameTheKindsOfTheTable() throws {
+        let harness = ShellHarness(name: "kinds")
+        defer { harness.removeFolder() }
+        let names = ModelKind.allCases.map(\.rawValue)
+        let traced = BlockTraceStates.kinds.map(\.rawValue)
+        XCTAssertEqual(ModelKinds.namesInWords(), names.dropLast().joined(separator: ", ") + " or " + names.last!)
+        XCTAssertEqual(ModelKinds.listInWords(["a"]), "a")
+        harness.fails("sample", saying: "make one with 'model new \(names[0])' (or \(names.dropFirst().joined(separator: ", ")))")
+        harness.fails("model new lstm", saying: "model new expects \(ModelKinds.namesInWords()), e.g.")
+        harness.fails("step", saying: "start with " + traced.map { "'trace \($0)'" }.joined(separator: ", ") + " or 'trace sample'")
+        XCTAssertEqual("\(CheckpointFault.unknownModel("x"))", "metadata \"model\" is \"x\", expected \(ModelKinds.namesInWords())")
+    }
+
     /// Every kind whose entry has a block trace has a REPL trace state, and no other.
     func testTraceStatesFollowTheTable() throws {
         let traced = ModelKinds.table.filter { if case .steps = $0.trace { return true } else { return false } }.map(\.kind)

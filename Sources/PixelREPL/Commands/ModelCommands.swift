@@ -39,8 +39,7 @@ private func runModel(_ session: Session, _ args: ParsedArguments) throws {
 
 private func newModel(_ session: Session, _ args: ParsedArguments) throws {
     guard args.positional.count == 2, let kind = ModelKind(rawValue: args.positional[1].lowercased()) else {
-        let names = ModelKind.allCases.map(\.rawValue)
-        throw CommandError("model new expects \(names.dropLast().joined(separator: ", ")) or \(names.last!), e.g. 'model new rowlstm --layers 2'")
+        throw CommandError("model new expects \(ModelKinds.namesInWords()), e.g. 'model new rowlstm --layers 2'")
     }
     let config = ModelConfig(kind: kind,
                              layers: try args.int("layers", default: 7, in: 0...64),

@@ -26,7 +26,10 @@ extension Session {
 
     /// The current model, or a clear error.
     func requireModel() throws -> any PixelModel {
-        guard let m = model else { throw CommandError("no model yet — make one with 'model new pixelcnn' (or rowlstm, diagbilstm)") }
+        guard let m = model else {
+            let kinds = ModelKind.allCases.map(\.rawValue)
+            throw CommandError("no model yet — make one with 'model new \(kinds[0])' (or \(kinds.dropFirst().joined(separator: ", ")))")
+        }
         return m
     }
 

@@ -51,7 +51,7 @@ private func expectNoArguments(_ args: ParsedArguments, _ name: String) throws {
 
 private func currentTrace(_ session: Session) throws -> TraceState {
     guard let trace = session.trace else {
-        throw CommandError("nothing is being traced — start with 'trace rowlstm', 'trace diagbilstm' or 'trace sample'")
+        throw CommandError("nothing is being traced — start with \(ModelKinds.listInWords(BlockTraceStates.kinds.map { "'trace \($0)'" } + ["'trace sample'"]))")
     }
     return trace
 }

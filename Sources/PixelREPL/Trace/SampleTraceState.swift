@@ -81,7 +81,7 @@ final class SampleTraceState: TraceState {
         case "gates", "cell":
             throw CommandError("sampling has no \(what == "gates" ? "gates" : "cell state") — it draws pixels from the model's output; 'show state' draws the image so far")
         default:
-            throw CommandError("show expects state while sampling (gates and cell belong to 'trace rowlstm|diagbilstm')")
+            throw CommandError("show expects state while sampling (gates and cell belong to 'trace \(BlockTraceStates.names)')")
         }
     }
 

@@ -195,8 +195,9 @@ enum BlockTraceStates {
         .diagbilstm: DiagonalTraceState.init,
     ]
 
-    /// The kinds that can be traced, in the table's order, joined by `|` (for usage strings).
-    static var names: String {
-        ModelKind.allCases.filter { byKind[$0] != nil }.map(\.rawValue).joined(separator: "|")
-    }
+    /// The kinds that can be traced, in the table's order.
+    static var kinds: [ModelKind] { ModelKind.allCases.filter { byKind[$0] != nil } }
+
+    /// The kinds that can be traced, joined by `|` (for usage strings).
+    static var names: String { kinds.map(\.rawValue).joined(separator: "|") }
 }

@@ -168,7 +168,7 @@ public enum CheckpointFault: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notACheckpoint(let missing):
             return "not a pixelrnn checkpoint: __metadata__ lacks \(missing.joined(separator: ", ")) (needed to rebuild the model)"
-        case .unknownModel(let m): return "metadata \"model\" is \"\(m)\", expected pixelcnn, rowlstm or diagbilstm"
+        case .unknownModel(let m): return "metadata \"model\" is \"\(m)\", expected \(ModelKinds.namesInWords())"
         case let .badNumber(key, value): return "metadata \"\(key)\" is \"\(value)\", expected a whole number"
         case .cannotBuild(let why): return "the model in its metadata cannot be built: \(why)"
         case .wrongTensors(let why): return "the tensors do not fit the model in its metadata: \(why)"

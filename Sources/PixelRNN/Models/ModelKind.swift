@@ -108,4 +108,15 @@ public enum ModelKinds {
 
     /// The names, joined by `|` — for usage strings: `pixelcnn|rowlstm|diagbilstm`.
     public static var names: String { table.map(\.kind.rawValue).joined(separator: "|") }
+
+    /// The names in a sentence: "pixelcnn, rowlstm or diagbilstm".
+    public static func namesInWords(_ kinds: [ModelKind] = ModelKind.allCases) -> String {
+        listInWords(kinds.map(\.rawValue))
+    }
+
+    /// "a, b or c" (for messages naming the kinds, and what goes with them).
+    public static func listInWords(_ words: [String]) -> String {
+        guard let last = words.last, words.count > 1 else { return words.first ?? "" }
+        return words.dropLast().joined(separator: ", ") + " or " + last
+    }
 }
