@@ -5,10 +5,10 @@ import PixelRNN
 let traceCommands: [Command] = [
     Command(
         name: "trace",
-        summary: "step through a Row LSTM, a Diagonal BiLSTM or sampling",
+        summary: "step through " + ModelKinds.listInWords(BlockTraceStates.kinds.map { "a \($0.paperName)" } + ["sampling"]),
         usage: "trace [\(BlockTraceStates.names)] [image] [--layer l] [--split train|valid|test] | trace sample [--seed s]",
         examples: ["trace rowlstm", "trace diagbilstm 3 --layer 1", "trace", "trace sample --seed 3"],
-        subcommands: ModelKind.allCases.filter { BlockTraceStates.byKind[$0] != nil }.map(\.rawValue) + ["sample"],
+        subcommands: BlockTraceStates.kinds.map(\.rawValue) + ["sample"],
         options: [OptionSpec("layer", help: "which block to trace (default 0)"),
                   OptionSpec("split", values: ["train", "valid", "test"], help: "the split of the image (default test)"),
                   OptionSpec("seed", help: "for 'trace sample': seed (default 0)")],
