@@ -67,6 +67,12 @@ public struct ModelKindEntry: Sendable {
     public var makeNetwork: @Sendable (_ config: ModelConfig, _ seed: UInt64) throws -> any PixelModel = {
         try PixelNetwork(config: $0, seed: $1)
     }
+    /// The number of parameters of a network of this kind, without building it
+    /// (`MemoryEstimate`, and `Checkpoint.load` before it allocates); by default a
+    /// `PixelNetwork`'s count.
+    public var countParameters: @Sendable (_ config: ModelConfig) throws -> Int = {
+        try PixelNetwork.parameterCount(config: $0)
+    }
 
     /// What `trace` does with a kind.
     public enum TraceSupport: Sendable, Equatable {

@@ -41,3 +41,19 @@ extension PixelNetwork: ResidualStack {
         return stream
     }
 }
+
+extension PixelNetwork {
+    /// The number of parameters of a `config` network, found by building its input and
+    /// head layers and one block, never the whole network (which may not fit in memory).
+    public static func parameterCount(config: ModelConfig) throws -> Int {
+        guard (0...maxLayers).contains(config.layers) else {
+            throw ModelError.invalidConfig("layers must be 0…\(maxLayers), got \(config.layers)")
+        }
+        var bare = config
+        bare.layers = 0
+        let outer = try PixelNetwork(config: bare).parameterCount
+        guard config.layers > 0 else { return outer }
+        let block = config.kind.entry.makeBlock(config.hidden, config.colors, 0)   // after the network checked the config
+        return outer + config.layers * block.namedParameters.reduce(0) { $0 + $1.1.value.count }
+    }
+}
