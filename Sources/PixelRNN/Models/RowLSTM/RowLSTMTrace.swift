@@ -51,16 +51,11 @@ public final class RowLSTMTrace {
     /// A trace of block `layer` of `network` on one image `pixels` (1, C, H, W): the block's
     /// input is the residual stream the network computes before it.
     public convenience init(network: any ResidualStack, layer: Int, pixels: Tensor) throws {
-        guard layer >= 0 && layer < network.blocks.count else {
-            throw ModelError.invalidConfig("layer must be 0…\(network.blocks.count - 1), got \(layer)")
-        }
-        guard let block = network.blocks[layer] as? RowLSTMBlock else {
-            throw ModelError.notAvailable("block \(layer) is not a Row LSTM layer")
-        }
-        guard pixels.rank == 4 && pixels.shape[0] == 1 && pixels.shape[1] == network.config.colors else {
+        guard pixels.rank == 4 && pixels.shape[0] == 1 else {
             throw ModelError.shapeMismatch("expected one image (1, \(network.config.colors), H, W), got \(pixels.shape)")
         }
-        self.init(block: block, input: network.stream(enteringBlock: layer, pixels: pixels))   // only the layers before it
+        let (block, input) = try network.tracedBlock(layer, as: RowLSTMBlock.self, what: "Row LSTM", pixels: pixels)
+        self.init(block: block, input: input)
     }
 
     /// How many rows have been computed.
