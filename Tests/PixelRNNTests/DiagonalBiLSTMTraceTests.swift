@@ -56,16 +56,11 @@ final class DiagonalBiLSTMTraceTests: XCTestCase {
     func testTraceEqualsForwardFast() { checkTrace(fast: true) }
 
     func testTraceOfANetworkLayer() throws {
-        let net = try PixelNetwork(config: .init(kind: .diagbilstm, layers: 2, hidden: 3), seed: 3)
-        var rng = SeededGenerator(seed: 4)
-        let pixels = Tensor(shape: [1, 1, 6, 6], data: (0..<36).map { _ in rng.nextUniform() < 0.5 ? 1 : 0 })
-        let pass = net.forward(pixels)
-        let trace = try DiagonalTrace(network: net, layer: 1, pixels: pixels)
-        XCTAssertEqual(trace.input, pass.streams[1])
+        let (trace, pass) = try traceOfANetworkLayer(.init(kind: .diagbilstm, layers: 2, hidden: 3), seed: 3, layer: 1,
+                                                     DiagonalTrace.init, input: \.input)
         trace.run()
         XCTAssertEqual(trace.result().residual, pass.blockPasses[1].residual)
-        XCTAssertThrowsError(try DiagonalTrace(network: net, layer: 2, pixels: pixels))
         let cnn = try PixelNetwork(config: .init(kind: .pixelcnn, layers: 1, hidden: 3))
-        XCTAssertThrowsError(try DiagonalTrace(network: cnn, layer: 0, pixels: pixels))
+        XCTAssertThrowsError(try DiagonalTrace(network: cnn, layer: 0, pixels: Tensor(zeros: [1, 1, 6, 6])))
     }
 }

@@ -73,16 +73,11 @@ final class RowLSTMTraceTests: XCTestCase {
 
     /// A trace of block l of a network reads the residual stream the network computes before it.
     func testTraceOfANetworkLayer() throws {
-        let net = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 3, hidden: 2), seed: 45)
-        var rng = SeededGenerator(seed: 46)
-        let pixels = Tensor(shape: [1, 1, 6, 6], data: (0..<36).map { _ in rng.nextUniform() < 0.5 ? 1 : 0 })
-        let pass = net.forward(pixels)
-        let trace = try RowLSTMTrace(network: net, layer: 2, pixels: pixels)
-        XCTAssertEqual(trace.input, pass.streams[2])
+        let (trace, pass) = try traceOfANetworkLayer(ModelConfig(kind: .rowlstm, layers: 3, hidden: 2), seed: 45, layer: 2,
+                                                     RowLSTMTrace.init, input: \.input)
         trace.finish()
         XCTAssertEqual(trace.hidden, pass.blockPasses[2].saved["hidden"]!)
-        XCTAssertThrowsError(try RowLSTMTrace(network: net, layer: 3, pixels: pixels))
         let cnn = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2))
-        XCTAssertThrowsError(try RowLSTMTrace(network: cnn, layer: 0, pixels: pixels))
+        XCTAssertThrowsError(try RowLSTMTrace(network: cnn, layer: 0, pixels: Tensor(zeros: [1, 1, 6, 6])))
     }
 }

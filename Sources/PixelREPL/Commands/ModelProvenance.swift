@@ -33,7 +33,7 @@ enum ModelProvenance {
     }
 
     /// What `model save` adds to the checkpoint for the current weights.
-    static func metadataToSave(_ session: Session, network: PixelNetwork) -> [String: String] {
+    static func metadataToSave(_ session: Session, network: any PixelModel) -> [String: String] {
         var m = session.provenance
         if let run = session.trainer, run.network === network {
             for (k, v) in run.state.metadata() { m[k] = v }

@@ -25,8 +25,11 @@ extension Session {
     }
 
     /// The current model, or a clear error.
-    func requireModel() throws -> PixelNetwork {
-        guard let m = model else { throw CommandError("no model yet — make one with 'model new pixelcnn' (or rowlstm, diagbilstm)") }
+    func requireModel() throws -> any PixelModel {
+        guard let m = model else {
+            let kinds = ModelKind.allCases.map(\.rawValue)
+            throw CommandError("no model yet — make one with 'model new \(kinds[0])' (or \(kinds.dropFirst().joined(separator: ", ")))")
+        }
         return m
     }
 

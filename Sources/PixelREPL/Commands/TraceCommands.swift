@@ -5,10 +5,10 @@ import PixelRNN
 let traceCommands: [Command] = [
     Command(
         name: "trace",
-        summary: "step through a Row LSTM, a Diagonal BiLSTM or sampling",
+        summary: "step through " + ModelKinds.listInWords(BlockTraceStates.kinds.map { "a \($0.paperName)" } + ["sampling"]),
         usage: "trace [\(BlockTraceStates.names)] [image] [--layer l] [--split train|valid|test] | trace sample [--seed s]",
         examples: ["trace rowlstm", "trace diagbilstm 3 --layer 1", "trace", "trace sample --seed 3"],
-        subcommands: ModelKind.allCases.filter { BlockTraceStates.byKind[$0] != nil }.map(\.rawValue) + ["sample"],
+        subcommands: BlockTraceStates.kinds.map(\.rawValue) + ["sample"],
         options: [OptionSpec("layer", help: "which block to trace (default 0)"),
                   OptionSpec("split", values: ["train", "valid", "test"], help: "the split of the image (default test)"),
                   OptionSpec("seed", help: "for 'trace sample': seed (default 0)")],
@@ -51,7 +51,7 @@ private func expectNoArguments(_ args: ParsedArguments, _ name: String) throws {
 
 private func currentTrace(_ session: Session) throws -> TraceState {
     guard let trace = session.trace else {
-        throw CommandError("nothing is being traced — start with 'trace rowlstm', 'trace diagbilstm' or 'trace sample'")
+        throw CommandError("nothing is being traced — start with \(ModelKinds.listInWords(BlockTraceStates.kinds.map { "'trace \($0)'" } + ["'trace sample'"]))")
     }
     return trace
 }
@@ -83,11 +83,11 @@ private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
         }
         index = i
     }
-    guard !network.blocks.isEmpty else { throw CommandError("the model has no layers to trace") }
-    let layer = try args.int("layer", default: 0, in: 0...(network.blocks.count - 1))
+    guard let stack = network.residualStack, !stack.blocks.isEmpty else { throw CommandError("the model has no layers to trace") }
+    let layer = try args.int("layer", default: 0, in: 0...(stack.blocks.count - 1))
     let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)
     let name = "\(split.rawValue) image \(index)"
-    let trace = try makeTrace(network, layer, pixels, name)
+    let trace = try makeTrace(stack, layer, pixels, name)
     session.trace = trace
     session.say("tracing \(trace.title)")
     session.say("type 'step' (or press Enter again after it) for one \(unit); 'where', 'show gates|state|cell', 'continue', 'next'")

@@ -32,7 +32,7 @@ public final class Session {
     /// The loaded data set, if any. Replacing it ends a trace of one of its images.
     public var data: LoadedDataSet? { didSet { endTrace(because: "the data changed", ifItReads: .data) } }
     /// The current model, if any. Replacing it ends the trace (built on the old one).
-    public var model: PixelNetwork? {
+    public var model: (any PixelModel)? {
         didSet { provenance = [:]; endTrace(because: "the model changed", ifItReads: .model) }
     }
     /// What the current weights are known to be: the provenance keys of the checkpoint

@@ -56,9 +56,9 @@ public enum Checkpoint {
             throw CheckpointError(file: url.path, fault: .wrongTensors(
                 "its tensors hold \(held) values, but the \(config.kind.paperName) it describes has \(needed) parameters"))
         }
-        let network: PixelNetwork
+        let network: any PixelModel
         do {
-            network = try PixelNetwork(config: config, seed: seed)
+            network = try ModelKinds.makeNetwork(config: config, seed: seed)
         } catch let error as ModelError {
             throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
         }
@@ -129,7 +129,7 @@ public enum Checkpoint {
 /// A checkpoint read back: a new network, the file's metadata, and notes.
 public struct LoadedCheckpoint {
     /// The rebuilt network holding the file's weights.
-    public let network: PixelNetwork
+    public let network: any PixelModel
     /// The whole `__metadata__` (model keys and training state).
     public let metadata: [String: String]
     /// Remarks for the user, e.g. tensors converted from F16.
@@ -168,7 +168,7 @@ public enum CheckpointFault: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .notACheckpoint(let missing):
             return "not a pixelrnn checkpoint: __metadata__ lacks \(missing.joined(separator: ", ")) (needed to rebuild the model)"
-        case .unknownModel(let m): return "metadata \"model\" is \"\(m)\", expected pixelcnn, rowlstm or diagbilstm"
+        case .unknownModel(let m): return "metadata \"model\" is \"\(m)\", expected \(ModelKinds.namesInWords())"
         case let .badNumber(key, value): return "metadata \"\(key)\" is \"\(value)\", expected a whole number"
         case .cannotBuild(let why): return "the model in its metadata cannot be built: \(why)"
         case .wrongTensors(let why): return "the tensors do not fit the model in its metadata: \(why)"
@@ -184,18 +184,4 @@ public enum CheckpointFault: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A checkpoint that cannot be loaded or saved: the file and its fault, in one line.
-public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
-    /// The checkpoint file as the caller named it.
-    public let file: String
-    /// What is wrong.
-    public let fault: CheckpointFault
-
-    public init(file: String, fault: CheckpointFault) {
-        self.file = file
-        self.fault = fault
-    }
-
-    /// One line: `path: fault`.
-    public var description: String { "\(file): \(fault)" }
-    public var errorDescription: String? { description }
-}
+public typealias CheckpointError = FileError<CheckpointFault>

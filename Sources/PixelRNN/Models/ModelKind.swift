@@ -59,6 +59,20 @@ public struct ModelKindEntry: Sendable {
     public let trace: TraceSupport
     /// `benchmark`'s targets on 2 cores (L = 7, h = 16, batch 16).
     public let benchmarkTarget: BenchmarkTarget
+    /// Makes a network of this kind with fresh weights drawn from the seed (what `model new`,
+    /// `Checkpoint.load` and `benchmark` call, through `ModelKinds.makeNetwork`); throws
+    /// `ModelError` for impossible configurations. By default a `PixelNetwork` (input layer,
+    /// L blocks from `makeBlock`, head); a kind made of other parts (two networks, a
+    /// conditioning input) sets its own.
+    public var makeNetwork: @Sendable (_ config: ModelConfig, _ seed: UInt64) throws -> any PixelModel = {
+        try PixelNetwork(config: $0, seed: $1)
+    }
+    /// The number of parameters of a network of this kind, without building it
+    /// (`MemoryEstimate`, and `Checkpoint.load` before it allocates); by default a
+    /// `PixelNetwork`'s count.
+    public var countParameters: @Sendable (_ config: ModelConfig) throws -> Int = {
+        try PixelNetwork.parameterCount(config: $0)
+    }
 
     /// What `trace` does with a kind.
     public enum TraceSupport: Sendable, Equatable {
@@ -93,6 +107,22 @@ public enum ModelKinds {
         .diagonalBiLSTM,
     ]
 
+    /// A fresh network of `config` (its kind's `makeNetwork`), weights drawn from `seed`.
+    public static func makeNetwork(config: ModelConfig, seed: UInt64 = 0) throws -> any PixelModel {
+        try config.kind.entry.makeNetwork(config, seed)
+    }
+
     /// The names, joined by `|` — for usage strings: `pixelcnn|rowlstm|diagbilstm`.
     public static var names: String { table.map(\.kind.rawValue).joined(separator: "|") }
+
+    /// The names in a sentence: "pixelcnn, rowlstm or diagbilstm".
+    public static func namesInWords(_ kinds: [ModelKind] = ModelKind.allCases) -> String {
+        listInWords(kinds.map(\.rawValue))
+    }
+
+    /// "a, b or c" (for messages naming the kinds, and what goes with them).
+    public static func listInWords(_ words: [String]) -> String {
+        guard let last = words.last, words.count > 1 else { return words.first ?? "" }
+        return words.dropLast().joined(separator: ", ") + " or " + last
+    }
 }

@@ -18,18 +18,11 @@ public enum MemoryEstimate {
         return 2 * 4 * floatsPerPixel * Double(batch * height * width) + 6 * 4 * Double(parameters)
     }
 
-    /// The number of parameters of a `config` network, found by building its input and
-    /// head layers and one block, never the whole network (which may not fit in memory).
+    /// The number of parameters of a `config` network, without building it (it may not fit
+    /// in memory): its kind's `ModelKindEntry.countParameters`. Throws `ModelError` for an
+    /// impossible configuration.
     public static func parameterCount(config: ModelConfig) throws -> Int {
-        guard (0...PixelNetwork.maxLayers).contains(config.layers) else {
-            throw ModelError.invalidConfig("layers must be 0…\(PixelNetwork.maxLayers), got \(config.layers)")
-        }
-        var bare = config
-        bare.layers = 0
-        let outer = try PixelNetwork(config: bare).parameterCount
-        guard config.layers > 0 else { return outer }
-        let block = config.kind.entry.makeBlock(config.hidden, config.colors, 0)   // after PixelNetwork checked the config
-        return outer + config.layers * block.namedParameters.reduce(0) { $0 + $1.1.value.count }
+        try config.kind.entry.countParameters(config)
     }
 
     /// Bytes to hold a `config` network and train it on `batch` images of height×width
