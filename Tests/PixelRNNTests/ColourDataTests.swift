@@ -5,22 +5,7 @@ import XCTest
 /// Colour and other-size data: IDX files with 4 dimensions (count × rows × columns ×
 /// colours), their planes, the K-level quantization, `levels(_:)` for binary and K-level
 /// sets, and the bundled 16×16 emoji.
-final class ColourDataTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-colour-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
-    private func write(_ bytes: [UInt8], _ name: String) throws -> URL {
-        let url = folder.appendingPathComponent(name)
-        try Data(bytes).write(to: url)
-        return url
-    }
-
+final class ColourDataTests: TemporaryFolderTestCase {
     /// `count` colour images of rows×columns; pixel (n, y, x) is (R, G, B) = (n, 10·y + x, 200 + c…).
     private func colourImages(_ count: Int, rows: Int, columns: Int) -> IDXImages {
         var pixels: [UInt8] = []
