@@ -66,6 +66,7 @@ private func runFactorize(_ session: Session, _ args: ParsedArguments) throws {
 
 /// The image's levels as the model reads them: binarized (2 levels) or grey 0…255.
 func imageLevels(_ data: LoadedDataSet, split: SplitName, index: Int, levels: Int) -> Tensor {
+    if levels == data.levels { return data.levels(split, indices: [index]) }
     if levels == 2 { return data.binarized(split, indices: [index]) }
     let grey = data[split].intensities([index])
     return Tensor(shape: grey.shape, data: grey.data.map { ($0 * 255).rounded() })

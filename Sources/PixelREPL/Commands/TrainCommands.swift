@@ -24,7 +24,8 @@ let trainCommands: [Command] = [
         details: """
         Each step: the mean NLL (nats/image) of a minibatch, its gradient by back-propagation, \
         clipping to a global norm, an Adam (or RMSProp) update. The loss is the NLL in nats per \
-        image; bits/dim = nats / (784 · ln 2). Typing 'train' again continues the same run (same \
+        image; bits/dim = nats / (C·H·W · ln 2) (784 for MNIST, 768 for the 16×16 emoji). The data's \
+        colours and levels must be the model's. Typing 'train' again continues the same run (same \
         optimizer moments); changing --batch, --lr, --optimizer, --clip or --seed starts a new run \
         from the current weights. Ctrl-C stops at the end of the current step.
         """,
@@ -46,7 +47,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     let maxSteps = try args.value("steps").map { _ in try args.int("steps", default: 1, in: 1...10_000_000) }
     let resumed = try args.value("resume").map { try loadRun(from: $0) }
     let network = try resumed?.network ?? session.requireModel()
-    let data = try session.requireData()
+    let data = try session.requireData(for: network)
     let trainer = try prepareTrainer(network, data, args, previous: resumed?.trainer ?? session.trainer)
     let images = try trainingImages(data, network: network)
     let validation = try splitLevels(data, .valid, network: network)
@@ -59,7 +60,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     session.trainer = trainer
     for note in trainer.hyperparameters.notes(trainingImages: images.count) { session.say(note) }
     session.say(header(trainer, data: data, images: images.count))
-    var reporter = ProgressReporter(session: session)
+    var reporter = ProgressReporter(session: session, dimensions: dimensions(data))
     let outcome: TrainingOutcome
     let startStep = trainer.state.step
     defer { if trainer.state.step != startStep { session.modelChanged("the model was trained") } }
@@ -74,7 +75,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
         throw CommandError(oneLine(error))
     }
     session.endProgress()
-    try summarize(session, trainer, outcome: outcome, checkpoint: checkpoint)
+    try summarize(session, trainer, outcome: outcome, checkpoint: checkpoint, dimensions: dimensions(data))
 }
 
 /// The run to continue (`previous`, when it trains `network` with the same choices),
@@ -102,7 +103,7 @@ private func prepareTrainer(_ network: PixelNetwork, _ data: LoadedDataSet, _ ar
         return trainer
     }
     return try wrap { try Trainer(network: network, hyperparameters: requested,
-                                  dataDescription: "\(data.name), \(data.binarization)") }
+                                  dataDescription: "\(data.name), \(dataLevels(data))") }
 }
 
 /// Hyper-parameters from the options, the previous run's where not given.
@@ -133,33 +134,37 @@ private func sameRun(_ a: TrainingHyperparameters, _ b: TrainingHyperparameters)
         && a.clip == b.clip && a.seed == b.seed
 }
 
-/// The training split as the model reads it: binarized (fresh each epoch when asked) or grey levels.
+/// The training split as the model reads it: its levels (binarized afresh each epoch when asked).
 private func trainingImages(_ data: LoadedDataSet, network: PixelNetwork) throws -> TrainingImages {
-    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
-    if network.config.levels == 256 { return TrainingImages(try splitLevels(data, .train, network: network)) }
-    if case .freshEachEpoch = data.binarization {
-        return TrainingImages(count: data.train.count) { epoch in data.binarized(.train, epoch: epoch) }
+    try checkData(data, matches: network.config)
+    if data.levels == 2, case .freshEachEpoch = data.binarization {
+        return TrainingImages(count: data.train.count) { epoch in data.levels(.train, epoch: epoch) }
     }
-    return TrainingImages(data.binarized(.train))
+    return TrainingImages(data.levels(.train))
 }
 
-/// A whole split as levels: binarized, or grey 0…255 for a 256-level model.
+/// A whole split as the model reads it: (N, C, H, W) of levels, once the data and model agree.
 func splitLevels(_ data: LoadedDataSet, _ split: SplitName, network: PixelNetwork) throws -> Tensor {
-    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
-    if network.config.levels == 2 { return data.binarized(split) }
-    let grey = data[split].images
-    return Tensor(shape: grey.shape, data: grey.data.map { ($0 * 255).rounded() })
+    try checkData(data, matches: network.config)
+    return data.levels(split)
+}
+
+/// The levels in words for outputs: the binarization for binary data (as always), else `K levels (…)`.
+func dataLevels(_ data: LoadedDataSet) -> String {
+    data.levels == 2 ? "\(data.binarization)" : data.levelsDescription
 }
 
 private func header(_ trainer: Trainer, data: LoadedDataSet, images: Int) -> String {
     let h = trainer.hyperparameters, s = trainer.state
     let clip = h.clip.map { "clip \($0)" } ?? "no clipping"
     let from = s.step == 0 ? "from scratch" : "continuing at step \(s.step) (epoch \(s.epoch + 1))"
-    return "training \(describe(trainer.network.config)) \(from): \(counted(images, "image")) (\(data.binarization)), "
+    let shape = data.rows == 28 && data.columns == 28 && data.colors == 1 ? "" : "\(DataCommands.shapeSummary(data)), "
+    return "training \(describe(trainer.network.config)) \(from): \(counted(images, "image")) (\(shape)\(dataLevels(data))), "
         + "epochs to \(h.epochs), batch \(h.batchSize), \(h.optimizer.displayName) lr \(h.learningRate), \(clip), seed \(h.seed)"
 }
 
-private func summarize(_ session: Session, _ trainer: Trainer, outcome: TrainingOutcome, checkpoint: URL?) throws {
+private func summarize(_ session: Session, _ trainer: Trainer, outcome: TrainingOutcome, checkpoint: URL?,
+                       dimensions: Int) throws {
     let s = trainer.state
     if let checkpoint {
         do { try save(trainer, to: checkpoint) } catch {
@@ -180,7 +185,7 @@ private func summarize(_ session: Session, _ trainer: Trainer, outcome: Training
     }
     if mean.isFinite {
         session.say(String(format: "training loss (mean of the last %d steps): %.2f nats/image = %.4f bits/dim",
-                           last.count, mean, Likelihood.bitsPerDimension(nats: mean, dimensions: 784)))
+                           last.count, mean, Likelihood.bitsPerDimension(nats: mean, dimensions: dimensions)))
     }
 }
 
@@ -227,10 +232,15 @@ func oneLine(_ error: Error) -> String {
 /// Prints progress: a live bar on a terminal, a plain line now and then otherwise.
 private struct ProgressReporter {
     let session: Session
+    /// C·H·W of the data's images (for bits/dim).
+    let dimensions: Int
     private var lastPlain = -1
     private var epochLosses: [Double] = []
 
-    init(session: Session) { self.session = session }
+    init(session: Session, dimensions: Int) {
+        self.session = session
+        self.dimensions = dimensions
+    }
 
     mutating func report(_ p: TrainingProgress) {
         switch p.event {
@@ -250,7 +260,7 @@ private struct ProgressReporter {
             var text = String(format: "epoch %d/%d done: train loss %.2f nats/image", p.epoch, p.epochs, mean)
             if let nll {
                 text += String(format: ", valid NLL %.2f nats/image = %.4f bits/dim", nll,
-                               Likelihood.bitsPerDimension(nats: nll, dimensions: 784))
+                               Likelihood.bitsPerDimension(nats: nll, dimensions: dimensions))
             }
             session.say(text)
         }

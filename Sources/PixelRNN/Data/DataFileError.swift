@@ -111,7 +111,7 @@ public enum DataFileFault: Error, Equatable, Sendable, CustomStringConvertible {
         case let .mixedSizes(width, height, firstWidth, firstHeight, firstFile):
             return "is \(width)×\(height) pixels but \(QuotedText.escaped(firstFile)) is \(firstWidth)×\(firstHeight); "
                 + "give --size N to cut them all to N×N"
-        case .noImageFiles: return "holds no PNG or JPEG files (.png, .jpg, .jpeg)"
+        case .noImageFiles: return "is a directory (a folder) with no PNG or JPEG files (.png, .jpg, .jpeg) in it"
         case let .countMismatch(images, labels, labelsFile):
             return "count mismatch: \(images) images but \(labels) labels in \(labelsFile)"
         case .noImages: return "holds no images"

@@ -45,10 +45,12 @@ public enum ImageFiles {
     public static let maxPixels = 1 << 24
 
     /// True when `url` is a folder or a file that starts like a PNG or JPEG.
+    /// Only a regular file is opened (a FIFO or device never is: it could block).
     public static func isImageSource(_ url: URL) -> Bool {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue { return true }
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { return false }
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return false }
+        if info.st_mode & S_IFMT == S_IFDIR { return true }
+        guard info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: url.path) else { return false }
         defer { try? handle.close() }
         guard let first = try? handle.read(upToCount: 8) else { return false }
         return ImageFileHeader.format(of: [UInt8](first)) != nil
