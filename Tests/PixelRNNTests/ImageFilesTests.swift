@@ -147,6 +147,11 @@ final class ImageFilesTests: TemporaryFolderTestCase {
     }
 
     func testTooLargeImagesNeedSize() throws {
+        XCTAssertEqual(fault(fixture("wide-70x5.png")), .needsSize(width: 70, height: 5))
+        let cut = try ImageFiles.load(fixture("wide-70x5.png"), options: .init(size: 5))
+        XCTAssertEqual([cut.rows, cut.columns], [5, 5])
+        // The centred 5×5 square is columns 32…36, whose red is 3·x.
+        XCTAssertEqual(cut.levels(.train)[0, 0, 0, 0], 96)
         XCTAssertEqual(fault(fixture("rgb-8x6.png"), options: .init(size: 1)), .wrongImageSize(rows: 1, columns: 1))
         XCTAssertEqual(fault(fixture("rgb-8x6.png"), options: .init(size: 65)), .wrongImageSize(rows: 65, columns: 65))
     }

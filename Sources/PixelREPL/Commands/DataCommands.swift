@@ -169,9 +169,12 @@ public enum DataCommands {
             if error.fault == .stopped { throw CommandError("interrupted (Ctrl-C) while loading\(kept)") }
             throw CommandError("cannot load: \(error.description)\(kept)")
         }
+        let kept = session.data.map { " (still loaded: \($0.name))" } ?? ""
         if loaded.binarization == .givenByFile, let levels, levels > 2 {
-            let kept = session.data.map { " (still loaded: \($0.name))" } ?? ""
             throw CommandError("\(loaded.name) is already binary (given by file): it has 2 levels, not \(levels)\(kept)")
+        }
+        if loaded.levels > 2, args.value("binarize") != nil {
+            throw CommandError("--binarize applies to 2 levels; \(loaded.name) has \(loaded.levels) — add --levels 2 to binarize it\(kept)")
         }
         session.data = loaded
         session.say("loaded \(loaded.name): \(splitCounts(loaded)), \(shapeSummary(loaded))\(labelSummary(loaded))")

@@ -48,6 +48,8 @@ public enum DataFileFault: Error, Equatable, Sendable, CustomStringConvertible {
     case mixedSizes(width: Int, height: Int, firstWidth: Int, firstHeight: Int, firstFile: String)
     /// A folder with no PNG or JPEG files in it.
     case noImageFiles
+    /// An image with a side over `DataLimits.sides` loaded without `--size`.
+    case needsSize(width: Int, height: Int)
     /// The image file and its label file disagree on the number of items.
     case countMismatch(images: Int, labels: Int, labelsFile: String)
     /// A file with no images in it.
@@ -111,6 +113,9 @@ public enum DataFileFault: Error, Equatable, Sendable, CustomStringConvertible {
         case let .mixedSizes(width, height, firstWidth, firstHeight, firstFile):
             return "is \(width)×\(height) pixels but \(QuotedText.escaped(firstFile)) is \(firstWidth)×\(firstHeight); "
                 + "give --size N to cut them all to N×N"
+        case let .needsSize(width, height):
+            return "is \(width)×\(height) pixels, more than the \(DataLimits.sides.upperBound) a side pixelrnn reads: "
+                + "give --size N (\(DataLimits.sides.lowerBound)…\(DataLimits.sides.upperBound)) to cut and shrink it"
         case .noImageFiles: return "is a directory (a folder) with no PNG or JPEG files (.png, .jpg, .jpeg) in it"
         case let .countMismatch(images, labels, labelsFile):
             return "count mismatch: \(images) images but \(labels) labels in \(labelsFile)"

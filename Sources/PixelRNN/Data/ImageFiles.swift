@@ -76,6 +76,9 @@ public enum ImageFiles {
                         firstWidth: first.width, firstHeight: first.height, firstFile: first.file))
                 }
             } else {
+                if image.width > DataLimits.sides.upperBound || image.height > DataLimits.sides.upperBound {
+                    throw DataFileError(file: file.path, fault: .needsSize(width: image.width, height: image.height))
+                }
                 try DataLimits.check(rows: image.height, columns: image.width, file: file.path)
                 try DataLimits.check(images: files.count, values: image.pixels.count, file: url.path)
                 first = (image.width, image.height, file.lastPathComponent)

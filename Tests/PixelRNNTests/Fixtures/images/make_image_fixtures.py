@@ -9,6 +9,7 @@ Pixel values are fixed patterns the tests recompute:
                     transparent black (0, 0, 0, 0): it must load as white
   grey-8x8.png      8-bit grey, pixel (x, y) = 32·x
   palette-5x5.png   palette (colour type 3): one colour (0, 128, 255)
+  wide-70x5.png     RGB 70×5, pixel (x, y) = (3·x, 0, 0): wider than 64, needs --size
   rgb-12x10.jpg     RGB JPEG (quality 95), a flat colour (50, 100, 150)
   grey-6x6.jpg      grey JPEG (one component)
   cmyk-8x8.jpg      CMYK JPEG (four components): refused
@@ -51,6 +52,9 @@ def main():
     files["grey-8x8.png"] = png(grey)
     palette = Image.new("RGB", (5, 5), (0, 128, 255)).convert("P", palette=Image.ADAPTIVE, colors=4)
     files["palette-5x5.png"] = png(palette)
+    wide = Image.new("RGB", (70, 5))
+    wide.putdata([(3 * x, 0, 0) for y in range(5) for x in range(70)])
+    files["wide-70x5.png"] = png(wide)
     files["rgb-12x10.jpg"] = jpeg(Image.new("RGB", (12, 10), (50, 100, 150)))
     files["grey-6x6.jpg"] = jpeg(Image.new("L", (6, 6), 90))
     files["cmyk-8x8.jpg"] = jpeg(Image.new("CMYK", (8, 8), (10, 20, 30, 40)))
