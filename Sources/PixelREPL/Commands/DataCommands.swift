@@ -75,7 +75,8 @@ public enum DataCommands {
                                   from --seed (the data the paper's numbers use)
         --binarize fresh          the same, drawn afresh every epoch
         --binarize threshold      pixel = 1 where intensity > 0.5
-        data info                 counts per split and class, split rule, binarization
+        data info                 counts per split and class, split rule, size,
+                                  colours, levels (or binarization)
         data show i..j            images i to j (inclusive) as a PNG grid; with
                                   --binarized, the bits the model sees; with
                                   --quantized, the K levels it sees
