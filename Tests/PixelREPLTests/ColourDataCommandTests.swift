@@ -137,6 +137,17 @@ final class ColourDataCommandTests: XCTestCase, ShellHarnessTestCase {
         XCTAssertTrue(run("plot loss").last?.contains("12 steps") ?? false)
     }
 
+    func testTheTerminalPreviewIsInColour() {
+        // A 4×4 image, red on its left half, blue on its right (R plane, G plane, B plane).
+        let red: [Float] = [1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0]
+        let picture = red + [Float](repeating: 0, count: 16) + red.map { 1 - $0 }
+        let colour = DataCommands.imagePreview([picture], shape: (3, 4, 4), colour: true).joined()
+        XCTAssertTrue(colour.contains("38;2;255;0;0m"), colour.debugDescription)
+        XCTAssertTrue(colour.contains("38;2;0;0;255m"), colour.debugDescription)
+        let grey = DataCommands.imagePreview([Array(picture.prefix(16))], shape: (1, 4, 4), colour: true).joined()
+        XCTAssertFalse(grey.contains("38;2;255;0;0m"), "a grey image stays grey")
+    }
+
     func testTheBundledColourSetCompletes() {
         let completion = Completer(session: harness.session).complete(before: "data load ", word: "e")
         XCTAssertEqual(completion.words, ["emoji"])
