@@ -23,7 +23,7 @@ let package = Package(
         // The model library: tensors, layers, models, data. Never prints.
         .target(
             name: "PixelRNN",
-            dependencies: ["CBLAS", "CZlib"],
+            dependencies: ["CBLAS", "CZlib", "CGD"],   // CGD: decoding users' PNG and JPEG files (Data/ImageFiles)
             exclude: ["README.md", "Models/README.md", "Models/PixelCNN/README.md", "Models/RowLSTM/README.md",
                       "Models/DiagonalBiLSTM/README.md", "Checkpoint/README.md"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]

@@ -17,13 +17,21 @@ enum DataFileTargets {
         load(input, as: "fuzz.amat")
     }
 
-    /// `data load` of the bytes under `name`; when it loads, `data info` and `data show`.
-    private static func load(_ bytes: [UInt8], as name: String) -> [String] {
+    /// The bytes as a PNG (a JPEG is told by its first bytes just the same), loaded as
+    /// the file's own kind, as grey and as colour cut to 4×4.
+    static func image(_ input: [UInt8]) -> [String] {
+        load(input, as: "fuzz.png", options: ["", " --grey --levels 4", " --colour --size 4"])
+    }
+
+    /// `data load` of the bytes under `name` (with each of `options`); when it loads,
+    /// `data info` and `data show` of what the model sees (bits, or K levels).
+    private static func load(_ bytes: [UInt8], as name: String, options: [String] = [""]) -> [String] {
         let url = FuzzWorkspace.file(name, bytes)
         let shell = FuzzShell()
-        if shell.run("data load '\(url.path)'") {
+        for option in options where shell.run("data load '\(url.path)'\(option)") {
             shell.run("data info")
             shell.run("data show 0..3 --binarized")
+            shell.run("data show 0 --quantized")
         }
         return shell.errors
     }

@@ -18,6 +18,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case idxGzip = "idx-gz"
     /// A binarized-MNIST `.amat` text file: `data load FILE.amat`.
     case amat
+    /// A PNG or JPEG file (header checks, then libgd): `data load FILE.png`, grey,
+    /// colour and `--size 4`.
+    case image
     /// A whole `.safetensors` file: `model load FILE`, `plot loss`, `train --steps 1`.
     case safetensors
     /// The metadata of a real checkpoint, one `key=value` per line, over a resumable
@@ -40,6 +43,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .idx: return DataFileTargets.idx(input)
         case .idxGzip: return DataFileTargets.idxGzip(input)
         case .amat: return DataFileTargets.amat(input)
+        case .image: return DataFileTargets.image(input)
         case .safetensors: return CheckpointTargets.safetensors(input)
         case .resume: return CheckpointTargets.resume(input)
         case .lesson: return LessonTargets.lesson(input)

@@ -56,6 +56,7 @@ final class FuzzCorpusReplayTests: XCTestCase {
     func testIDX() throws { try replay(.idx) }
     func testIDXGzip() throws { try replay(.idxGzip) }
     func testAmat() throws { try replay(.amat) }
+    func testImage() throws { try replay(.image) }
     func testSafeTensors() throws { try replay(.safetensors) }
     func testResume() throws { try replay(.resume) }
     func testLesson() throws { try replay(.lesson) }

@@ -105,11 +105,11 @@ final class DataCommandTests: XCTestCase {
     func testPreviewOnATerminal() throws {
         let set = try LoadedDataSet.bundled()
         let digits = (0..<3).map { Array(set.train.images.data[($0 * 784)..<(($0 + 1) * 784)]) }
-        let plain = DataCommands.digitPreview(digits, colour: false)
+        let plain = DataCommands.imagePreview(digits, shape: (1, 28, 28), colour: false)
         XCTAssertEqual(plain.count, 28, "two strips (2 + 1 digits), 14 lines each after halving")
         XCTAssertTrue(plain.allSatisfy { $0.count <= 80 && !$0.contains("\u{1B}") })
         XCTAssertTrue(plain.contains { $0.contains("@") }, "ink shows as @")
-        XCTAssertTrue(DataCommands.digitPreview(digits, colour: true).allSatisfy { $0.hasSuffix("\u{1B}[0m") })
+        XCTAssertTrue(DataCommands.imagePreview(digits, shape: (1, 28, 28), colour: true).allSatisfy { $0.hasSuffix("\u{1B}[0m") })
         session.isTerminal = true
         session.previewsEnabled = true
         try data("load")

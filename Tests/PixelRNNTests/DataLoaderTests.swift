@@ -113,9 +113,9 @@ final class DataLoaderTests: XCTestCase {
 
     func testBadMagic() throws {
         var bytes = IDXFile.encodeImages(images(2))
-        bytes[3] = 0x04
+        bytes[3] = 0x05   // 5 dimensions (0x00000804, 4 dimensions, is the colour format)
         let url = try write(bytes, "bad-images-idx3-ubyte")
-        assertFault(url, contains: "bad magic number 0x00000804") { try IDXFile.readImages(url) }
+        assertFault(url, contains: "bad magic number 0x00000805, expected 0x00000803") { try IDXFile.readImages(url) }
         assertFault(url, contains: "bad magic number") { try LoadedDataSet.load(url) }
         let labels = try write([0x12, 0x34, 0x56, 0x78, 0, 0, 0, 0], "bad-labels-idx1-ubyte")
         assertFault(labels, contains: "bad magic number 0x12345678, expected 0x00000801") { try IDXFile.readLabels(labels) }
@@ -160,8 +160,12 @@ final class DataLoaderTests: XCTestCase {
     }
 
     func testWrongImageSize() throws {
-        let url = try write(IDXFile.encodeImages(images(20, rows: 32, columns: 32)), "big-images-idx3-ubyte")
-        assertFault(url, contains: "wrong image size: 32×32") { try LoadedDataSet.load(url) }
+        let url = try write(IDXFile.encodeImages(images(20, rows: 65, columns: 65)), "big-images-idx3-ubyte")
+        assertFault(url, contains: "wrong image size: 65×65 pixels, pixelrnn reads 2×2 to 64×64") { try LoadedDataSet.load(url) }
+        let thin = try write(IDXFile.encodeImages(images(20, rows: 1, columns: 28)), "thin-images-idx3-ubyte")
+        assertFault(thin, contains: "wrong image size: 1×28") { try LoadedDataSet.load(thin) }
+        let other = try write(IDXFile.encodeImages(images(20, rows: 32, columns: 17)), "other-images-idx3-ubyte")
+        XCTAssertEqual(try LoadedDataSet.load(other).train.images.shape, [16, 1, 32, 17], "any size 2…64 per side loads")
     }
 
     func testCountMismatchOfImagesAndLabels() throws {

@@ -12,9 +12,11 @@ let evalCommands: [Command] = [
         options: [OptionSpec("split", values: ["test", "valid", "train"], help: "which split (default test)")],
         details: """
         The mean over the split's images of −log p(x) = −Σ_i log p(x_i | x_<i), in nats per image, \
-        and in bits per dimension (nats / (784 · ln 2)). The binarization is named: the paper's \
+        and in bits per dimension (nats / (C·H·W · ln 2): 784 dimensions for MNIST, n·n·3 for n×n \
+        colour images — the paper's CIFAR-10 unit). The binarization or levels are named: the paper's \
         numbers (e.g. 79.20 nats for a 7-layer Diagonal BiLSTM) are on stochastically binarized \
-        MNIST with 50,000 training images; numbers on thresholded MNIST are not comparable.
+        MNIST with 50,000 training images; numbers on thresholded MNIST are not comparable, nor \
+        bits/dim on colours quantized to fewer than 256 levels with the paper's 8-bit ones.
         """,
         run: runEval),
     Command(
@@ -28,7 +30,7 @@ let evalCommands: [Command] = [
 
 private func runEval(_ session: Session, _ args: ParsedArguments) throws {
     let network = try session.requireModel()
-    let data = try session.requireData()
+    let data = try session.requireData(for: network)
     let name = args.value("split") ?? "test"
     guard let split = SplitName(rawValue: name) else { throw CommandError("--split must be test, valid or train, got '\(name)'") }
     guard args.positional.isEmpty else { throw CommandError("eval takes no arguments besides --split") }
@@ -36,10 +38,12 @@ private func runEval(_ session: Session, _ args: ParsedArguments) throws {
     let result = try wrap {
         try Interruption.stoppable { try Evaluation.evaluate(network: network, images: images, shouldStop: Interruption.shouldStop) }
     }
-    let what = network.config.levels == 2 ? "binarization: \(data.binarization)" : "256 grey levels"
+    let what = data.levels == 2 ? "binarization: \(data.binarization)" : data.levelsDescription
+    let shape = data.colors == 1 && data.rows == 28 && data.columns == 28 ? ""
+        : ", \(DataCommands.shapeSummary(data)) = \(result.dimensions) dimensions"
     ModelProvenance.recordEvaluation(session, split: split, result: result, data: "\(data.name), \(what)")
-    session.say(String(format: "%@ NLL: %.2f nats/image = %.4f bits/dim  (%d images of %@, %@)", split.rawValue,
-                       result.natsPerImage, result.bitsPerDimension, result.images, data.name, what))
+    session.say(String(format: "%@ NLL: %.2f nats/image = %.4f bits/dim  (%d images of %@%@, %@)", split.rawValue,
+                       result.natsPerImage, result.bitsPerDimension, result.images, data.name, shape, what))
 }
 
 private func runPlot(_ session: Session, _ args: ParsedArguments) throws {
@@ -62,7 +66,8 @@ private func runPlot(_ session: Session, _ args: ParsedArguments) throws {
                              points: state.validationHistory.map { (Double($0.epoch) * perEpoch, $0.nll) }))
     }
     do {
-        let title = "Training \(trainer.network.config.kind.paperName): NLL in nats per image"
+        let data = state.dataDescription.isEmpty ? "" : " on \(state.dataDescription)"
+        let title = "Training \(trainer.network.config.kind.paperName)\(data): NLL in nats per image"
         let plot = try LinePlot(title: title, xLabel: "step", yLabel: "NLL (nats/image)", series: series)
         try session.show(plot.render(), name: "loss-\(trainer.network.config.kind.rawValue)", title: title)
     } catch let e as CommandError { throw e } catch {

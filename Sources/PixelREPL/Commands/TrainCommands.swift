@@ -26,7 +26,8 @@ let trainCommands: [Command] = [
         details: """
         Each step: the mean NLL (nats/image) of a minibatch, its gradient by back-propagation, \
         clipping to a global norm, an Adam (or RMSProp) update. The loss is the NLL in nats per \
-        image; bits/dim = nats / (C·H·W · ln 2), 784 dimensions for MNIST. Typing 'train' again continues the same run (same \
+        image; bits/dim = nats / (C·H·W · ln 2) (784 for MNIST, 768 for the 16×16 emoji). The data's \
+        colours and levels must be the model's. Typing 'train' again continues the same run (same \
         optimizer moments); changing --batch, --lr, --optimizer, --clip or --seed starts a new run \
         from the current weights. Ctrl-C stops at the end of the current step. With --keep \
         best-valid the model ends holding the weights of the epoch with the lowest validation \
@@ -52,7 +53,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     let maxSteps = try args.value("steps").map { _ in try args.int("steps", default: 1, in: 1...10_000_000) }
     let resumed = try args.value("resume").map { try loadRun(from: $0) }
     let network = try resumed?.network ?? session.requireModel()
-    let data = try session.requireData()
+    let data = try session.requireData(for: network)
     let trainer = try prepareTrainer(network, data, args, previous: resumed?.trainer ?? session.trainer)
     let images = try trainingImages(data, network: network)
     let validation = try splitLevels(data, .valid, network: network)
@@ -131,7 +132,7 @@ private func prepareTrainer(_ network: any PixelModel, _ data: LoadedDataSet, _ 
         return trainer
     }
     return try wrap { try Trainer(network: network, hyperparameters: requested,
-                                  dataDescription: "\(data.name), \(data.binarization)") }
+                                  dataDescription: "\(data.name), \(dataLevels(data))") }
 }
 
 /// Hyper-parameters from the options, the previous run's where not given.
@@ -162,27 +163,32 @@ private func sameRun(_ a: TrainingHyperparameters, _ b: TrainingHyperparameters)
         && a.clip == b.clip && a.seed == b.seed
 }
 
-/// The training split as the model reads it: binarized (fresh each epoch when asked) or grey levels.
+/// The training split as the model reads it: its levels (binarized afresh each epoch when asked).
 private func trainingImages(_ data: LoadedDataSet, network: any PixelModel) throws -> TrainingImages {
-    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
-    if network.config.levels == 256 { return TrainingImages(try splitLevels(data, .train, network: network)) }
-    if case .freshEachEpoch = data.binarization {
-        return TrainingImages(count: data.train.count) { epoch in data.binarized(.train, epoch: epoch) }
+    try checkData(data, matches: network.config)
+    if data.levels == 2, case .freshEachEpoch = data.binarization {
+        return TrainingImages(count: data.train.count) { epoch in data.levels(.train, epoch: epoch) }
     }
-    return TrainingImages(data.binarized(.train))
+    return TrainingImages(data.levels(.train))
 }
 
-/// A whole split as levels: binarized, or grey 0…255 for a 256-level model.
+/// A whole split as the model reads it: (N, C, H, W) of levels, once the data and model agree.
 func splitLevels(_ data: LoadedDataSet, _ split: SplitName, network: any PixelModel) throws -> Tensor {
-    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
-    return data.levels(split, levels: network.config.levels)
+    try checkData(data, matches: network.config)
+    return data.levels(split)
+}
+
+/// The levels in words for outputs: the binarization for binary data (as always), else `K levels (…)`.
+func dataLevels(_ data: LoadedDataSet) -> String {
+    data.levels == 2 ? "\(data.binarization)" : data.levelsDescription
 }
 
 private func header(_ trainer: Trainer, data: LoadedDataSet, images: Int) -> String {
     let h = trainer.hyperparameters, s = trainer.state
     let clip = h.clip.map { "clip \($0)" } ?? "no clipping"
     let from = s.step == 0 ? "from scratch" : "continuing at step \(s.step) (epoch \(s.epoch + 1))"
-    return "training \(describe(trainer.network.config)) \(from): \(counted(images, "image")) (\(data.binarization)), "
+    let shape = data.rows == 28 && data.columns == 28 && data.colors == 1 ? "" : "\(DataCommands.shapeSummary(data)), "
+    return "training \(describe(trainer.network.config)) \(from): \(counted(images, "image")) (\(shape)\(dataLevels(data))), "
         + "epochs to \(h.epochs), batch \(h.batchSize), \(h.optimizer.displayName) lr \(h.learningRate), \(clip), seed \(h.seed)"
 }
 

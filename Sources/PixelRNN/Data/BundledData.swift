@@ -16,15 +16,22 @@ public enum BundledData {
 
     /// The folder that holds the bundled files.
     public static func folder(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
+        try folder(holding: imagesFileName, environment: environment)
+    }
+
+    /// The data folder that holds the bundled file `fileName` (searched as described above).
+    public static func folder(holding fileName: String,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
+        let holds = { (folder: URL) in FileManager.default.fileExists(atPath: folder.appendingPathComponent(fileName).path) }
         if let given = environment[environmentVariable], !given.isEmpty {
             let root = URL(fileURLWithPath: given)
-            for candidate in [root, root.appendingPathComponent("data")] where holdsImages(candidate) {
+            for candidate in [root, root.appendingPathComponent("data")] where holds(candidate) {
                 return candidate
             }
-            throw DataFileError(file: imagesFileName, fault: .bundledNotFound(searched: ["\(environmentVariable)=\(given)"]))
+            throw DataFileError(file: fileName, fault: .bundledNotFound(searched: ["\(environmentVariable)=\(given)"]))
         }
-        if let found = ResourceFolder.find(named: "data", containing: holdsImages) { return found }
-        throw DataFileError(file: imagesFileName, fault: .bundledNotFound(
+        if let found = ResourceFolder.find(named: "data", containing: holds) { return found }
+        throw DataFileError(file: fileName, fault: .bundledNotFound(
             searched: ["$\(environmentVariable)", "./data and above", "data/ above the executable"]))
     }
 
@@ -55,10 +62,6 @@ public enum BundledData {
             + " — not the digits shipped with pixelrnn"
     }
 
-    /// True when `folder` holds the bundled image file.
-    static func holdsImages(_ folder: URL) -> Bool {
-        FileManager.default.fileExists(atPath: folder.appendingPathComponent(imagesFileName).path)
-    }
 }
 
 extension LoadedDataSet {

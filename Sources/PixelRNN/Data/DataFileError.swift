@@ -30,8 +30,26 @@ public enum DataFileFault: Error, Equatable, Sendable, CustomStringConvertible {
     case trailingBytes(expectedBytes: Int, actualBytes: Int)
     /// A header whose sizes cannot describe a real file.
     case impossibleHeader(String)
-    /// Images that are not 28×28 pixels.
+    /// Images whose sides are outside `DataLimits.sides` (2…64 pixels).
     case wrongImageSize(rows: Int, columns: Int)
+    /// An IDX file with another number of colours per pixel than 1 or 3.
+    case wrongColorCount(Int)
+    /// A PNG or JPEG file that is damaged or cut short (the decoder's reason, or what was checked).
+    case corruptImage(format: String, why: String)
+    /// A PNG or JPEG whose pixels pixelrnn does not read (16 bits per channel, CMYK…).
+    case unsupportedImage(format: String, what: String)
+    /// A grey image (one channel) in a colour load.
+    case greyImageInColourLoad
+    /// An image smaller than the `--size` it should be cut to.
+    case imageTooSmall(width: Int, height: Int, size: Int)
+    /// An image too large to decode (more than `ImageFiles.maxPixels` pixels).
+    case imageTooLarge(width: Int, height: Int, limit: Int)
+    /// Images of different sizes in one load without `--size` (the first image's size and file).
+    case mixedSizes(width: Int, height: Int, firstWidth: Int, firstHeight: Int, firstFile: String)
+    /// A folder with no PNG or JPEG files in it.
+    case noImageFiles
+    /// An image with a side over `DataLimits.sides` loaded without `--size`.
+    case needsSize(width: Int, height: Int)
     /// The image file and its label file disagree on the number of items.
     case countMismatch(images: Int, labels: Int, labelsFile: String)
     /// A file with no images in it.
@@ -80,7 +98,25 @@ public enum DataFileFault: Error, Equatable, Sendable, CustomStringConvertible {
             return "wrong size: the header promises \(expected) bytes, the file has \(actual) (extra bytes at the end)"
         case .impossibleHeader(let what): return "impossible header (\(what))"
         case let .wrongImageSize(rows, columns):
-            return "wrong image size: \(rows)×\(columns) pixels, pixelrnn needs 28×28"
+            return "wrong image size: \(rows)×\(columns) pixels, pixelrnn reads \(DataLimits.sides.lowerBound)×\(DataLimits.sides.lowerBound)"
+                + " to \(DataLimits.sides.upperBound)×\(DataLimits.sides.upperBound)"
+        case .wrongColorCount(let colors):
+            return "\(colors) colours per pixel; pixelrnn reads 1 (grey) or 3 (R, G, B)"
+        case let .corruptImage(format, why): return "corrupt or truncated \(format) (\(why))"
+        case let .unsupportedImage(format, what): return "\(what) \(format); pixelrnn reads 8-bit grey or RGB images"
+        case .greyImageInColourLoad:
+            return "is a grey image (one channel) in a colour load; load with --grey, or convert it to RGB"
+        case let .imageTooSmall(width, height, size):
+            return "is \(width)×\(height) pixels, smaller than --size \(size) (images are cut and shrunk, never enlarged)"
+        case let .imageTooLarge(width, height, limit):
+            return "is \(width)×\(height) pixels, more than the \(limit) pixels an image may have"
+        case let .mixedSizes(width, height, firstWidth, firstHeight, firstFile):
+            return "is \(width)×\(height) pixels but \(QuotedText.escaped(firstFile)) is \(firstWidth)×\(firstHeight); "
+                + "give --size N to cut them all to N×N"
+        case let .needsSize(width, height):
+            return "is \(width)×\(height) pixels, more than the \(DataLimits.sides.upperBound) a side pixelrnn reads: "
+                + "give --size N (\(DataLimits.sides.lowerBound)…\(DataLimits.sides.upperBound)) to cut and shrink it"
+        case .noImageFiles: return "is a directory (a folder) with no PNG or JPEG files (.png, .jpg, .jpeg) in it"
         case let .countMismatch(images, labels, labelsFile):
             return "count mismatch: \(images) images but \(labels) labels in \(labelsFile)"
         case .noImages: return "holds no images"

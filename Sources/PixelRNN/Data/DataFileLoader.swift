@@ -9,30 +9,38 @@ public enum DataFileLoader {
     /// Loads `url`. For IDX images, `labels` (or a sibling whose name has
     /// `labels-idx1` for `images-idx3`) supplies labels. For `…_train.amat`,
     /// `…_valid.amat` and `…_test.amat` side by side, the three files are the splits.
+    /// `levels` is what models will see (2…256; nil: 2 for grey images, binarized,
+    /// 256 for colour ones); a `.amat` file is binary whatever is asked.
     /// `shouldStop` is asked while reading and decompressing; when it returns true the
     /// load ends with the fault `.stopped`.
     public static func load(_ url: URL, labels: URL? = nil, binarization: Binarization = .stochastic(seed: 0),
-                            shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
+                            levels: Int? = nil, shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
         if labels == nil, let trio = amatTrio(for: url) { return try loadAmatTrio(trio, shouldStop: shouldStop) }
         let raw = try DataFileBytes.raw(url, shouldStop: shouldStop)
-        let head = try DataFileBytes.head(raw, count: 16, file: url.path)
+        let head = try DataFileBytes.head(raw, count: 20, file: url.path)
         if looksLikeAmat(url, head) {
             return try loadAmat(url, bytes: DataFileBytes.unpack(raw, file: url.path, expected: AmatFile.maxBytes,
                                                                  shouldStop: shouldStop), shouldStop: shouldStop)
         }
         let images = try readImages(raw, head: head, file: url.path, shouldStop: shouldStop)
         let labelFile = labels ?? siblingLabels(for: url)
-        return try makeSet(images, file: url, labels: labelFile, binarization: binarization, shouldStop: shouldStop)
+        return try makeSet(images, file: url, labels: labelFile, binarization: binarization,
+                           levels: levels ?? defaultLevels(colors: images.colors), shouldStop: shouldStop)
     }
 
     /// IDX images and (optionally) labels, split by `SplitRule`.
-    public static func loadIDX(_ url: URL, labels: URL?, binarization: Binarization,
+    public static func loadIDX(_ url: URL, labels: URL?, binarization: Binarization, levels: Int? = nil,
                                shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
         let raw = try DataFileBytes.raw(url, shouldStop: shouldStop)
-        let images = try readImages(raw, head: DataFileBytes.head(raw, count: 16, file: url.path), file: url.path,
+        let images = try readImages(raw, head: DataFileBytes.head(raw, count: 20, file: url.path), file: url.path,
                                     shouldStop: shouldStop)
-        return try makeSet(images, file: url, labels: labels, binarization: binarization, shouldStop: shouldStop)
+        return try makeSet(images, file: url, labels: labels, binarization: binarization,
+                           levels: levels ?? defaultLevels(colors: images.colors), shouldStop: shouldStop)
     }
+
+    /// The levels models see unless asked otherwise: 2 (binarized) for grey images, as
+    /// the paper's MNIST; 256 for colour ones, as its CIFAR-10 and ImageNet.
+    public static func defaultLevels(colors: Int) -> Int { colors == 1 ? 2 : 256 }
 
     /// The label file next to an image file: `images-idx3` replaced by `labels-idx1`,
     /// with or without `.gz`; nil if there is none.
@@ -69,13 +77,13 @@ public enum DataFileLoader {
     }
 
     /// IDX images: the header (from `head`, the first decompressed bytes) is checked against
-    /// the limits — 28×28, at least one image, `DataLimits`, what the file can hold — before
-    /// the rest is decompressed, and never more than the header promises is. A label file
-    /// given instead, or a file of no known format, gets a clearer fault.
+    /// the limits — sides 2…64, 1 or 3 colours, at least one image, `DataLimits`, what the
+    /// file can hold — before the rest is decompressed, and never more than the header
+    /// promises is. A label file given instead, or a file of no known format, gets a clearer fault.
     static func readImages(_ raw: [UInt8], head: [UInt8], file: String, shouldStop: () -> Bool) throws -> IDXImages {
-        let (count, rows, columns): (Int, Int, Int)
+        let header: IDXImageHeader
         do {
-            (count, rows, columns) = try IDXFile.imageHeader(head, file: file)
+            header = try IDXFile.imageHeader(head, file: file)
         } catch let error as DataFileError {
             if case .badMagic(let found, _) = error.fault {
                 if found == IDXMagic.labels { throw DataFileError(file: file, fault: .labelsInsteadOfImages) }
@@ -85,12 +93,11 @@ public enum DataFileLoader {
             }
             throw error
         }
-        guard rows == 28, columns == 28 else {
-            throw DataFileError(file: file, fault: .wrongImageSize(rows: rows, columns: columns))
-        }
+        let (count, values) = (header.count, header.rows * header.columns * header.colors)
+        try DataLimits.check(rows: header.rows, columns: header.columns, colors: header.colors, file: file)
         guard count > 0 else { throw DataFileError(file: file, fault: .noImages) }
-        try DataLimits.check(images: count, file: file)
-        let expected = 16 + count * 784
+        try DataLimits.check(images: count, values: values, file: file)
+        let expected = header.length + count * values
         try DataFileBytes.checkCanHold(raw, expected: expected, file: file)
         let bytes = try DataFileBytes.unpack(raw, file: file, expected: expected, shouldStop: shouldStop)
         return try IDXFile.parseImages(bytes, file: file)
@@ -106,7 +113,7 @@ public enum DataFileLoader {
 
     /// Images (and labels) cut into three splits by `SplitRule`.
     static func makeSet(_ images: IDXImages, file: URL, labels labelURL: URL?, binarization: Binarization,
-                        binary: Bool = false, shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
+                        levels: Int = 2, binary: Bool = false, shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
         var labels: [UInt8]? = nil
         if let labelURL {
             labels = try IDXFile.readLabels(labelURL, count: images.count, images: file.path, shouldStop: shouldStop)
@@ -123,7 +130,7 @@ public enum DataFileLoader {
         return LoadedDataSet(name: file.lastPathComponent, source: "\(images.count) images from \(what)",
                              splitRule: SplitRule.describe(labelled: labels != nil),
                              train: try split(.train), valid: try split(.valid), test: try split(.test),
-                             binarization: binarization)
+                             binarization: binarization, levels: binary ? 2 : levels)
     }
 
     /// One `.amat` file, split by index.
@@ -156,7 +163,7 @@ public enum DataFileLoader {
 extension LoadedDataSet {
     /// A data set from a user's file (see `DataFileLoader.load`).
     public static func load(_ url: URL, labels: URL? = nil, binarization: Binarization = .stochastic(seed: 0),
-                            shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
-        try DataFileLoader.load(url, labels: labels, binarization: binarization, shouldStop: shouldStop)
+                            levels: Int? = nil, shouldStop: () -> Bool = { false }) throws -> LoadedDataSet {
+        try DataFileLoader.load(url, labels: labels, binarization: binarization, levels: levels, shouldStop: shouldStop)
     }
 }

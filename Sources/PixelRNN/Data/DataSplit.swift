@@ -3,16 +3,16 @@ public enum SplitName: String, CaseIterable, Sendable {
     case train, valid, test
 }
 
-/// One split: grey images, their labels if known, and where each came from.
+/// One split: grey or colour images, their labels if known, and where each came from.
 public struct DataSplit: Equatable, Sendable {
-    /// Intensities in [0, 1], shape (N, 1, 28, 28).
+    /// Intensities in [0, 1] (byte / 255), shape (N, C, H, W): C = 1 (grey) or 3 (R, G, B).
     public var images: Tensor
     /// The digit of each image, if the source had labels.
     public var labels: [Int]?
     /// Each image's index in its source file (fixes its stochastic binarization).
     public var sourceIndices: [Int]
 
-    /// A split from its images (N, 1, 28, 28), labels (N or nil) and source indices (N).
+    /// A split from its images (N, C, H, W), labels (N or nil) and source indices (N).
     public init(images: Tensor, labels: [Int]?, sourceIndices: [Int]) {
         self.images = images
         self.labels = labels
@@ -35,7 +35,7 @@ public struct DataSplit: Equatable, Sendable {
         images.count == 0 ? 0 : images.sum() / Float(images.count)
     }
 
-    /// The images `indices` as grey intensities: (indices.count, 1, 28, 28).
+    /// The images `indices` as intensities: (indices.count, C, H, W).
     public func intensities(_ indices: [Int]) -> Tensor {
         let per = images.count / max(count, 1)
         var data: [Float] = []
@@ -44,11 +44,13 @@ public struct DataSplit: Equatable, Sendable {
         return Tensor(shape: [indices.count] + images.shape.dropFirst(), data: data)
     }
 
-    /// Builds a split from 28×28 byte images (0…255, or 0/1 when `binary`), asking
-    /// `shouldStop` every 1,000 images (the data-file fault `.stopped` when it says so).
+    /// Builds a split from byte images (0…255, or 0/1 when `binary`; a pixel's colours
+    /// side by side as IDX stores them, made into planes here), asking `shouldStop`
+    /// every 1,000 images (the data-file fault `.stopped` when it says so).
     static func from(_ source: IDXImages, picking indices: [Int], labels: [UInt8]?, binary: Bool,
                      file: String = "", shouldStop: () -> Bool = { false }) throws -> DataSplit {
-        let per = source.rows * source.columns
+        let plane = source.rows * source.columns, colors = source.colors
+        let per = plane * colors
         let scale: Float = binary ? 1 : 1 / 255
         var stopped = false
         // Filled 1,000 images at a time (no zeroing pass first), so a stop is never far off.
@@ -58,14 +60,19 @@ public struct DataSplit: Equatable, Sendable {
                     if shouldStop() { stopped = true; return }
                     for k in first..<min(first + 1000, indices.count) {
                         let n = indices[k]
-                        for i in 0..<per { (out.baseAddress! + k * per + i).initialize(to: Float(pixels[n * per + i]) * scale) }
+                        for c in 0..<colors {
+                            for i in 0..<plane {
+                                (out.baseAddress! + k * per + c * plane + i)
+                                    .initialize(to: Float(pixels[n * per + i * colors + c]) * scale)
+                            }
+                        }
                     }
                     initialized = min(first + 1000, indices.count) * per
                 }
             }
         }
         if stopped { throw DataFileError(file: file, fault: .stopped) }
-        return DataSplit(images: Tensor(shape: [indices.count, 1, source.rows, source.columns], data: data),
+        return DataSplit(images: Tensor(shape: [indices.count, colors, source.rows, source.columns], data: data),
                          labels: labels.map { all in indices.map { Int(all[$0]) } },
                          sourceIndices: indices)
     }

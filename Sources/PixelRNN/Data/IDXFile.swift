@@ -7,6 +7,9 @@ public enum IDXMagic {
     public static let images: UInt32 = 0x0000_0803
     /// Labels: unsigned bytes, 1 dimension (count).
     public static let labels: UInt32 = 0x0000_0801
+    /// Images with colours: unsigned bytes, 4 dimensions (count, rows, columns, colours),
+    /// each pixel's colours (1, or 3: R, G, B) side by side.
+    public static let colourImages: UInt32 = 0x0000_0804
 
     /// `0x00000803 (IDX images)` and the like, for error messages.
     public static func describe(_ magic: UInt32) -> String {
@@ -15,12 +18,14 @@ public enum IDXMagic {
         switch magic {
         case images: return text + " (IDX images)"
         case labels: return text + " (IDX labels)"
+        case colourImages: return text + " (IDX images with colours)"
         default: return text
         }
     }
 }
 
-/// Images read from an IDX3 file: `count` images of `rows`×`columns` bytes, row-major.
+/// Images read from an IDX file: `count` images of `rows`×`columns` pixels of `colors`
+/// bytes each, row-major, a pixel's colours side by side (as IDX stores them).
 public struct IDXImages: Equatable, Sendable {
     /// How many images.
     public var count: Int
@@ -28,16 +33,36 @@ public struct IDXImages: Equatable, Sendable {
     public var rows: Int
     /// Pixel columns per image.
     public var columns: Int
-    /// All pixels, image after image, each row by row; 0 = background, 255 = ink.
+    /// Bytes per pixel: 1 (grey) or 3 (R, G, B).
+    public var colors: Int
+    /// All pixels, image after image, each row by row; for MNIST 0 = background, 255 = ink.
     public var pixels: [UInt8]
 
-    /// Images from their sizes and pixels (`pixels.count` should be count × rows × columns).
-    public init(count: Int, rows: Int, columns: Int, pixels: [UInt8]) {
+    /// Images from their sizes and pixels (`pixels.count` should be count × rows × columns × colors).
+    public init(count: Int, rows: Int, columns: Int, colors: Int = 1, pixels: [UInt8]) {
         self.count = count
         self.rows = rows
         self.columns = columns
+        self.colors = colors
         self.pixels = pixels
     }
+
+    /// Bytes per image: rows × columns × colors.
+    public var bytesPerImage: Int { rows * columns * colors }
+}
+
+/// The sizes an IDX image header declares.
+public struct IDXImageHeader: Equatable, Sendable {
+    /// How many images.
+    public var count: Int
+    /// Pixel rows per image.
+    public var rows: Int
+    /// Pixel columns per image.
+    public var columns: Int
+    /// Colours per pixel (1 for an IDX3 file).
+    public var colors: Int
+    /// The header's length in bytes: 16 (IDX3) or 20 (4 dimensions).
+    public var length: Int
 }
 
 /// Reading and writing IDX files (images: idx3, labels: idx1; unsigned bytes;
@@ -47,8 +72,8 @@ public enum IDXFile {
     /// first; only then is the rest decompressed, never past what the header promises.
     public static func readImages(_ url: URL, shouldStop: () -> Bool = { false }) throws -> IDXImages {
         let raw = try DataFileBytes.raw(url, shouldStop: shouldStop)
-        let (count, rows, columns) = try imageHeader(DataFileBytes.head(raw, count: 16, file: url.path), file: url.path)
-        let expected = 16 + count * rows * columns
+        let header = try imageHeader(DataFileBytes.head(raw, count: 20, file: url.path), file: url.path)
+        let expected = header.length + header.count * header.rows * header.columns * header.colors
         try DataFileBytes.checkCanHold(raw, expected: expected, file: url.path)
         let bytes = try DataFileBytes.unpack(raw, file: url.path, expected: expected, shouldStop: shouldStop)
         return try parseImages(bytes, file: url.path)
@@ -68,24 +93,32 @@ public enum IDXFile {
         return try parseLabels(DataFileBytes.unpack(raw, file: url.path, expected: 8 + count, shouldStop: shouldStop), file: url.path)
     }
 
-    /// Parses the (already decompressed) bytes of an IDX3 image file.
+    /// Parses the (already decompressed) bytes of an IDX image file (3 or 4 dimensions).
     public static func parseImages(_ bytes: [UInt8], file: String) throws -> IDXImages {
-        let (count, rows, columns) = try imageHeader(bytes, file: file)
-        try checkLength(bytes, expected: 16 + count * rows * columns, file: file)
-        return IDXImages(count: count, rows: rows, columns: columns, pixels: Array(bytes[16...]))
+        let h = try imageHeader(bytes, file: file)
+        try checkLength(bytes, expected: h.length + h.count * h.rows * h.columns * h.colors, file: file)
+        return IDXImages(count: h.count, rows: h.rows, columns: h.columns, colors: h.colors,
+                         pixels: Array(bytes[h.length...]))
     }
 
-    /// The sizes an IDX3 header (its first 16 bytes suffice) declares, refused when they
-    /// describe more than fits in memory at all.
-    public static func imageHeader(_ bytes: [UInt8], file: String) throws -> (count: Int, rows: Int, columns: Int) {
-        let sizes = try header(bytes, magic: IDXMagic.images, dimensions: 3, file: file)
+    /// The sizes an IDX image header declares: IDX3 (magic 0x00000803: count, rows,
+    /// columns; its first 16 bytes suffice) or 4 dimensions (magic 0x00000804: count,
+    /// rows, columns, colours 1 or 3; 20 bytes). Refused when they describe more than
+    /// fits in memory at all, or another number of colours.
+    public static func imageHeader(_ bytes: [UInt8], file: String) throws -> IDXImageHeader {
+        let fourDimensions = bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[3] == 4
+        let dimensions = fourDimensions ? 4 : 3
+        let sizes = try header(bytes, magic: fourDimensions ? IDXMagic.colourImages : IDXMagic.images,
+                               dimensions: dimensions, file: file)
         let (count, rows, columns) = (sizes[0], sizes[1], sizes[2])
-        let (perImage, o1) = rows.multipliedReportingOverflow(by: columns)
+        let colors = fourDimensions ? sizes[3] : 1
+        guard colors == 1 || colors == 3 else { throw DataFileError(file: file, fault: .wrongColorCount(colors)) }
+        let (perImage, o1) = rows.multipliedReportingOverflow(by: columns * colors)
         let (payload, o2) = count.multipliedReportingOverflow(by: perImage)
-        guard !o1, !o2, payload < Int.max - 16 else {
+        guard !o1, !o2, payload < Int.max - 20 else {
             throw DataFileError(file: file, fault: .impossibleHeader("\(count) images of \(rows)×\(columns) pixels"))
         }
-        return (count, rows, columns)
+        return IDXImageHeader(count: count, rows: rows, columns: columns, colors: colors, length: 4 + 4 * dimensions)
     }
 
     /// Parses the (already decompressed) bytes of an IDX1 label file.
@@ -95,10 +128,13 @@ public enum IDXFile {
         return Array(bytes[8...])
     }
 
-    /// The bytes of an IDX3 image file (not compressed).
+    /// The bytes of an IDX image file (not compressed):
+    /// IDX3 for grey images, 4 dimensions (magic 0x00000804) for colour ones.
     public static func encodeImages(_ images: IDXImages) -> [UInt8] {
-        var out = bigEndian(IDXMagic.images) + bigEndian(UInt32(images.count))
+        let colour = images.colors != 1
+        var out = bigEndian(colour ? IDXMagic.colourImages : IDXMagic.images) + bigEndian(UInt32(images.count))
         out += bigEndian(UInt32(images.rows)) + bigEndian(UInt32(images.columns))
+        if colour { out += bigEndian(UInt32(images.colors)) }
         return out + images.pixels
     }
 
