@@ -5,11 +5,12 @@ import XCTest
 /// network): for each sampled entry, a step whose interval holds a kink shows it as one-sided
 /// differences that disagree; the step is then shrunk (÷10, down to 1e-4) until they agree, and
 /// only then is the central difference compared with `analytic`. An entry where they never
-/// agree is skipped, but at least three quarters of the entries must be compared.
+/// agree is skipped (a kink at the point itself, where backward takes ReLU′(0) = 0, looks so at
+/// every step), but at least `minimumShare` of the entries must be compared.
 func checkFiniteDifferencesAcrossKinks(count: Int, analytic: (Int) -> Float,
                                        get: (Int) -> Float, set: (Int, Float) -> Void,
                                        loss: () -> Double, samples: Int = 12, seed: UInt64 = 7,
-                                       tolerance: Double = 2e-2, _ message: String = "",
+                                       tolerance: Double = 2e-2, minimumShare: Double = 0.75, _ message: String = "",
                                        file: StaticString = #filePath, line: UInt = #line) {
     var rng = SeededGenerator(seed: seed)
     let indices = count <= samples ? Array(0..<count) : (0..<samples).map { _ in Int(rng.next() % UInt64(count)) }
@@ -35,6 +36,6 @@ func checkFiniteDifferencesAcrossKinks(count: Int, analytic: (Int) -> Float,
             step /= 10
         }
     }
-    XCTAssertGreaterThanOrEqual(4 * compared, 3 * indices.count,
+    XCTAssertGreaterThanOrEqual(Double(compared), minimumShare * Double(indices.count),
         "\(message): only \(compared) of \(indices.count) entries away from a kink", file: file, line: line)
 }
