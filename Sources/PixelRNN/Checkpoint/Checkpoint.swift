@@ -83,8 +83,9 @@ public enum Checkpoint {
 
     /// The metadata describing `config` (the model keys), as strings.
     public static func metadata(for config: ModelConfig) -> [String: String] {
-        ["model": config.kind.rawValue, "layers": String(config.layers), "hidden": String(config.hidden),
-         "colors": String(config.colors), "levels": String(config.levels)]
+        let common = ["model": config.kind.rawValue, "layers": String(config.layers), "hidden": String(config.hidden),
+                      "colors": String(config.colors), "levels": String(config.levels)]
+        return common.merging(config.multiScale?.metadata ?? [:]) { first, _ in first }   // + base, factor, small_… (multiscale)
     }
 
     /// The model keys plus `extra`, which may not redefine them.

@@ -4,6 +4,8 @@
 recurrences, autograd for the gradients).
 
 Writes multiscale_golden.json next to this script:  python3 make_multiscale_golden.py
+and multiscale_rowlstm.safetensors: the Row LSTM based model's parameters under their
+checkpoint names (no prefix) with the documented metadata, as a PyTorch user would save it.
 
 The model (Sources/PixelRNN/Models/MultiScale/README.md), binary images, one colour, factor k:
   x_small   = x[:, :, ::k, ::k]                                   (B, 1, s, s'), s = ceil(H/k)
@@ -182,6 +184,15 @@ def entry(t):
     return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
 
 
+def save_checkpoint(tensors):
+    from safetensors.torch import save_file
+    metadata = {"model": "multiscale", "base": "rowlstm", "factor": str(K), "layers": str(L), "hidden": str(HID),
+                "small_layers": str(L_SMALL), "small_hidden": str(HID_SMALL), "colors": "1", "levels": "2"}
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "multiscale_rowlstm.safetensors")
+    save_file(tensors, path, metadata=metadata)
+    print(f"wrote {path}")
+
+
 def main():
     gen = torch.Generator().manual_seed(20160606)
     pixels = (torch.rand(BATCH, 1, H, W, generator=gen) < 0.4).to(torch.float64)
@@ -203,6 +214,8 @@ def main():
         out[f"{base}/logits"] = entry(logits)
         out[f"{base}/small_nll"] = entry(small_nll)
         out[f"{base}/cond_nll"] = entry(cond_nll)
+        if base == "rowlstm":
+            save_checkpoint({name: v.detach().to(torch.float32).contiguous() for name, v in p.items()})
         print(f"{base}: small {small_nll.tolist()} cond {cond_nll.tolist()} nats")
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "multiscale_golden.json")
     with open(path, "w") as fh:
