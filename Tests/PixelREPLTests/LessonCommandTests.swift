@@ -4,7 +4,7 @@ import XCTest
 
 /// `lesson list|N|next|back|hint|run` through the shell, with progress kept in a
 /// temporary $PIXELRNN_HOME-style folder and a small lessons folder of its own.
-final class LessonCommandTests: XCTestCase {
+final class LessonCommandTests: XCTestCase, ShellOutput {
     var folder: URL!
     var lessonsFolder: URL { folder.appendingPathComponent("Lessons") }
     var homeFolder: URL { folder.appendingPathComponent("home") }
@@ -63,18 +63,6 @@ final class LessonCommandTests: XCTestCase {
         return Shell(session: session)
     }
 
-    @discardableResult
-    func run(_ shell: Shell, _ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> [String] {
-        lines = []
-        let outcome = shell.execute(line)
-        XCTAssertEqual(outcome, .ran, "\(line): \(outcome) \(lines)", file: file, line: lineNumber)
-        return lines
-    }
-
-    func failure(_ shell: Shell, _ line: String) -> String {
-        if case .failed(let message) = shell.execute(line) { return message }
-        return "did not fail"
-    }
 
     func testListShowsLessonsWithProgressMarks() {
         let shell = newShell()

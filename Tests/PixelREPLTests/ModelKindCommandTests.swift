@@ -39,4 +39,46 @@ final class ModelKindCommandTests: XCTestCase {
         harness.fails("trace", saying: why)
         harness.fails("trace pixelcnn", saying: why)
     }
+
+    /// A network that samples only on the reference path and has no blocks to trace: a Row
+    /// LSTM seen through a `PixelModel` that says so (everything else is the network's).
+    final class ReferenceOnlyModel: PixelModel {
+        let inner: PixelNetwork
+        init(_ inner: PixelNetwork) { self.inner = inner }
+        var config: ModelConfig { inner.config }
+        var seed: UInt64 { inner.seed }
+        var namedParameters: [(String, Parameter)] { inner.namedParameters }
+        func lossAndGradient(_ pixels: Tensor) -> [Double] { inner.lossAndGradient(pixels) }
+        func logits(_ pixels: Tensor, shouldStop: () -> Bool) throws -> Tensor { try inner.logits(pixels, shouldStop: shouldStop) }
+        func onePassLogits(_ pixels: Tensor) -> Tensor { inner.onePassLogits(pixels) }
+        let samplesIncrementally = false
+        func makeIncrementalStepper(batch: Int, height: Int, width: Int) throws -> ConditionalStepper {
+            throw SamplingError.noFastPath("this model has no incremental sampler")
+        }
+        var streamCount: Int { inner.streamCount }
+        func inputGradient(_ pixels: Tensor, stream: Int?, outputGradient: (_ shape: [Int]) -> Tensor,
+                           shouldStop: () -> Bool) throws -> Tensor {
+            try inner.inputGradient(pixels, stream: stream, outputGradient: outputGradient, shouldStop: shouldStop)
+        }
+        let residualStack: (any ResidualStack)? = nil
+    }
+
+    /// Without an incremental sampler, `--method incremental` is one line saying why, and
+    /// `sample` names the slow path and why; without a block stack, `trace` says so in one
+    /// line. The samples are the reference sampler's.
+    func testAModelWithoutAnIncrementalSamplerOrATraceSaysSo() throws {
+        let harness = ShellHarness(name: "kinds")
+        defer { harness.removeFolder() }
+        harness.run("data load")
+        let network = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 1, hidden: 2), seed: 4)
+        harness.session.model = ReferenceOnlyModel(network)
+        harness.fails("sample 1 --method incremental", saying: "this model has no incremental sampler")
+        let out = harness.run("sample 1 --seed 2")
+        XCTAssertTrue(out.contains { $0.contains("slow reference path (a full forward pass per pixel; this model has no incremental sampler)") },
+                      "\(out)")
+        harness.fails("trace", saying: "the model has no layers to trace")
+        let traced = harness.run("trace sample --seed 2")
+        XCTAssertTrue(traced.contains("conditionals by the slow reference path (a full forward pass per pixel; this model has no incremental sampler)"),
+                      "\(traced)")
+    }
 }

@@ -119,11 +119,4 @@ final class SampleCommandTests: XCTestCase, ShellHarnessTestCase {
         fails("complete 3", saying: "only options")
     }
 
-    func testIncrementalIsRefusedWhereAModelHasNone() throws {
-        run("model new diagbilstm --layers 1 --hidden 2")
-        guard let model = shell.session.model, !Sampler.hasIncrementalPath(model) else {
-            throw XCTSkip("Diagonal BiLSTM blocks now have an incremental path")
-        }
-        fails("sample 1 --method incremental", saying: "no incremental form")
-    }
 }

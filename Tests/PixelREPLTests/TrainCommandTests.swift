@@ -4,7 +4,7 @@ import XCTest
 import PixelRNN
 
 /// `train`, `eval`, `plot loss` through the shell: continuing, Ctrl-C, checkpoints, bad input.
-final class TrainCommandTests: XCTestCase {
+final class TrainCommandTests: XCTestCase, ShellOutput {
     var folder: URL!
     var lines: [String] = []
 
@@ -21,20 +21,8 @@ final class TrainCommandTests: XCTestCase {
                                writeError: { [unowned self] in self.lines.append($0) }))
     }
 
-    @discardableResult
-    func run(_ shell: Shell, _ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> [String] {
-        lines = []
-        let outcome = shell.execute(line)
-        XCTAssertEqual(outcome, .ran, "\(line): \(lines)", file: file, line: lineNumber)
-        return lines
-    }
 
-    func failure(_ shell: Shell, _ line: String) -> String {
-        if case .failed(let message) = shell.execute(line) { return message }
-        return "(did not fail)"
-    }
-
-    func values(_ network: PixelNetwork) -> [[Float]] { network.namedParameters.map { $0.1.value.data } }
+    func values(_ network: any PixelModel) -> [[Float]] { network.namedParameters.map { $0.1.value.data } }
 
     func testTrainingContinuesAndEvalMatchesTheLibrary() throws {
         let shell = makeShell()
@@ -74,6 +62,7 @@ final class TrainCommandTests: XCTestCase {
         run(shell, "model new pixelcnn --layers 1 --hidden 4")
         let message = failure(shell, "train --steps 20 --lr 1e30 --clip off")
         XCTAssertTrue(message.contains("stopped, the weights are those after step"), message)
+        XCTAssertTrue(message.hasSuffix(" — try a lower learning rate or --clip"), "the REPL names its options: \(message)")
         XCTAssertTrue(shell.session.model!.namedParameters.allSatisfy { $0.1.value.data.allSatisfy { $0.isFinite } })
     }
 

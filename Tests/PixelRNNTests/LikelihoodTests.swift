@@ -106,5 +106,9 @@ final class LikelihoodTests: XCTestCase {
     func testBitsPerDimension() {
         XCTAssertEqual(Likelihood.bitsPerDimension(nats: 784 * log(2.0), dimensions: 784), 1, accuracy: 1e-12)
         XCTAssertEqual(Likelihood.bitsPerDimension(nats: 81.30, dimensions: 784), 81.30 / (784 * log(2.0)), accuracy: 1e-12)
+        // From the images' shape: C·H·W dimensions, whatever the batch.
+        XCTAssertEqual(Likelihood.bitsPerDimension(nats: 81.30, imageShape: [500, 1, 28, 28]), 81.30 / (784 * log(2.0)), accuracy: 1e-12)
+        XCTAssertEqual(Likelihood.bitsPerDimension(nats: 3072 * log(2.0), imageShape: [3, 32, 32]), 1, accuracy: 1e-12)
+        XCTAssertEqual(Likelihood.bitsPerDimension(nats: 10, imageShape: [7, 3, 16, 16]), 10 / (768 * log(2.0)), accuracy: 1e-12)
     }
 }

@@ -85,3 +85,15 @@ final class MultiScaleCheckpointTests: XCTestCase {
         XCTAssertTrue(try refusal(metadata, tensors).contains("factor"))
     }
 }
+
+/// `Checkpoint.load`, the loader every model kind goes through, hands a multi-scale file to
+/// `loadMultiScale`.
+final class MultiScaleGenericLoadTests: XCTestCase {
+    func testTheGenericLoaderLoadsAMultiScaleFile() throws {
+        let url = GoldenFixture.folder.appendingPathComponent("multiscale_rowlstm.safetensors")
+        let loaded = try Checkpoint.load(from: url)
+        let net = try XCTUnwrap(loaded.network as? MultiScaleNetwork)
+        XCTAssertEqual(net.settings.base, .rowlstm)
+        XCTAssertEqual(loaded.network.config.kind.paperName, "Multi-Scale PixelRNN")
+    }
+}

@@ -22,6 +22,22 @@ final class PixelModelTests: XCTestCase {
             bias.grad.data[0] += g.data.reduce(0, +)
             return Likelihood.negativeLogLikelihood(logits: z, pixels: pixels, levels: 2)
         }
+
+        func onePassLogits(_ pixels: Tensor) -> Tensor { try! logits(pixels, shouldStop: { false }) }
+
+        let samplesIncrementally = false
+        func makeIncrementalStepper(batch: Int, height: Int, width: Int) throws -> ConditionalStepper {
+            throw SamplingError.noFastPath("a coin has no incremental form")
+        }
+
+        /// No stream, and the logits do not depend on the input: its gradient is zero.
+        let streamCount = 0
+        func inputGradient(_ pixels: Tensor, stream: Int?, outputGradient: (_ shape: [Int]) -> Tensor,
+                           shouldStop: () -> Bool) throws -> Tensor {
+            _ = outputGradient([pixels.shape[0], 1, pixels.shape[2], pixels.shape[3]])
+            return Tensor(zeros: pixels.shape)
+        }
+        let residualStack: (any ResidualStack)? = nil
     }
 
     func testTrainerEvaluationAndCheckpointTakeAnyModel() throws {
@@ -40,5 +56,29 @@ final class PixelModelTests: XCTestCase {
         let file = try SafeTensors.read(contentsOf: url)
         XCTAssertEqual(file.tensors["coin.bias"]?.data, model.bias.value.data)
         XCTAssertEqual(file.metadata["model"], "pixelcnn")
+    }
+
+    /// Sampling, completion and receptive fields take any `PixelModel` too: the coin is
+    /// sampled on the reference path (it has no incremental one, and saying `.incremental`
+    /// is an error naming why), and its field is empty.
+    func testSamplerAndReceptiveFieldTakeAnyModel() throws {
+        let model = CoinModel()
+        XCTAssertFalse(Sampler.hasIncrementalPath(model))
+        XCTAssertTrue(try Sampler.makeStepper(network: model, batch: 1, height: 4, width: 4, method: .automatic) is ReferenceStepper)
+        XCTAssertThrowsError(try Sampler.sample(network: model, count: 1, height: 4, width: 4, seed: 1, method: .incremental)) {
+            XCTAssertEqual("\($0)", "\(SamplingError.noFastPath("a coin has no incremental form"))")
+        }
+        let a = try Sampler.sample(network: model, count: 3, height: 5, width: 6, seed: 7)
+        XCTAssertEqual(a, try Sampler.sample(network: model, count: 3, height: 5, width: 6, seed: 7))
+        XCTAssertTrue(a.data.contains(0) && a.data.contains(1), "p = 0.5: 90 draws hold both levels")
+        model.bias.value.data[0] = 30                           // σ(30) = 1 in Float: every pixel on
+        XCTAssertEqual(try Sampler.sample(network: model, count: 2, height: 3, width: 3, seed: 7).data, [Float](repeating: 1, count: 18))
+        let kept = Tensor(zeros: [1, 1, 3, 3])
+        let keep = Tensor(shape: [1, 1, 3, 3], data: [1, 1, 1, 1, 0, 0, 0, 0, 0])
+        let completed = try Sampler.complete(network: model, images: kept, keep: keep, samplesPerImage: 1, seed: 3)
+        XCTAssertEqual(completed.data, [0, 0, 0, 0, 1, 1, 1, 1, 1], "the kept pixels stay 0, the drawn ones are on")
+        let field = ReceptiveField.compute(network: model, row: 2, col: 2, height: 4, width: 4)
+        XCTAssertEqual(field.size, 0)
+        XCTAssertEqual(field.unseenContext.count, 10)
     }
 }

@@ -27,16 +27,8 @@ final class ReceptiveFieldTests: XCTestCase {
     func testOneBlockPixelCNNFieldMatchesAnalyticShapeEverywhere() throws {
         let (height, width) = (9, 11)
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 4), seed: 5)
-        for r in 0..<height {
-            for c in 0..<width {
-                let field = ReceptiveField.compute(network: net, row: r, col: c, height: height, width: width,
-                                                   trials: 6, seed: UInt64(r * width + c))
-                let expected = onePixelCNNBlockField(r, c, height: height, width: width)
-                var got = Set<[Int]>()
-                for i in 0..<(height * width) where field.binary[i] { got.insert([i / width, i % width]) }
-                XCTAssertEqual(got, expected, "pixel (\(r), \(c))")
-                XCTAssertTrue(field.violations.isEmpty, "pixel (\(r), \(c)) sees the future: \(field.violations)")
-            }
+        assertFieldsEverywhere(net, height: height, width: width, trials: 6) { r, c in
+            onePixelCNNBlockField(r, c, height: height, width: width)
         }
     }
 

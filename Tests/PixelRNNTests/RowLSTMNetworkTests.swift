@@ -216,15 +216,8 @@ final class RowLSTMCausalityTests: XCTestCase {
     func testOneLayerFieldIsTheAnalyticTriangleEverywhere() throws {
         let (height, width) = (9, 11)
         let net = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 1, hidden: 4), seed: 6)
-        for r in 0..<height {
-            for c in 0..<width {
-                let field = ReceptiveField.compute(network: net, row: r, col: c, height: height, width: width,
-                                                   trials: 4, seed: UInt64(r * width + c))
-                var got = Set<[Int]>()
-                for i in 0..<(height * width) where field.binary[i] { got.insert([i / width, i % width]) }
-                XCTAssertEqual(got, Self.analyticField(r, c, height: height, width: width), "pixel (\(r), \(c))")
-                XCTAssertTrue(field.violations.isEmpty, "pixel (\(r), \(c)) sees the future: \(field.violations)")
-            }
+        assertFieldsEverywhere(net, height: height, width: width, trials: 4) { r, c in
+            Self.analyticField(r, c, height: height, width: width)
         }
     }
 

@@ -220,7 +220,8 @@ final class TrainerTests: XCTestCase {
         network.head[1].bias.value.data[0] = .nan                  // a poisoned weight: every logit is NaN
         let before = bits(network)
         XCTAssertThrowsError(try trainer.run(TrainingImages(stripes(8)))) { error in
-            XCTAssertEqual("\(error)", "step 2 (epoch 1): the loss is NaN; stopped, the weights are those after step 1 — try a lower learning rate or --clip")
+            XCTAssertEqual(error as? TrainingError, .nonFinite(NonFiniteStep(step: 2, epoch: 1, quantity: .loss, isNaN: true)))
+            XCTAssertEqual("\(error)", "step 2 (epoch 1): the loss is NaN; stopped, the weights are those after step 1")
         }
         XCTAssertEqual(bits(network), before)
         XCTAssertEqual(trainer.state.step, 1)
@@ -234,7 +235,8 @@ final class TrainerTests: XCTestCase {
                                                                          optimizer: .rmsprop, clip: nil))
         let before = bits(network)
         XCTAssertThrowsError(try trainer.run(TrainingImages(stripes(8)))) { error in
-            guard case TrainingError.nonFinite(let message) = error else { return XCTFail("\(error)") }
+            guard case TrainingError.nonFinite(let fault) = error, case .updatedParameter = fault.quantity else { return XCTFail("\(error)") }
+            let message = fault.description
             XCTAssertTrue(message.hasPrefix("step 1 (epoch 1): the update made "), message)
             XCTAssertTrue(message.contains("the weights are those after step 0"), message)
         }

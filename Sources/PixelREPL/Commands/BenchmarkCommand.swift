@@ -39,17 +39,12 @@ private enum Target {
     /// The targets of every kind in one line, from the table.
     static var tableLine: String {
         let table = ModelKinds.table
-        let speeds = table.map { grouped(Int($0.benchmarkTarget.trainingImagesPerSecond)) }.joined(separator: " / ")
+        let speeds = table.map { grouped($0.benchmarkTarget.trainingImagesPerSecond) }.joined(separator: " / ")
         let shares = table.compactMap { e in
             e.benchmarkTarget.shareOfPeak.map { String(format: "%@ training ≥ %.0f %% of the sgemm peak, ", e.paperName, 100 * $0) }
         }.joined()
         return "training ≥ \(speeds) images/s (\(table.map(\.paperName).joined(separator: " / ")); issue 6), \(shares)"
             + String(format: "sampling 16 images ≤ %.1f s, peak memory ≤ %.0f MB (issue 12)", sampleSeconds, peakMegabytes)
-    }
-    /// 1000 → "1,000".
-    private static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n))
-        return String(digits.enumerated().flatMap { i, d in (i > 0 && (digits.count - i) % 3 == 0) ? [",", d] : [d] })
     }
     static let sampleSeconds = 0.5
     static let peakMegabytes = 300.0
@@ -79,24 +74,10 @@ private struct BenchmarkPlan {
 
     func config(_ kind: ModelKind) -> ModelConfig { ModelConfig(kind: kind, layers: layers, hidden: hidden) }
 
-    func options(runs: Int) -> BenchmarkOptions {
+    var options: BenchmarkOptions {
         BenchmarkOptions(runs: runs, trainingSteps: steps, forwardPasses: steps, batchSize: 16, height: 28, width: 28,
-                         sampleCount: 0, seed: 0)
+                         sampleCount: samples, seed: 0)
     }
-}
-
-/// The figures of every run of one model.
-private struct BenchmarkRow {
-    let kind: ModelKind
-    /// Floating-point operations of one training step per image (`OperationCount`).
-    var flopsPerImage = 0.0
-    var training: [Double] = []
-    var forward: [Double] = []
-    var sampling: [Double] = []
-    var peaks: [Int] = []
-    var incremental = false
-    var peakIsPerRun = true
-    var runs: Int { training.count }
 }
 
 private func runBenchmark(_ session: Session, _ args: ParsedArguments) throws {
@@ -109,12 +90,11 @@ private func runBenchmark(_ session: Session, _ args: ParsedArguments) throws {
     session.say("settings: L = \(plan.layers), h = \(plan.hidden), batch 16, 28×28 binary, fresh weights (seed 0), random images; "
                 + "medians over \(plan.runs) run\(plan.runs == 1 ? "" : "s") of \(plan.steps) training step\(plan.steps == 1 ? "" : "s") and \(plan.steps) forward pass\(plan.steps == 1 ? "" : "es")"
                 + (plan.samples > 0 ? ", sampling \(plan.samples) image\(plan.samples == 1 ? "" : "s")" : ", no sampling"))
-    var rows: [BenchmarkRow] = []
-    var stopped = false
-    for kind in plan.kinds where !stopped {
-        var row = BenchmarkRow(kind: kind)
-        stopped = try measure(session, plan, &row)
-        if row.runs > 0 { rows.append(row) }
+    var rows: [BenchmarkResult] = []
+    for kind in plan.kinds {
+        let result = try measure(session, plan, kind)
+        if let result { rows.append(result) }
+        if result?.stopped != false { break }
     }
     for line in table(rows, plan: plan, peak: peak.flopsPerSecond) { session.say(line) }
 }
@@ -128,63 +108,39 @@ private func machineLines() -> [String] {
             "targets (2 cores, L = 7, h = 16): " + Target.tableLine]
 }
 
-/// Every run of one model; true if Ctrl-C stopped it.
-private func measure(_ session: Session, _ plan: BenchmarkPlan, _ row: inout BenchmarkRow) throws -> Bool {
-    let config = plan.config(row.kind)
-    let network: PixelNetwork
-    do { network = try PixelNetwork(config: config, seed: 0) } catch { throw CommandError("cannot make a \(row.kind.paperName): \(error)") }
-    row.incremental = Sampler.hasIncrementalPath(network)
-    row.flopsPerImage = OperationCount.trainingFLOPsPerImage(network, height: 28, width: 28)
-    for run in 1...plan.runs {
-        let label = "\(row.kind.paperName), run \(run) of \(plan.runs)"
-        if Interruption.requested { return stopped(session, label) }
-        session.progress("\(label): training and forward passes")
-        let result: BenchmarkResult
-        do { result = try Benchmark.run(config: config, options: plan.options(runs: 1)) } catch { throw CommandError("benchmark: \(error)") }
-        if plan.samples > 0 {
-            guard let seconds = try sampleSeconds(session, network, count: plan.samples, label: label) else {
-                return stopped(session, label)
-            }
-            row.sampling.append(seconds)
+/// Every run of one model (`Benchmark.run`), with progress lines; nil if Ctrl-C stopped
+/// its first run (a result that Ctrl-C stopped later says `stopped`).
+private func measure(_ session: Session, _ plan: BenchmarkPlan, _ kind: ModelKind) throws -> BenchmarkResult? {
+    func label(_ run: Int) -> String { "\(kind.paperName), run \(run) of \(plan.runs)" }
+    let progress: (BenchmarkStage) -> Void = { stage in
+        switch stage {
+        case .training(let run): session.progress("\(label(run)): training and forward passes")
+        case let .sampling(run, draw, draws) where draw % 28 == 0:
+            session.progress("\(label(run)): sampling \(counted(plan.samples, "image")), pixel \(draw) of \(draws)")
+        case .sampling: break
         }
-        record(result, in: &row)
-    }
-    return false
-}
-
-private func record(_ result: BenchmarkResult, in row: inout BenchmarkRow) {
-    row.training.append(result.trainingImagesPerSecond)
-    row.forward.append(result.forwardImagesPerSecond)
-    if let peak = result.peakMemoryBytes { row.peaks.append(peak) }
-    row.peakIsPerRun = row.peakIsPerRun && result.peakMemoryIsPerRun
-}
-
-private func stopped(_ session: Session, _ label: String) -> Bool {
-    session.say("stopped (Ctrl-C) before the end of \(label) — the table shows the runs completed")
-    return true
-}
-
-/// Seconds to sample `count` 28×28 images, or nil if Ctrl-C stopped it.
-private func sampleSeconds(_ session: Session, _ network: PixelNetwork, count: Int, label: String) throws -> Double? {
-    var draws = 0
-    let stop: () -> Bool = {
-        if draws % 28 == 0 { session.progress("\(label): sampling \(counted(count, "image")), pixel \(draws) of 784") }
-        draws += 1
-        return Interruption.requested
     }
     do {
-        return try timed { _ = try Sampler.sample(network: network, count: count, height: 28, width: 28, seed: 0, shouldStop: stop) }
-    } catch SamplingError.interrupted {
+        let result = try Benchmark.run(config: plan.config(kind), options: plan.options,
+                                       shouldStop: { Interruption.requested }, progress: progress)
+        if result.stopped { stopped(session, label(result.runs.count + 1)) }
+        return result
+    } catch is Stopped {
+        stopped(session, label(1))
         return nil
     } catch {
-        throw CommandError("benchmark: sampling failed: \(error)")
+        throw CommandError("benchmark: \(error)")
     }
+}
+
+private func stopped(_ session: Session, _ label: String) {
+    session.say("stopped (Ctrl-C) before the end of \(label) — the table shows the runs completed")
 }
 
 // MARK: - the table
 
 /// Header, one line per model, and notes.
-private func table(_ rows: [BenchmarkRow], plan: BenchmarkPlan, peak: Double) -> [String] {
+private func table(_ rows: [BenchmarkResult], plan: BenchmarkPlan, peak: Double) -> [String] {
     guard !rows.isEmpty else { return ["no run finished: nothing to show"] }
     let header = ["model", "training img/s", "training GFLOP/s (of peak)", "forward img/s",
                   plan.samples > 0 ? "sample \(plan.samples) (s)" : "sampling", "peak memory"]
@@ -202,42 +158,42 @@ private func table(_ rows: [BenchmarkRow], plan: BenchmarkPlan, peak: Double) ->
 }
 
 /// The cells of one model's line: each figure with its target and ✓ or ✗.
-private func cells(_ row: BenchmarkRow, plan: BenchmarkPlan, peak: Double) -> [String] {
-    let training = median(row.training)
-    let target = Target.trainingImagesPerSecond(row.kind)
-    let flops = training * row.flopsPerImage
+private func cells(_ row: BenchmarkResult, plan: BenchmarkPlan, peak: Double) -> [String] {
+    let kind = row.config.kind
+    let training = row.trainingImagesPerSecond
+    let target = Target.trainingImagesPerSecond(kind)
+    let flops = row.trainingFLOPsPerSecond
     let share = flops / peak
     var shareCell = String(format: "%.1f (%.0f %%", flops / 1e9, 100 * share)
-    if let wanted = Target.shareOfPeak(row.kind) { shareCell += String(format: ", ≥ %.0f %% %@", 100 * wanted, mark(share >= wanted)) }
-    var cells = [row.kind.paperName,
+    if let wanted = Target.shareOfPeak(kind) { shareCell += String(format: ", ≥ %.0f %% %@", 100 * wanted, mark(share >= wanted)) }
+    var cells = [kind.paperName,
                  "\(grouped(training)) (≥ \(grouped(target)) \(mark(training >= target)))",
                  shareCell + ")",
-                 grouped(median(row.forward))]
-    if row.sampling.isEmpty {
-        cells.append("—")
-    } else {
-        let seconds = median(row.sampling)
-        cells.append(String(format: "%.2f%@ (≤ %.1f %@)", seconds, row.incremental ? "" : "*", Target.sampleSeconds,
+                 grouped(row.forwardImagesPerSecond)]
+    if let seconds = row.sampleSeconds {
+        cells.append(String(format: "%.2f%@ (≤ %.1f %@)", seconds, row.sampledIncrementally ? "" : "*", Target.sampleSeconds,
                             mark(seconds <= Target.sampleSeconds)))
-    }
-    if row.peaks.isEmpty {
-        cells.append("unknown")
     } else {
-        let megabytes = median(row.peaks.map(Double.init)) / 1_048_576
+        cells.append("—")
+    }
+    if let bytes = row.peakMemoryBytes {
+        let megabytes = Double(bytes) / 1_048_576
         cells.append(String(format: "%.0f MB (≤ %.0f %@)", megabytes, Target.peakMegabytes, mark(megabytes <= Target.peakMegabytes)))
+    } else {
+        cells.append("unknown")
     }
     return cells
 }
 
-private func notes(_ rows: [BenchmarkRow], plan: BenchmarkPlan) -> [String] {
-    var notes = ["✓ meets the target, ✗ misses it; figures are medians over \(counted(rows.map(\.runs).max()!, "run"))",
+private func notes(_ rows: [BenchmarkResult], plan: BenchmarkPlan) -> [String] {
+    var notes = ["✓ meets the target, ✗ misses it; figures are medians over \(counted(rows.map(\.runs.count).max()!, "run"))",
                  "GFLOP/s: the multiply-adds of every unmasked convolution weight in forward, weight gradient and input gradient, 2 operations each, per second (OperationCount)"]
     if plan.samples > 0 {
-        let slow = rows.filter { !$0.incremental }.map(\.kind.paperName)
+        let slow = rows.filter { !$0.sampledIncrementally }.map(\.config.kind.paperName)
         notes.append(slow.isEmpty ? "sampling took the fast incremental path (each position of each layer computed once)"
                      : "* the slow reference path — a full forward pass per pixel (\(slow.joined(separator: ", ")) blocks have no incremental form yet)")
     }
-    if rows.contains(where: { !$0.peakIsPerRun }) {
+    if rows.contains(where: { !$0.peakMemoryIsPerRun }) {
         notes.append("peak memory is the whole process's so far (the high-water mark could not be reset)")
     }
     #if DEBUG
@@ -259,10 +215,4 @@ private func grouped(_ value: Double) -> String {
         out.append(ch)
     }
     return out
-}
-
-/// The median of the runs (the library's `Benchmark` takes medians the same way).
-private func median(_ values: [Double]) -> Double {
-    let s = values.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }

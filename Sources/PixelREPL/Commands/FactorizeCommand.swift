@@ -37,7 +37,7 @@ private func runFactorize(_ session: Session, _ args: ParsedArguments) throws {
     guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
     let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)   // (1, 1, H, W)
     let (height, width) = (pixels.shape[2], pixels.shape[3])
-    let logits = network.forward(pixels).logits
+    let logits = network.onePassLogits(pixels)
     let logp = Likelihood.conditionalLogProbabilities(logits: logits, pixels: pixels, levels: network.config.levels)
     let nll = Likelihood.negativeLogLikelihood(logits: logits, pixels: pixels, levels: network.config.levels)[0]
 
@@ -66,9 +66,7 @@ private func runFactorize(_ session: Session, _ args: ParsedArguments) throws {
 
 /// The image's levels as the model reads them: binarized (2 levels) or grey 0…255.
 func imageLevels(_ data: LoadedDataSet, split: SplitName, index: Int, levels: Int) -> Tensor {
-    if levels == 2 { return data.binarized(split, indices: [index]) }
-    let grey = data[split].intensities([index])
-    return Tensor(shape: grey.shape, data: grey.data.map { ($0 * 255).rounded() })
+    data.levels(split, indices: [index], levels: levels)
 }
 
 private func renderFactorization(_ session: Session, pixels: Tensor, probabilities: [Float],
@@ -82,7 +80,7 @@ private func renderFactorization(_ session: Session, pixels: Tensor, probabiliti
                                range: 0...1, barLabel: "p(x_i | x_<i)")
         heat.colTitle = "column"
         let title = String(format: "Chain rule on %@ image %d: NLL %.2f nats (%.4f bits/dim)", split.rawValue, index, nll,
-                           Likelihood.bitsPerDimension(nats: nll, dimensions: height * width))
+                           Likelihood.bitsPerDimension(nats: nll, imageShape: pixels.shape))
         var panels = try Panels(title: title, panels: [
             Panel(subtitle: "the image x (as the model reads it)", canvas: image.render()),
             Panel(subtitle: "p(x_i | x_<i): probability of each actual value", canvas: heat.render()),

@@ -49,9 +49,9 @@ private func newModel(_ session: Session, _ args: ParsedArguments) throws {
                              levels: try args.int("levels", default: 2, in: 2...256))
     let seed = UInt64(try args.int("seed", default: 0, in: 0...Int(Int32.max)))
     try checkMemory(for: config, available: MachineMemory.available())
-    let network: PixelNetwork
+    let network: any PixelModel
     do {
-        network = try PixelNetwork(config: config, seed: seed)
+        network = try ModelKinds.makeNetwork(config: config, seed: seed)
     } catch {
         throw CommandError("cannot make that model: \(error)")
     }
@@ -100,7 +100,7 @@ private func showModel(_ session: Session) throws {
 enum ModelTable {
     struct Row { let name: String; let what: String; let count: Int }
 
-    static func rows(_ network: PixelNetwork) -> [Row] {
+    static func rows(_ network: any PixelModel) -> [Row] {
         var order: [String] = []
         var groups: [String: [(String, Parameter)]] = [:]
         for (name, p) in network.namedParameters {

@@ -52,7 +52,7 @@ private func runReceptiveField(_ session: Session, _ args: ParsedArguments) thro
 }
 
 /// The field of (row, col), stopping within one block's work of Ctrl-C.
-private func receptiveField(_ network: PixelNetwork, row: Int, col: Int, size: Int, stream: Int? = nil,
+private func receptiveField(_ network: any PixelModel, row: Int, col: Int, size: Int, stream: Int? = nil,
                             trials: Int) throws -> ReceptiveField {
     try Interruption.stoppable {
         try ReceptiveField.compute(network: network, row: row, col: col, height: size, width: size, stream: stream,
@@ -83,9 +83,9 @@ private func report(_ session: Session, _ field: ReceptiveField, config: ModelCo
     session.say("pixels outside the causal context it sees: \(field.violations.count)" + (field.violations.isEmpty ? " (as it must be)" : " — THE MODEL SEES THE FUTURE"))
 }
 
-private func growth(_ session: Session, _ network: PixelNetwork, row: Int, col: Int, size: Int, trials: Int) throws {
+private func growth(_ session: Session, _ network: any PixelModel, row: Int, col: Int, size: Int, trials: Int) throws {
     var fields: [(String, ReceptiveField)] = []
-    for l in 0...network.blocks.count {
+    for l in 0..<network.streamCount {
         try Interruption.check()
         let name = l == 0 ? "after the input layer" : "after block \(l)"
         fields.append((name, try receptiveField(network, row: row, col: col, size: size, stream: l, trials: trials)))
@@ -107,7 +107,7 @@ private func compareFields(_ session: Session, _ args: ParsedArguments, row: Int
     for kind in ModelKind.allCases {
         try Interruption.check()
         let config = ModelConfig(kind: kind, layers: layers, hidden: hidden)
-        guard let network = try? PixelNetwork(config: config, seed: 0) else {
+        guard let network = try? ModelKinds.makeNetwork(config: config, seed: 0) else {
             session.say("\(kind.paperName): not available yet")
             continue
         }

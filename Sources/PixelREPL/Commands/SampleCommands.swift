@@ -55,7 +55,7 @@ private func runSample(_ session: Session, _ args: ParsedArguments) throws {
     let (height, width) = session.imageSize
     let draws = height * width * network.config.colors
     var images: Tensor?
-    let seconds = try timed {
+    let seconds = try Benchmark.time {
         images = try runSampler(session, totalDraws: draws) { stop in
             try Sampler.sample(network: network, count: count, height: height, width: width, seed: seed,
                                method: method, shouldStop: stop)
@@ -77,7 +77,7 @@ private func sampleCount(_ args: ParsedArguments) throws -> Int {
     return n
 }
 
-private func renderSamples(_ session: Session, _ images: Tensor, network: PixelNetwork, seed: UInt64) throws {
+private func renderSamples(_ session: Session, _ images: Tensor, network: any PixelModel, seed: UInt64) throws {
     let config = network.config
     let title = "\(counted(images.shape[0], "sample")) from \(describe(config)) — seed \(seed)"
     let pictures = displayImages(images, levels: config.levels)
@@ -114,7 +114,7 @@ private func runComplete(_ session: Session, _ args: ParsedArguments) throws {
     let keep = occlusion.keepMask(height: height, width: width)
     let images = levelBatch(data, split: split, count: count, levels: network.config.levels)
     var completions: Tensor?
-    let seconds = try timed {
+    let seconds = try Benchmark.time {
         completions = try runSampler(session, totalDraws: height * width) { stop in
             try Sampler.complete(network: network, images: images, keep: keep, samplesPerImage: perImage,
                                  seed: seed, method: method, shouldStop: stop)
@@ -190,8 +190,7 @@ private func describe(_ occlusion: Occlusion, height: Int, width: Int) -> String
 
 /// The first `count` images of a split as the model reads them: (count, 1, H, W) levels.
 private func levelBatch(_ data: LoadedDataSet, split: SplitName, count: Int, levels: Int) -> Tensor {
-    let one = (0..<count).map { imageLevels(data, split: split, index: $0, levels: levels) }
-    return Tensor(shape: [count] + Array(one[0].shape.dropFirst()), data: one.flatMap(\.data))
+    data.levels(split, indices: Array(0..<count), levels: levels)
 }
 
 /// The figure of `complete`: per image a row — occluded input, completions, original.
@@ -296,10 +295,10 @@ private func samplingMethod(_ args: ParsedArguments) throws -> SamplingMethod {
 }
 
 /// Which path the sampling takes, in words: "incremental path (…)" or "reference path (…)".
-func pathDescription(_ network: PixelNetwork, _ method: SamplingMethod = .automatic) -> String {
+func pathDescription(_ network: any PixelModel, _ method: SamplingMethod = .automatic) -> String {
     let incremental = method == .incremental || (method == .automatic && Sampler.hasIncrementalPath(network))
     if incremental { return "fast incremental path (each position of each layer computed once)" }
-    let why = method == .reference ? "as asked" : "\(network.config.kind.paperName) blocks have no incremental form yet"
+    let why = method == .reference ? "as asked" : Sampler.whyNoIncrementalPath(network) ?? "no incremental form"
     return "slow reference path (a full forward pass per pixel; \(why))"
 }
 
@@ -322,13 +321,6 @@ private func runSampler(_ session: Session, totalDraws: Int,
         }
         throw CommandError(error.description)
     }
-}
-
-/// Seconds `body` takes on the monotonic clock.
-func timed(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
 /// Each image of a (N, C, H, W) batch of levels as C·H·W intensities in [0, 1] for drawing.

@@ -25,7 +25,7 @@ extension Session {
     }
 
     /// The current model, or a clear error.
-    func requireModel() throws -> PixelNetwork {
+    func requireModel() throws -> any PixelModel {
         guard let m = model else { throw CommandError("no model yet — make one with 'model new pixelcnn' (or rowlstm, diagbilstm)") }
         return m
     }

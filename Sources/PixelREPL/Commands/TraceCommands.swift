@@ -83,11 +83,11 @@ private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
         }
         index = i
     }
-    guard !network.blocks.isEmpty else { throw CommandError("the model has no layers to trace") }
-    let layer = try args.int("layer", default: 0, in: 0...(network.blocks.count - 1))
+    guard let stack = network.residualStack, !stack.blocks.isEmpty else { throw CommandError("the model has no layers to trace") }
+    let layer = try args.int("layer", default: 0, in: 0...(stack.blocks.count - 1))
     let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)
     let name = "\(split.rawValue) image \(index)"
-    let trace = try makeTrace(network, layer, pixels, name)
+    let trace = try makeTrace(stack, layer, pixels, name)
     session.trace = trace
     session.say("tracing \(trace.title)")
     session.say("type 'step' (or press Enter again after it) for one \(unit); 'where', 'show gates|state|cell', 'continue', 'next'")

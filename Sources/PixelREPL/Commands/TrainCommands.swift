@@ -24,7 +24,7 @@ let trainCommands: [Command] = [
         details: """
         Each step: the mean NLL (nats/image) of a minibatch, its gradient by back-propagation, \
         clipping to a global norm, an Adam (or RMSProp) update. The loss is the NLL in nats per \
-        image; bits/dim = nats / (784 · ln 2). Typing 'train' again continues the same run (same \
+        image; bits/dim = nats / (C·H·W · ln 2), 784 dimensions for MNIST. Typing 'train' again continues the same run (same \
         optimizer moments); changing --batch, --lr, --optimizer, --clip or --seed starts a new run \
         from the current weights. Ctrl-C stops at the end of the current step.
         """,
@@ -59,7 +59,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     session.trainer = trainer
     for note in trainer.hyperparameters.notes(trainingImages: images.count) { session.say(note) }
     session.say(header(trainer, data: data, images: images.count))
-    var reporter = ProgressReporter(session: session)
+    var reporter = ProgressReporter(session: session, imageShape: validation.shape)   // the size of every split's images
     let outcome: TrainingOutcome
     let startStep = trainer.state.step
     defer { if trainer.state.step != startStep { session.modelChanged("the model was trained") } }
@@ -71,15 +71,21 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     } catch {
         session.endProgress()
         if let checkpoint { try? save(trainer, to: checkpoint) }
-        throw CommandError(oneLine(error))
+        throw CommandError(oneLine(error) + remedy(for: error))
     }
     session.endProgress()
-    try summarize(session, trainer, outcome: outcome, checkpoint: checkpoint)
+    try summarize(session, trainer, outcome: outcome, checkpoint: checkpoint, imageShape: validation.shape)
+}
+
+/// What to change when a step's numbers stopped being finite: the options that help.
+private func remedy(for error: Error) -> String {
+    guard case TrainingError.nonFinite = error else { return "" }
+    return " — try a lower learning rate or --clip"
 }
 
 /// The run to continue (`previous`, when it trains `network` with the same choices),
 /// or a new one from the current weights. Changes nothing in the session.
-private func prepareTrainer(_ network: PixelNetwork, _ data: LoadedDataSet, _ args: ParsedArguments,
+private func prepareTrainer(_ network: any PixelModel, _ data: LoadedDataSet, _ args: ParsedArguments,
                             previous: Trainer?) throws -> Trainer {
     let requested = try hyperparameters(args, base: previous?.hyperparameters)
     let estimate = MemoryEstimate.trainingBytes(config: network.config, parameters: network.parameterCount,
@@ -134,7 +140,7 @@ private func sameRun(_ a: TrainingHyperparameters, _ b: TrainingHyperparameters)
 }
 
 /// The training split as the model reads it: binarized (fresh each epoch when asked) or grey levels.
-private func trainingImages(_ data: LoadedDataSet, network: PixelNetwork) throws -> TrainingImages {
+private func trainingImages(_ data: LoadedDataSet, network: any PixelModel) throws -> TrainingImages {
     guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
     if network.config.levels == 256 { return TrainingImages(try splitLevels(data, .train, network: network)) }
     if case .freshEachEpoch = data.binarization {
@@ -144,11 +150,9 @@ private func trainingImages(_ data: LoadedDataSet, network: PixelNetwork) throws
 }
 
 /// A whole split as levels: binarized, or grey 0…255 for a 256-level model.
-func splitLevels(_ data: LoadedDataSet, _ split: SplitName, network: PixelNetwork) throws -> Tensor {
+func splitLevels(_ data: LoadedDataSet, _ split: SplitName, network: any PixelModel) throws -> Tensor {
     guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
-    if network.config.levels == 2 { return data.binarized(split) }
-    let grey = data[split].images
-    return Tensor(shape: grey.shape, data: grey.data.map { ($0 * 255).rounded() })
+    return data.levels(split, levels: network.config.levels)
 }
 
 private func header(_ trainer: Trainer, data: LoadedDataSet, images: Int) -> String {
@@ -159,7 +163,8 @@ private func header(_ trainer: Trainer, data: LoadedDataSet, images: Int) -> Str
         + "epochs to \(h.epochs), batch \(h.batchSize), \(h.optimizer.displayName) lr \(h.learningRate), \(clip), seed \(h.seed)"
 }
 
-private func summarize(_ session: Session, _ trainer: Trainer, outcome: TrainingOutcome, checkpoint: URL?) throws {
+private func summarize(_ session: Session, _ trainer: Trainer, outcome: TrainingOutcome, checkpoint: URL?,
+                       imageShape: [Int]) throws {
     let s = trainer.state
     if let checkpoint {
         do { try save(trainer, to: checkpoint) } catch {
@@ -180,7 +185,7 @@ private func summarize(_ session: Session, _ trainer: Trainer, outcome: Training
     }
     if mean.isFinite {
         session.say(String(format: "training loss (mean of the last %d steps): %.2f nats/image = %.4f bits/dim",
-                           last.count, mean, Likelihood.bitsPerDimension(nats: mean, dimensions: 784)))
+                           last.count, mean, Likelihood.bitsPerDimension(nats: mean, imageShape: imageShape)))
     }
 }
 
@@ -196,7 +201,7 @@ private func save(_ trainer: Trainer, to url: URL) throws {
 
 /// `train --resume FILE`: the saved model, training state and optimizer moments,
 /// read and checked apart from the session (which `runTrain` changes only on success).
-private func loadRun(from file: String) throws -> (network: PixelNetwork, trainer: Trainer, url: URL) {
+private func loadRun(from file: String) throws -> (network: any PixelModel, trainer: Trainer, url: URL) {
     let url = try userFileURL(file, what: "--resume")
     let loaded = try wrap { try Checkpoint.load(from: url) }
     guard loaded.metadata.keys.contains(where: { $0.hasPrefix("training.") }) else {
@@ -227,10 +232,12 @@ func oneLine(_ error: Error) -> String {
 /// Prints progress: a live bar on a terminal, a plain line now and then otherwise.
 private struct ProgressReporter {
     let session: Session
+    /// The shape of the images, for bits/dim.
+    let imageShape: [Int]
     private var lastPlain = -1
     private var epochLosses: [Double] = []
 
-    init(session: Session) { self.session = session }
+    init(session: Session, imageShape: [Int]) { (self.session, self.imageShape) = (session, imageShape) }
 
     mutating func report(_ p: TrainingProgress) {
         switch p.event {
@@ -250,7 +257,7 @@ private struct ProgressReporter {
             var text = String(format: "epoch %d/%d done: train loss %.2f nats/image", p.epoch, p.epochs, mean)
             if let nll {
                 text += String(format: ", valid NLL %.2f nats/image = %.4f bits/dim", nll,
-                               Likelihood.bitsPerDimension(nats: nll, dimensions: 784))
+                               Likelihood.bitsPerDimension(nats: nll, imageShape: imageShape))
             }
             session.say(text)
         }

@@ -32,7 +32,7 @@ public final class Session {
     /// The loaded data set, if any. Replacing it ends a trace of one of its images.
     public var data: LoadedDataSet? { didSet { endTrace(because: "the data changed", ifItReads: .data) } }
     /// The current model, if any. Replacing it ends the trace (built on the old one).
-    public var model: PixelNetwork? { didSet { endTrace(because: "the model changed", ifItReads: .model) } }
+    public var model: (any PixelModel)? { didSet { endTrace(because: "the model changed", ifItReads: .model) } }
     /// The forward pass being stepped through (`trace`, `step`, `where`, `show`), if any.
     var trace: TraceState?
     /// The training run of the current model (its optimizer moments and history), if any.

@@ -5,11 +5,7 @@ import PixelRender
 /// Steps a Diagonal BiLSTM block one diagonal at a time (paper §3.2): first every skewed
 /// column of the left-to-right walk `fwd`, then every column of `bwd` (which walks the
 /// flipped image). The state at skewed (r, k) reads h(r−1, k−1) and h(r, k−1).
-final class DiagonalTraceState: BlockTraceState<DiagonalTrace>, TraceState {
-    init(network: PixelNetwork, layer: Int, pixels: Tensor, imageName: String) throws {
-        try super.init(network: network, layer: layer, pixels: pixels, imageName: imageName, trace: DiagonalTrace.init)
-    }
-
+final class DiagonalTraceState: BlockTraceState<DiagonalTrace>, BlockTraceViews {
     private var skewedWidth: Int { trace.skewedWidth }
 
     func step(_ session: Session) throws {
@@ -34,25 +30,11 @@ final class DiagonalTraceState: BlockTraceState<DiagonalTrace>, TraceState {
         session.say(String(format: "diagonal-by-diagonal trace vs the ordinary forward pass: largest difference %g", traced.maxAbsDifference(direct)))
     }
 
-    func nextLayer() throws -> TraceState? {
-        guard layer + 1 < network.blocks.count else { return nil }
-        return try DiagonalTraceState(network: network, layer: layer + 1, pixels: pixels, imageName: imageName)
-    }
-
     func whereLines() -> [String] {
         var lines = [title, "steps done: \(trace.stepsDone) of \(trace.totalSteps) (\(skewedWidth) diagonals for fwd, then \(skewedWidth) for bwd)"]
         if let k = trace.column { lines.append("last step: \(trace.direction.rawValue), skewed column \(k)") }
         lines.append("bwd walks the image flipped left–right; its output is flipped back and shifted down one row")
         return lines
-    }
-
-    func show(_ what: String, _ session: Session) throws {
-        switch what {
-        case "gates": try showGates(session)
-        case "state": try showChannels(session, trace.skewedState, name: "h", range: nil)
-        case "cell": try showChannels(session, trace.skewedCell, name: "c", range: nil)
-        default: throw CommandError("show expects gates, state or cell")
-        }
     }
 
     /// Channel `ch` of a (1, C, H, S) skewed map in column k, for the pixel rows (NaN elsewhere).
@@ -99,7 +81,7 @@ final class DiagonalTraceState: BlockTraceState<DiagonalTrace>, TraceState {
                               name: name, preview: (state, skewedWidth, height))
     }
 
-    private func showGates(_ session: Session) throws {
+    func showGates(_ session: Session) throws {
         guard let k = trace.column else { throw CommandError("no diagonal computed yet — type 'step'") }
         let gates = trace.skewedGates          // (1, 4h, H, S), activated
         let h = gates.shape[1] / 4
@@ -120,11 +102,11 @@ final class DiagonalTraceState: BlockTraceState<DiagonalTrace>, TraceState {
                               name: "trace-diag-b\(layer)-\(trace.direction.rawValue)-col\(k)-gates", columns: 2)
     }
 
-    private func showChannels(_ session: Session, _ map: Tensor, name: String, range: ClosedRange<Float>?) throws {
+    func showChannels(_ session: Session, _ map: Tensor, name: String) throws {
         let channels = min(map.shape[1], 16)
         let panels = try (0..<channels).map { ch in
             try TraceDrawing.panel("\(name) channel \(ch)", values: skewedDisplay(TraceDrawing.channel(map, ch)), rows: height,
-                                   cols: skewedWidth, range: range ?? TraceDrawing.symmetricRange(map.data), colormap: .diverging, barLabel: name,
+                                   cols: skewedWidth, range: TraceDrawing.symmetricRange(map.data), colormap: .diverging, barLabel: name,
                                    cellSize: max(3, 160 / skewedWidth), colTitle: "skewed column")
         }
         session.say("skewed \(name) of \(trace.direction.rawValue) after \(trace.stepsDone) steps: \(TraceDrawing.stats(map.data))")

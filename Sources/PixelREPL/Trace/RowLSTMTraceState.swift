@@ -4,12 +4,7 @@ import PixelRender
 
 /// Steps a Row LSTM block one row at a time (paper §3.1): each `step` runs
 /// [o, f, i, g] = σ, σ, σ, tanh (K^is ⊛ x[r] + K^ss ⊛ h[r−1]), c_r = f⊙c_{r−1} + i⊙g, h_r = o⊙tanh(c_r).
-final class RowLSTMTraceState: BlockTraceState<RowLSTMTrace>, TraceState {
-    init(network: PixelNetwork, layer: Int, pixels: Tensor, imageName: String) throws {
-        try super.init(network: network, layer: layer, pixels: pixels, imageName: imageName, trace: RowLSTMTrace.init)
-    }
-
-
+final class RowLSTMTraceState: BlockTraceState<RowLSTMTrace>, BlockTraceViews {
     func step(_ session: Session) throws {
         guard !trace.isFinished else {
             throw CommandError("every row of block \(layer) is done — 'next' traces the next layer, 'continue' shows the result")
@@ -37,24 +32,10 @@ final class RowLSTMTraceState: BlockTraceState<RowLSTMTrace>, TraceState {
         try renderState(session, highlightRow: nil, name: "trace-rowlstm-b\(layer)-done")
     }
 
-    func nextLayer() throws -> TraceState? {
-        guard layer + 1 < network.blocks.count else { return nil }
-        return try RowLSTMTraceState(network: network, layer: layer + 1, pixels: pixels, imageName: imageName)
-    }
-
     func whereLines() -> [String] {
         [title,
          trace.isFinished ? "all \(height) rows done" : "rows done: \(trace.rowsDone) of \(height); next: row \(trace.currentRow)",
          "the input-to-state map K^is ⊛ x (1×3, mask B) was computed for the whole map at once; the recurrence goes row by row"]
-    }
-
-    func show(_ what: String, _ session: Session) throws {
-        switch what {
-        case "gates": try showGates(session)
-        case "state": try showChannels(session, trace.hidden, name: "h", range: nil)
-        case "cell": try showChannels(session, trace.cell, name: "c", range: nil)
-        default: throw CommandError("show expects gates, state or cell")
-        }
     }
 
     /// The image with the current row, and h and c (channel means) filled so far.
@@ -80,7 +61,7 @@ final class RowLSTMTraceState: BlockTraceState<RowLSTMTrace>, TraceState {
     }
 
     /// The four gates of the last row: h channels × W columns each.
-    private func showGates(_ session: Session) throws {
+    func showGates(_ session: Session) throws {
         guard let s = trace.lastStep else { throw CommandError("no row computed yet — type 'step'") }
         var panels: [Panel] = []
         for gate in LSTMGate.allCases {
@@ -98,11 +79,11 @@ final class RowLSTMTraceState: BlockTraceState<RowLSTMTrace>, TraceState {
     }
 
     /// Every channel of h or c so far.
-    private func showChannels(_ session: Session, _ map: Tensor, name: String, range: ClosedRange<Float>?) throws {
+    func showChannels(_ session: Session, _ map: Tensor, name: String) throws {
         let channels = min(map.shape[1], 16)
         let panels = try (0..<channels).map { ch in
             try TraceDrawing.panel("\(name) channel \(ch)", values: TraceDrawing.channel(map, ch), rows: height, cols: width,
-                                   range: range ?? TraceDrawing.symmetricRange(map.data), colormap: .diverging, barLabel: name,
+                                   range: TraceDrawing.symmetricRange(map.data), colormap: .diverging, barLabel: name,
                                    cellSize: max(3, 120 / max(height, width)))
         }
         session.say("\(name) after \(trace.rowsDone) of \(height) rows: \(TraceDrawing.stats(map.data))")

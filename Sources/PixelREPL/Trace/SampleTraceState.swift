@@ -7,7 +7,7 @@ import PixelRender
 /// image so far with the next pixel marked, next to the probability each drawn pixel had.
 /// The library's `SampleTrace` does the drawing; this prints and renders it.
 final class SampleTraceState: TraceState {
-    let network: PixelNetwork
+    let network: any PixelModel
     let seed: UInt64
     let trace: SampleTrace
     /// The probability each pixel colour's drawn value had (raster order); NaN until drawn.
@@ -15,7 +15,7 @@ final class SampleTraceState: TraceState {
     private let (colors, height, width): (Int, Int, Int)
 
     /// A trace of one new height×width image from `network`.
-    init(network: PixelNetwork, height: Int, width: Int, seed: UInt64) throws {
+    init(network: any PixelModel, height: Int, width: Int, seed: UInt64) throws {
         self.network = network
         self.seed = seed
         do {
@@ -116,9 +116,9 @@ final class SampleTraceState: TraceState {
     /// The model's NLL of the finished image (one forward pass in the library).
     private func sayLikelihood(_ session: Session) {
         let image = trace.image
-        let logits = network.forward(image).logits
+        let logits = network.onePassLogits(image)
         let nll = Likelihood.negativeLogLikelihood(logits: logits, pixels: image, levels: levels)[0]
-        let bits = Likelihood.bitsPerDimension(nats: nll, dimensions: image.count)
+        let bits = Likelihood.bitsPerDimension(nats: nll, imageShape: image.shape)
         session.say(String(format: "the model gives this sample NLL = %.2f nats (%.4f bits/dim): −log of the product of the probabilities drawn", nll, bits))
     }
 

@@ -103,32 +103,43 @@ enum TraceDrawing {
 
 /// What the REPL reads of every library block trace.
 protocol SteppedBlockTrace {
+    /// The trace of block `layer` of `network` on one image (1, C, H, W).
+    init(network: any ResidualStack, layer: Int, pixels: Tensor) throws
     var height: Int { get }
     var width: Int { get }
     var isFinished: Bool { get }
+    /// h and c so far, (1, h, rows, columns) — of the image, or of the skewed map.
+    var stateMap: Tensor { get }
+    var cellMap: Tensor { get }
 }
 
-extension RowLSTMTrace: SteppedBlockTrace {}
-extension DiagonalTrace: SteppedBlockTrace {}
+extension RowLSTMTrace: SteppedBlockTrace {
+    var stateMap: Tensor { hidden }
+    var cellMap: Tensor { cell }
+}
+
+extension DiagonalTrace: SteppedBlockTrace {
+    var stateMap: Tensor { skewedState }
+    var cellMap: Tensor { skewedCell }
+}
 
 /// What every block trace state holds: the network, the traced block, the image, and the
 /// library's trace of that block (`RowLSTMTrace`, `DiagonalTrace`, …).
 class BlockTraceState<Trace: SteppedBlockTrace> {
-    let network: PixelNetwork
+    let network: any ResidualStack
     let layer: Int
     let pixels: Tensor          // (1, 1, H, W)
     let imageName: String
     let trace: Trace
 
-    /// `trace` makes the library trace; its error becomes one line.
-    init(network: PixelNetwork, layer: Int, pixels: Tensor, imageName: String,
-         trace makeTrace: (PixelNetwork, Int, Tensor) throws -> Trace) throws {
+    /// The trace of block `layer`; the library's error becomes one line.
+    required init(network: any ResidualStack, layer: Int, pixels: Tensor, imageName: String) throws {
         self.network = network
         self.layer = layer
         self.pixels = pixels
         self.imageName = imageName
         do {
-            trace = try makeTrace(network, layer, pixels)
+            trace = try Trace(network: network, layer: layer, pixels: pixels)
         } catch {
             throw CommandError("cannot trace: \(error)")
         }
@@ -141,15 +152,47 @@ class BlockTraceState<Trace: SteppedBlockTrace> {
     var width: Int { trace.width }
 }
 
+/// What a block trace state draws besides its steps: the gates of the last step, and
+/// every channel of a map (h or c so far).
+protocol BlockTraceViews: TraceState {
+    associatedtype Trace: SteppedBlockTrace
+    init(network: any ResidualStack, layer: Int, pixels: Tensor, imageName: String) throws
+    var network: any ResidualStack { get }
+    var layer: Int { get }
+    var pixels: Tensor { get }
+    var imageName: String { get }
+    var trace: Trace { get }
+    func showGates(_ session: Session) throws
+    func showChannels(_ session: Session, _ map: Tensor, name: String) throws
+}
+
+extension BlockTraceViews {
+    /// The same trace on the next block, or nil after the last.
+    func nextLayer() throws -> TraceState? {
+        guard layer + 1 < network.blocks.count else { return nil }
+        return try Self(network: network, layer: layer + 1, pixels: pixels, imageName: imageName)
+    }
+
+    /// `show gates|state|cell`.
+    func show(_ what: String, _ session: Session) throws {
+        switch what {
+        case "gates": try showGates(session)
+        case "state": try showChannels(session, trace.stateMap, name: "h")
+        case "cell": try showChannels(session, trace.cellMap, name: "c")
+        default: throw CommandError("show expects gates, state or cell")
+        }
+    }
+}
+
 /// The block traces of the REPL, one per model kind whose `ModelKindEntry.trace` is
 /// `.steps`: how `trace` starts one on block `layer` of a network for one image. A kind
 /// with a block trace adds its state here (a test holds this and the table in step).
 enum BlockTraceStates {
-    typealias Make = (_ network: PixelNetwork, _ layer: Int, _ pixels: Tensor, _ imageName: String) throws -> TraceState
+    typealias Make = (_ network: any ResidualStack, _ layer: Int, _ pixels: Tensor, _ imageName: String) throws -> TraceState
 
     static let byKind: [ModelKind: Make] = [
-        .rowlstm: { try RowLSTMTraceState(network: $0, layer: $1, pixels: $2, imageName: $3) },
-        .diagbilstm: { try DiagonalTraceState(network: $0, layer: $1, pixels: $2, imageName: $3) },
+        .rowlstm: RowLSTMTraceState.init,
+        .diagbilstm: DiagonalTraceState.init,
     ]
 
     /// The kinds that can be traced, in the table's order, joined by `|` (for usage strings).

@@ -38,6 +38,10 @@ public enum Checkpoint {
     /// touched: the caller's current model changes only if it adopts the result.
     public static func load(from url: URL) throws -> LoadedCheckpoint {
         let file = try SafeTensors.read(contentsOf: url)
+        if describesMultiScale(file.metadata) {                  // two networks: MultiScaleCheckpoint.swift
+            let loaded = try loadMultiScale(from: url)
+            return LoadedCheckpoint(network: loaded.network, metadata: loaded.metadata, notes: loaded.notes)
+        }
         let config = try self.config(fromMetadata: file.metadata, file: url.path)
         var seed: UInt64 = 0
         if let text = file.metadata["seed"] {
@@ -56,9 +60,9 @@ public enum Checkpoint {
             throw CheckpointError(file: url.path, fault: .wrongTensors(
                 "its tensors hold \(held) values, but the \(config.kind.paperName) it describes has \(needed) parameters"))
         }
-        let network: PixelNetwork
+        let network: any PixelModel
         do {
-            network = try PixelNetwork(config: config, seed: seed)
+            network = try ModelKinds.makeNetwork(config: config, seed: seed)
         } catch let error as ModelError {
             throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
         }
@@ -130,7 +134,7 @@ public enum Checkpoint {
 /// A checkpoint read back: a new network, the file's metadata, and notes.
 public struct LoadedCheckpoint {
     /// The rebuilt network holding the file's weights.
-    public let network: PixelNetwork
+    public let network: any PixelModel
     /// The whole `__metadata__` (model keys and training state).
     public let metadata: [String: String]
     /// Remarks for the user, e.g. tensors converted from F16.
@@ -185,18 +189,4 @@ public enum CheckpointFault: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A checkpoint that cannot be loaded or saved: the file and its fault, in one line.
-public struct CheckpointError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
-    /// The checkpoint file as the caller named it.
-    public let file: String
-    /// What is wrong.
-    public let fault: CheckpointFault
-
-    public init(file: String, fault: CheckpointFault) {
-        self.file = file
-        self.fault = fault
-    }
-
-    /// One line: `path: fault`.
-    public var description: String { "\(file): \(fault)" }
-    public var errorDescription: String? { description }
-}
+public typealias CheckpointError = FileError<CheckpointFault>

@@ -103,21 +103,4 @@ public enum SafeTensorsFault: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A `.safetensors` file that could not be read or written: the file and its fault, in one line.
-public struct SafeTensorsError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The file as the caller named it.
-    public let file: String
-    /// What is wrong with it.
-    public let fault: SafeTensorsFault
-
-    public init(file: String, fault: SafeTensorsFault) {
-        self.file = file
-        self.fault = fault
-    }
-
-    /// One line: `path: fault`.
-    public var description: String { "\(file): \(fault)" }
-}
-
-extension SafeTensorsError: LocalizedError {
-    public var errorDescription: String? { description }
-}
+public typealias SafeTensorsError = FileError<SafeTensorsFault>

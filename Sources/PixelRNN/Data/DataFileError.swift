@@ -111,22 +111,7 @@ public enum DataFileFault: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A data file that could not be loaded: the file and its fault, said in one line.
-public struct DataFileError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
-    /// The file as the user named it (or the bundled file's name).
-    public let file: String
-    /// What is wrong with it.
-    public let fault: DataFileFault
-
-    /// The error for `file` (as the user named it) and its fault.
-    public init(file: String, fault: DataFileFault) {
-        self.file = file
-        self.fault = fault
-    }
-
-    /// One line: `path: fault`.
-    public var description: String { "\(file): \(fault)" }
-    public var errorDescription: String? { description }
-}
+public typealias DataFileError = FileError<DataFileFault>
 
 /// Two hex digits.
 func hex(_ byte: UInt8) -> String {

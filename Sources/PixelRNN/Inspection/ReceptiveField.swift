@@ -51,7 +51,7 @@ public struct ReceptiveField {
     /// Computes the field of output pixel (row, col) of `network` on `height`×`width` images.
     /// With `stream` = l the gradient starts at the residual stream after block l instead
     /// of the logits. Random inputs are drawn from `seed`.
-    public static func compute(network: PixelNetwork, row: Int, col: Int, height: Int, width: Int,
+    public static func compute(network: any PixelModel, row: Int, col: Int, height: Int, width: Int,
                                stream: Int? = nil, trials: Int = 4, seed: UInt64 = 0) -> ReceptiveField {
         try! compute(network: network, row: row, col: col, height: height, width: width, stream: stream,
                      trials: trials, seed: seed, shouldStop: { false })
@@ -60,7 +60,7 @@ public struct ReceptiveField {
     /// `compute`, asking `shouldStop` before every block of every trial's forward and
     /// backward pass; throws `Stopped` (in trials) when it says so, the network's
     /// gradients zeroed as before.
-    public static func compute(network: PixelNetwork, row: Int, col: Int, height: Int, width: Int,
+    public static func compute(network: any PixelModel, row: Int, col: Int, height: Int, width: Int,
                                stream: Int? = nil, trials: Int = 4, seed: UInt64 = 0,
                                shouldStop: () -> Bool) throws -> ReceptiveField {
         precondition(row >= 0 && row < height && col >= 0 && col < width, "target pixel outside the image")
@@ -94,17 +94,14 @@ public struct ReceptiveField {
                               weighted: weighted, binary: binary, trials: trials)
     }
 
-    /// ∂(output at row, col)/∂input for one image: from the logits, or from stream `stream`.
-    private static func gradient(_ network: PixelNetwork, _ pixels: Tensor, row: Int, col: Int, stream: Int?,
+    /// ∂(output at row, col)/∂input for one image: from the logits, or from stream `stream`,
+    /// a one-hot gradient at the target on every channel of that map.
+    private static func gradient(_ network: any PixelModel, _ pixels: Tensor, row: Int, col: Int, stream: Int?,
                                  shouldStop: () -> Bool) throws -> Tensor {
-        let pass = try network.forward(pixels, shouldStop: shouldStop)
-        if let l = stream {
-            var g = Tensor(zeros: pass.streams[l].shape)   // (1, 2h, H, W): one-hot at the target
-            for ch in 0..<g.shape[1] { g[0, ch, row, col] = 1 }
-            return try network.backward(pass, fromStream: l, streamGradient: g, shouldStop: shouldStop)
-        }
-        var g = Tensor(zeros: pass.logits.shape)       // (1, K, H, W): one-hot at the target
-        for ch in 0..<g.shape[1] { g[0, ch, row, col] = 1 }
-        return network.backward(pass, logitGradient: g)
+        try network.inputGradient(pixels, stream: stream, outputGradient: { shape in
+            var g = Tensor(zeros: shape)                   // (1, K or 2h, H, W): one-hot at the target
+            for ch in 0..<shape[1] { g[0, ch, row, col] = 1 }
+            return g
+        }, shouldStop: shouldStop)
     }
 }

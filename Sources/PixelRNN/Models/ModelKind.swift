@@ -28,7 +28,7 @@ public struct ModelKind: RawRepresentable, Hashable, Sendable, CaseIterable, Cus
     public var entry: ModelKindEntry { ModelKinds.table.first { $0.kind == self }! }
 
     /// The name used in the paper, e.g. "Row LSTM".
-    public var paperName: String { entry.paperName }
+    public var paperName: String { self == .multiscale ? "Multi-Scale PixelRNN" : entry.paperName }
 
     public var description: String { rawValue }
 }
@@ -59,6 +59,14 @@ public struct ModelKindEntry: Sendable {
     public let trace: TraceSupport
     /// `benchmark`'s targets on 2 cores (L = 7, h = 16, batch 16).
     public let benchmarkTarget: BenchmarkTarget
+    /// Makes a network of this kind with fresh weights drawn from the seed (what `model new`,
+    /// `Checkpoint.load` and `benchmark` call, through `ModelKinds.makeNetwork`); throws
+    /// `ModelError` for impossible configurations. By default a `PixelNetwork` (input layer,
+    /// L blocks from `makeBlock`, head); a kind made of other parts (two networks, a
+    /// conditioning input) sets its own.
+    public var makeNetwork: @Sendable (_ config: ModelConfig, _ seed: UInt64) throws -> any PixelModel = {
+        try PixelNetwork(config: $0, seed: $1)
+    }
 
     /// What `trace` does with a kind.
     public enum TraceSupport: Sendable, Equatable {
@@ -92,6 +100,11 @@ public enum ModelKinds {
         .rowLSTM,
         .diagonalBiLSTM,
     ]
+
+    /// A fresh network of `config` (its kind's `makeNetwork`), weights drawn from `seed`.
+    public static func makeNetwork(config: ModelConfig, seed: UInt64 = 0) throws -> any PixelModel {
+        try config.kind.entry.makeNetwork(config, seed)
+    }
 
     /// The names, joined by `|` — for usage strings: `pixelcnn|rowlstm|diagbilstm`.
     public static var names: String { table.map(\.kind.rawValue).joined(separator: "|") }

@@ -1,13 +1,13 @@
-/// What the generic parts — training (`Trainer`), evaluation (`Evaluation`), saving
-/// (`Checkpoint.save`) and `benchmark`'s speed figures — need of a network: its
-/// configuration and seed, its parameters by checkpoint name, the gradient of the mean NLL
-/// of a batch, and the logits of a batch.
+/// What the generic parts need of a network: training (`Trainer`), evaluation
+/// (`Evaluation`), checkpoints (`Checkpoint.save` and `load`), sampling (`Sampler`),
+/// receptive fields (`ReceptiveField`), block traces, `benchmark` and the REPL's session.
 ///
 /// `PixelNetwork` (input layer, L blocks of one kind, head) is one; a network made of two
 /// networks (the multi-scale PixelRNN: a small image first, then the full image conditioned
-/// on it) or one with a conditioning input is another, and fits the trainer, the evaluation
-/// and checkpoints without special cases. (Sampling, receptive fields and traces still read
-/// `PixelNetwork`'s layers.)
+/// on it) or one with a conditioning input is another: it says how it samples one pixel at a
+/// time, how a gradient reaches its input and which stack of blocks a trace steps through,
+/// and every generic part takes it without special cases. `ModelKindEntry.makeNetwork` builds
+/// one for a configuration.
 public protocol PixelModel: AnyObject {
     /// Everything needed to rebuild the network (checkpoints' metadata).
     var config: ModelConfig { get }
@@ -20,8 +20,37 @@ public protocol PixelModel: AnyObject {
     @discardableResult
     func lossAndGradient(_ pixels: Tensor) -> [Double]
     /// The logits (B, K, H, W) of a batch of levels (B, C, H, W), asking `shouldStop`
-    /// along the way (never concurrently); throws `Stopped` when it says so.
+    /// along the way (never concurrently); throws `Stopped` when it says so. May split the
+    /// batch over the cores (equal to `onePassLogits` up to the order of Float additions).
     func logits(_ pixels: Tensor, shouldStop: () -> Bool) throws -> Tensor
+    /// The logits of one plain forward pass on this thread, the batch not split: what the
+    /// reference sampler (`ReferenceStepper`), `factorize` and the sampling trace read.
+    func onePassLogits(_ pixels: Tensor) -> Tensor
+
+    // MARK: sampling
+
+    /// Whether `makeIncrementalStepper` succeeds: sampling then computes each position once
+    /// (`SamplingMethod.automatic` takes it); when false, sampling takes the reference path
+    /// (a full forward pass per pixel) and says so.
+    var samplesIncrementally: Bool { get }
+    /// The fast stepper for `batch` images of height×width; throws `SamplingError.noFastPath`
+    /// (one line saying why) when the network has none.
+    func makeIncrementalStepper(batch: Int, height: Int, width: Int) throws -> ConditionalStepper
+
+    // MARK: receptive fields and traces
+
+    /// The maps a receptive field can start from besides the logits: stream 0 (after the
+    /// input layer) … `streamCount` − 1 (after the last block), for "growth" pictures.
+    var streamCount: Int { get }
+    /// ∂⟨g, m⟩/∂(encoded input) for `pixels` (B, C, H, W), where m is the logits (`stream`
+    /// nil) or stream `stream`, and g = `outputGradient(m.shape)`. Accumulates every
+    /// parameter's gradient (the caller zeroes them). Asks `shouldStop` before each block;
+    /// throws `Stopped` (in blocks) when it says so.
+    func inputGradient(_ pixels: Tensor, stream: Int?, outputGradient: (_ shape: [Int]) -> Tensor,
+                       shouldStop: () -> Bool) throws -> Tensor
+    /// The stack of residual blocks that block traces step through (for `PixelNetwork`,
+    /// itself); nil for a network with none (`trace` then says so).
+    var residualStack: (any ResidualStack)? { get }
 }
 
 extension PixelModel {

@@ -28,23 +28,41 @@ public enum Likelihood {
         let pixelsPerPlane = h * w
         logits.data.withUnsafeBufferPointer { l in
             out.data.withUnsafeMutableBufferPointer { lp in
-                var m = [Float](repeating: 0, count: pixelsPerPlane)
-                var s = [Float](repeating: 0, count: pixelsPerPlane)
-                for n in 0..<b {
-                    for colour in 0..<c {
-                        let plane = { (k: Int) in l.baseAddress! + ((n * levels + k) * c + colour) * pixelsPerPlane }
-                        softmaxStatistics(levels: levels, plane: plane, count: pixelsPerPlane, max: &m, sum: &s)
-                        let target = (n * c + colour) * pixelsPerPlane
-                        for p in 0..<pixelsPerPlane {
-                            let t = Int(pixels.data[target + p])
-                            precondition(t >= 0 && t < levels, "pixel level \(pixels.data[target + p]) is outside 0…\(levels - 1)")
-                            lp[target + p] = plane(t)[p] - m[p] - logf(s[p])
-                        }
+                forEachPlane(l, pixels: pixels, levels: levels) { offset, target, m, s in
+                    for p in 0..<pixelsPerPlane {
+                        let t = level(pixels, target + p, levels: levels)
+                        lp[target + p] = l[offset(t) + p] - m[p] - logf(s[p])
                     }
                 }
             }
         }
         return out
+    }
+
+    /// For each (image, colour) plane of 256-way logits `l` (B, levels·C, H, W): where level
+    /// k's plane starts (`offset(k)`), where the plane's pixels start in (B, C, H, W)
+    /// (`target`), and the largest logit m and Σ_k e^{l_k − m} at every pixel (`softmaxStatistics`;
+    /// `body` may overwrite s).
+    private static func forEachPlane(_ l: UnsafeBufferPointer<Float>, pixels: Tensor, levels: Int,
+                                     _ body: (_ offset: (Int) -> Int, _ target: Int, _ m: [Float], _ s: inout [Float]) -> Void) {
+        let (b, c, h, w) = (pixels.shape[0], pixels.shape[1], pixels.shape[2], pixels.shape[3])
+        let pixelsPerPlane = h * w
+        var m = [Float](repeating: 0, count: pixelsPerPlane)
+        var s = [Float](repeating: 0, count: pixelsPerPlane)
+        for n in 0..<b {
+            for colour in 0..<c {
+                let offset = { (k: Int) in ((n * levels + k) * c + colour) * pixelsPerPlane }
+                softmaxStatistics(levels: levels, plane: { l.baseAddress! + offset($0) }, count: pixelsPerPlane, max: &m, sum: &s)
+                body(offset, (n * c + colour) * pixelsPerPlane, m, &s)
+            }
+        }
+    }
+
+    /// The level of pixel entry `i`, which must be one of 0 … levels − 1.
+    private static func level(_ pixels: Tensor, _ i: Int, levels: Int) -> Int {
+        let t = Int(pixels.data[i])
+        precondition(t >= 0 && t < levels, "pixel level \(pixels.data[i]) is outside 0…\(levels - 1)")
+        return t
     }
 
     /// For one colour plane of 256-way logits (level k's plane at `plane(k)`): the largest
@@ -91,29 +109,17 @@ public enum Likelihood {
             }
             return g
         }
-        let (c, h, w) = (pixels.shape[1], pixels.shape[2], pixels.shape[3])
-        let pixelsPerPlane = h * w
+        let pixelsPerPlane = pixels.shape[2] * pixels.shape[3]
         logits.data.withUnsafeBufferPointer { l in
             g.data.withUnsafeMutableBufferPointer { g in
-                var m = [Float](repeating: 0, count: pixelsPerPlane)
-                var s = [Float](repeating: 0, count: pixelsPerPlane)
-                for n in 0..<b {
-                    for colour in 0..<c {
-                        let offset = { (k: Int) in ((n * levels + k) * c + colour) * pixelsPerPlane }
-                        softmaxStatistics(levels: levels, plane: { l.baseAddress! + offset($0) }, count: pixelsPerPlane, max: &m, sum: &s)
-                        // ∂/∂l_k = (softmax_k − [k = target]) / B
-                        for p in 0..<pixelsPerPlane { s[p] = scale / s[p] }
-                        for k in 0..<levels {
-                            let lk = l.baseAddress! + offset(k), gk = g.baseAddress! + offset(k)
-                            for p in 0..<pixelsPerPlane { gk[p] = expf(lk[p] - m[p]) * s[p] }
-                        }
-                        let target = (n * c + colour) * pixelsPerPlane
-                        for p in 0..<pixelsPerPlane {
-                            let t = Int(pixels.data[target + p])
-                            precondition(t >= 0 && t < levels, "pixel level \(pixels.data[target + p]) is outside 0…\(levels - 1)")
-                            g[offset(t) + p] -= scale
-                        }
+                forEachPlane(l, pixels: pixels, levels: levels) { offset, target, m, s in
+                    // ∂/∂l_k = (softmax_k − [k = target]) / B
+                    for p in 0..<pixelsPerPlane { s[p] = scale / s[p] }
+                    for k in 0..<levels {
+                        let lk = l.baseAddress! + offset(k), gk = g.baseAddress! + offset(k)
+                        for p in 0..<pixelsPerPlane { gk[p] = expf(lk[p] - m[p]) * s[p] }
                     }
+                    for p in 0..<pixelsPerPlane { g[offset(level(pixels, target + p, levels: levels)) + p] -= scale }
                 }
             }
         }
@@ -123,6 +129,12 @@ public enum Likelihood {
     /// Nats per image → bits per dimension: nats / (dims · ln 2). For 28×28×1, dims = 784.
     public static func bitsPerDimension(nats: Double, dimensions: Int) -> Double {
         nats / (Double(dimensions) * log(2.0))
+    }
+
+    /// Nats per image → bits per dimension for images of `shape`, (N, C, H, W) or (C, H, W):
+    /// C·H·W dimensions per image.
+    public static func bitsPerDimension(nats: Double, imageShape shape: [Int]) -> Double {
+        bitsPerDimension(nats: nats, dimensions: shape.suffix(3).reduce(1, *))
     }
 
     /// softplus(z) = log(1 + e^z), stable for large |z|.

@@ -10,12 +10,12 @@ public protocol ConditionalStepper: AnyObject {
 /// The plain reference: one full forward pass of the network per pixel colour,
 /// reading the logits at that pixel. Slow but obviously right; works for every model.
 public final class ReferenceStepper: ConditionalStepper {
-    public let network: PixelNetwork
+    public let network: any PixelModel
 
-    public init(network: PixelNetwork) { self.network = network }
+    public init(network: any PixelModel) { self.network = network }
 
     public func logits(at index: PixelIndex, pixels: Tensor) -> Tensor {
-        ReferenceStepper.logits(of: network.forward(pixels).logits, at: index, config: network.config)
+        ReferenceStepper.logits(of: network.onePassLogits(pixels), at: index, config: network.config)
     }
 
     /// The logits of `index` out of a full logit map (B, K·C… , H, W) — channel

@@ -1,4 +1,5 @@
-/// The fast stepper: every map of the network computed once per position.
+/// The fast stepper of a `PixelNetwork` (its `makeIncrementalStepper`): every map of the
+/// network computed once per position.
 ///
 /// Why it is exact: with mask A first and mask B after, every map at position p
 /// depends only on pixels before p (and, with colours, on the earlier colours of p).

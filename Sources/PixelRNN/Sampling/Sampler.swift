@@ -2,7 +2,7 @@
 /// Figure 1), in raster order and R, G, B within a pixel.
 public enum Sampler {
     /// `count` new images of height×width: (count, C, H, W) of levels. Same seed, same images.
-    public static func sample(network: PixelNetwork, count: Int, height: Int, width: Int, seed: UInt64,
+    public static func sample(network: any PixelModel, count: Int, height: Int, width: Int, seed: UInt64,
                               method: SamplingMethod = .automatic, shouldStop: () -> Bool = { false }) throws -> Tensor {
         try checkSize(count: count, height: height, width: width)
         let start = Tensor(zeros: [count, network.config.colors, height, width])
@@ -13,7 +13,7 @@ public enum Sampler {
     /// Completions of `images` (N, C, H, W): the entries where `keep` is 1 are kept, the
     /// others drawn. `keep` has the images' shape, or (1, C, H, W) / (1, 1, H, W) for all.
     /// Returns (N·samplesPerImage, C, H, W): image 0's completions first, then image 1's…
-    public static func complete(network: PixelNetwork, images: Tensor, keep: Tensor, samplesPerImage: Int,
+    public static func complete(network: any PixelModel, images: Tensor, keep: Tensor, samplesPerImage: Int,
                                 seed: UInt64, method: SamplingMethod = .automatic,
                                 shouldStop: () -> Bool = { false }) throws -> Tensor {
         let trace = try completionTrace(network: network, images: images, keep: keep, samplesPerImage: samplesPerImage,
@@ -22,14 +22,14 @@ public enum Sampler {
     }
 
     /// A trace of the completions `complete` would make (for stepping through one).
-    public static func completionTrace(network: PixelNetwork, images: Tensor, keep: Tensor, samplesPerImage: Int,
+    public static func completionTrace(network: any PixelModel, images: Tensor, keep: Tensor, samplesPerImage: Int,
                                        seed: UInt64, method: SamplingMethod = .automatic) throws -> SampleTrace {
         let (start, mask) = try completionStart(images, keep: keep, samplesPerImage: samplesPerImage, config: network.config)
         return try makeTrace(network: network, start: start, keep: mask, seed: seed, method: method)
     }
 
     /// A trace of `count` new images (for `trace sample`).
-    public static func trace(network: PixelNetwork, count: Int, height: Int, width: Int, seed: UInt64,
+    public static func trace(network: any PixelModel, count: Int, height: Int, width: Int, seed: UInt64,
                              method: SamplingMethod = .automatic) throws -> SampleTrace {
         try checkSize(count: count, height: height, width: width)
         let start = Tensor(zeros: [count, network.config.colors, height, width])
@@ -37,23 +37,31 @@ public enum Sampler {
     }
 
     /// The stepper `method` stands for, for `batch` images of height×width.
-    public static func makeStepper(network: PixelNetwork, batch: Int, height: Int, width: Int,
+    public static func makeStepper(network: any PixelModel, batch: Int, height: Int, width: Int,
                                    method: SamplingMethod) throws -> ConditionalStepper {
+        // A multi-scale model is not sampled in raster order: `MultiScaleSampler`.
+        if network is MultiScaleNetwork { throw SamplingError.invalidArgument(MultiScaleNetwork.notInRasterOrder) }
         switch method {
         case .reference: return ReferenceStepper(network: network)
-        case .incremental: return try IncrementalStepper(network: network, batch: batch, height: height, width: width)
+        case .incremental: return try network.makeIncrementalStepper(batch: batch, height: height, width: width)
         case .automatic:
-            return (try? IncrementalStepper(network: network, batch: batch, height: height, width: width))
+            return (try? network.makeIncrementalStepper(batch: batch, height: height, width: width))
                 ?? ReferenceStepper(network: network)
         }
     }
 
     /// True if `method: .automatic` takes the incremental path for this network.
-    public static func hasIncrementalPath(_ network: PixelNetwork) -> Bool {
-        network.blocks.allSatisfy { ($0 as? IncrementalBlock)?.hasIncrementalForm == true }
+    public static func hasIncrementalPath(_ network: any PixelModel) -> Bool { network.samplesIncrementally }
+
+    /// Why `network` has no incremental path (the line its `makeIncrementalStepper` throws),
+    /// or nil when it has one.
+    public static func whyNoIncrementalPath(_ network: any PixelModel) -> String? {
+        guard !network.samplesIncrementally else { return nil }
+        do { _ = try network.makeIncrementalStepper(batch: 1, height: 1, width: 1) } catch { return "\(error)" }
+        return nil
     }
 
-    private static func makeTrace(network: PixelNetwork, start: Tensor, keep: Tensor?, seed: UInt64,
+    private static func makeTrace(network: any PixelModel, start: Tensor, keep: Tensor?, seed: UInt64,
                                   method: SamplingMethod) throws -> SampleTrace {
         let stepper = try makeStepper(network: network, batch: start.shape[0], height: start.shape[2],
                                       width: start.shape[3], method: method)

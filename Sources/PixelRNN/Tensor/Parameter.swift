@@ -1,7 +1,7 @@
 /// A learnable tensor and the gradient accumulated for it.
 ///
 /// A reference type: a layer owns its parameters, and the optimizer and the
-/// checkpoint code reach the same objects through `PixelNetwork.namedParameters`.
+/// checkpoint code reach the same objects through `PixelModel.namedParameters`.
 /// A masked parameter (a masked convolution's weight) carries its mask: the
 /// effective weight is `value ⊙ mask`, and gradients of masked-out entries are zero.
 public final class Parameter {

@@ -25,64 +25,123 @@ public struct BenchmarkOptions: Equatable, Sendable {
     }
 }
 
-/// The numbers of one benchmark, each the median over `runs`.
-public struct BenchmarkResult: Equatable, Sendable {
-    public var config: ModelConfig
-    public var options: BenchmarkOptions
+/// The figures of one run of a benchmark.
+public struct BenchmarkRun: Equatable, Sendable {
     /// Training images per second (full steps, optimizer included).
     public var trainingImagesPerSecond: Double
     /// Images per second through a forward pass alone.
     public var forwardImagesPerSecond: Double
     /// Seconds to sample `sampleCount` images (nil if skipped).
     public var sampleSeconds: Double?
-    /// Whether sampling took the incremental path (else a full forward pass per pixel).
-    public var sampledIncrementally: Bool
-    /// Peak resident memory during a run, in bytes (VmHWM; nil where unavailable).
+    /// Peak resident memory during the run, in bytes (VmHWM; nil where unavailable).
     public var peakMemoryBytes: Int?
     /// False if the peak could not be reset: it is then the process's peak so far.
     public var peakMemoryIsPerRun: Bool
 }
 
+/// What `Benchmark.run` is doing, for a progress line.
+public enum BenchmarkStage: Equatable, Sendable {
+    /// The training steps and forward passes of run `run` (1-based).
+    case training(run: Int)
+    /// Before pixel draw `draw` (0-based) of the `of` draws of run `run`'s sampling.
+    case sampling(run: Int, draw: Int, of: Int)
+}
+
+/// The numbers of one benchmark: every completed run, and each figure's median over them.
+public struct BenchmarkResult: Equatable, Sendable {
+    public var config: ModelConfig
+    public var options: BenchmarkOptions
+    /// The completed runs (at least one; fewer than `options.runs` when stopped).
+    public var runs: [BenchmarkRun]
+    /// True if `shouldStop` ended the benchmark before `options.runs` runs.
+    public var stopped: Bool
+    /// Whether sampling took the incremental path (else a full forward pass per pixel).
+    public var sampledIncrementally: Bool
+    /// Floating-point operations of one training step per image (`OperationCount`).
+    public var trainingFLOPsPerImage: Double
+
+    /// Training images per second, the median over the runs.
+    public var trainingImagesPerSecond: Double { Benchmark.median(runs.map(\.trainingImagesPerSecond)) }
+    /// Training floating-point operations per second (median images/s × operations per image).
+    public var trainingFLOPsPerSecond: Double { trainingImagesPerSecond * trainingFLOPsPerImage }
+    /// Forward images per second, the median over the runs.
+    public var forwardImagesPerSecond: Double { Benchmark.median(runs.map(\.forwardImagesPerSecond)) }
+    /// Seconds to sample, the median over the runs (nil if skipped).
+    public var sampleSeconds: Double? {
+        let seconds = runs.compactMap(\.sampleSeconds)
+        return seconds.isEmpty ? nil : Benchmark.median(seconds)
+    }
+    /// Peak memory, the median over the runs (nil where unavailable).
+    public var peakMemoryBytes: Int? {
+        let peaks = runs.compactMap(\.peakMemoryBytes)
+        return peaks.isEmpty ? nil : Int(Benchmark.median(peaks.map(Double.init)))
+    }
+    /// False if some run's peak could not be reset.
+    public var peakMemoryIsPerRun: Bool { runs.allSatisfy(\.peakMemoryIsPerRun) }
+}
+
 /// Speed and memory of a model: training images/s, forward images/s, seconds to sample,
 /// peak memory. Returns numbers, never prints (the REPL's `benchmark` shows them).
 public enum Benchmark {
-    /// Benchmarks a freshly initialised `config` model on random binary images.
-    public static func run(config: ModelConfig, options o: BenchmarkOptions = .init()) throws -> BenchmarkResult {
+    /// Benchmarks a freshly initialised `config` model on random binary images: `options.runs`
+    /// runs, each training steps, forward passes and sampling, `progress` told what comes
+    /// next. `shouldStop` is asked before each run and before each pixel draw; a run it
+    /// stops is not counted, and the result holds the runs before it (`stopped`). Throws
+    /// `Stopped` (in runs) if it stops the first run.
+    public static func run(config: ModelConfig, options o: BenchmarkOptions = .init(),
+                           shouldStop: () -> Bool = { false },
+                           progress: (BenchmarkStage) -> Void = { _ in }) throws -> BenchmarkResult {
         guard o.runs >= 1, o.trainingSteps >= 1, o.forwardPasses >= 1, o.batchSize >= 1, o.sampleCount >= 0 else {
             throw TrainingError.invalidHyperparameter("benchmark: runs, steps, passes and batch must be at least 1")
         }
-        let network = try PixelNetwork(config: config, seed: o.seed)
+        let network = try ModelKinds.makeNetwork(config: config, seed: o.seed)
         let images = randomImages(o, colors: config.colors, levels: config.levels)
-        var train: [Double] = [], forward: [Double] = [], sample: [Double] = [], peaks: [Int] = []
-        var perRun = true
-        for _ in 0..<o.runs {
-            perRun = PeakMemory.reset() && perRun
-            train.append(try trainingSpeed(network, images, o))
-            forward.append(forwardSpeed(network, images, o))
-            if o.sampleCount > 0 { sample.append(try samplingTime(network, o)) }
-            if let peak = PeakMemory.bytes() { peaks.append(peak) }
+        var runs: [BenchmarkRun] = []
+        for run in 1...o.runs {
+            guard !shouldStop(), let figures = try measure(network, images, o, run: run, shouldStop: shouldStop,
+                                                           progress: progress) else { break }
+            runs.append(figures)
         }
-        return BenchmarkResult(config: config, options: o, trainingImagesPerSecond: median(train),
-                               forwardImagesPerSecond: median(forward), sampleSeconds: sample.isEmpty ? nil : median(sample),
+        guard !runs.isEmpty else { throw Stopped(done: 0, of: o.runs, "runs") }
+        return BenchmarkResult(config: config, options: o, runs: runs, stopped: runs.count < o.runs,
                                sampledIncrementally: Sampler.hasIncrementalPath(network),
-                               peakMemoryBytes: peaks.isEmpty ? nil : Int(median(peaks.map(Double.init))),
-                               peakMemoryIsPerRun: perRun)
+                               trainingFLOPsPerImage: OperationCount.trainingFLOPsPerImage(network, height: o.height, width: o.width))
     }
 
-    private static func trainingSpeed(_ network: PixelNetwork, _ images: Tensor, _ o: BenchmarkOptions) throws -> Double {
+    /// One run's figures; nil if `shouldStop` stopped its sampling.
+    private static func measure(_ network: any PixelModel, _ images: Tensor, _ o: BenchmarkOptions, run: Int,
+                                shouldStop: () -> Bool, progress: (BenchmarkStage) -> Void) throws -> BenchmarkRun? {
+        let perRun = PeakMemory.reset()
+        progress(.training(run: run))
+        let train = try trainingSpeed(network, images, o)
+        let forward = forwardSpeed(network, images, o)
+        var sample: Double?
+        if o.sampleCount > 0 {
+            let draws = o.height * o.width * network.config.colors
+            var draw = 0
+            do {
+                sample = try time {
+                    _ = try Sampler.sample(network: network, count: o.sampleCount, height: o.height, width: o.width, seed: o.seed,
+                                           shouldStop: { progress(.sampling(run: run, draw: draw, of: draws)); draw += 1; return shouldStop() })
+                }
+            } catch SamplingError.interrupted {
+                return nil
+            }
+        }
+        return BenchmarkRun(trainingImagesPerSecond: train, forwardImagesPerSecond: forward, sampleSeconds: sample,
+                            peakMemoryBytes: PeakMemory.bytes(), peakMemoryIsPerRun: perRun)
+    }
+
+    private static func trainingSpeed(_ network: any PixelModel, _ images: Tensor, _ o: BenchmarkOptions) throws -> Double {
         let trainer = try Trainer(network: network, hyperparameters: .init(batchSize: o.batchSize))
         try trainer.trainStep(images)   // untimed: the two-halves twin, scratch pools and pages are made here
         let seconds = try time { for _ in 0..<o.trainingSteps { try trainer.trainStep(images) } }
         return Double(o.trainingSteps * o.batchSize) / seconds
     }
 
-    private static func forwardSpeed(_ network: PixelNetwork, _ images: Tensor, _ o: BenchmarkOptions) -> Double {
-        let seconds = time { for _ in 0..<o.forwardPasses { _ = try! network.logits(images) } }   // never asked to stop
+    private static func forwardSpeed(_ network: any PixelModel, _ images: Tensor, _ o: BenchmarkOptions) -> Double {
+        let seconds = time { for _ in 0..<o.forwardPasses { _ = try! network.logits(images, shouldStop: { false }) } }   // never asked to stop
         return Double(o.forwardPasses * o.batchSize) / seconds
-    }
-
-    private static func samplingTime(_ network: PixelNetwork, _ o: BenchmarkOptions) throws -> Double {
-        try time { _ = try Sampler.sample(network: network, count: o.sampleCount, height: o.height, width: o.width, seed: o.seed) }
     }
 
     /// A batch of random levels (each pixel 1 with probability 0.3 for binary images).
@@ -96,14 +155,14 @@ public enum Benchmark {
     }
 
     /// Seconds `body` takes (monotonic clock).
-    static func time(_ body: () throws -> Void) rethrows -> Double {
+    public static func time(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     /// The median (the mean of the two middle values for an even count).
-    static func median(_ values: [Double]) -> Double {
+    public static func median(_ values: [Double]) -> Double {
         let s = values.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }

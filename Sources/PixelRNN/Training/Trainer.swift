@@ -54,10 +54,10 @@ public final class Trainer {
         network.zeroGrad()
         let nll = network.lossAndGradient(batch)
         let loss = nll.reduce(0, +) / Double(nll.count)
-        guard loss.isFinite else { throw nonFinite("the loss is \(describe(loss))") }
+        guard loss.isFinite else { throw nonFinite(.loss, isNaN: loss.isNaN) }
         let norm = state.hyperparameters.clip.map { GradientClipping.clip(parameters, maxNorm: $0) }
             ?? GradientClipping.globalNorm(parameters)
-        guard norm.isFinite else { throw nonFinite("the gradient norm is \(describe(Double(norm)))") }
+        guard norm.isFinite else { throw nonFinite(.gradientNorm, isNaN: norm.isNaN) }
         try updateKeepingLastGood(parameters)
         state.step += 1
         state.lossHistory.append(.init(step: state.step, loss: loss))
@@ -72,17 +72,14 @@ public final class Trainer {
         guard let bad = parameters.first(where: { !$0.1.value.data.allSatisfy { $0.isFinite } }) else { return }
         for ((_, p), v) in zip(parameters, values) { p.value = v }
         try optimizer.load(state: moments)
-        throw nonFinite("the update made \(bad.0) non-finite")
+        throw nonFinite(.updatedParameter(bad.0), isNaN: false)
     }
 
-    /// The error for step `state.step + 1`, saying what is kept and what to try.
-    private func nonFinite(_ what: String) -> TrainingError {
+    /// The error for step `state.step + 1` (the gradients cleared).
+    private func nonFinite(_ quantity: NonFiniteStep.Quantity, isNaN: Bool) -> TrainingError {
         network.zeroGrad()
-        return .nonFinite("step \(state.step + 1) (epoch \(state.epoch + 1)): \(what); stopped, the weights are those after step \(state.step) — try a lower learning rate or --clip")
+        return .nonFinite(NonFiniteStep(step: state.step + 1, epoch: state.epoch + 1, quantity: quantity, isNaN: isNaN))
     }
-
-    /// "NaN" or "infinite" (Swift prints NaN as "nan" or "-nan").
-    private func describe(_ x: Double) -> String { x.isNaN ? "NaN" : "infinite" }
 
     /// Records progress through the epoch (used by `run`).
     func advanceEpochPosition(completedEpoch: Bool) {

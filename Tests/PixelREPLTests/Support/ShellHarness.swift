@@ -5,7 +5,7 @@ import XCTest
 /// A shell over a fresh session, as the command tests drive it: no previews, not a terminal,
 /// output written to a temporary folder of its own, and every printed line (output and
 /// errors alike) captured in `lines`.
-final class ShellHarness {
+final class ShellHarness: ShellOutput {
     /// The temporary folder, the session's output folder; `removeFolder()` deletes it.
     let folder: URL
     /// What the shell printed (since the last `run`, which clears it).
@@ -27,17 +27,11 @@ final class ShellHarness {
     /// Runs a line that must succeed; returns what it printed.
     @discardableResult
     func run(_ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> [String] {
-        lines = []
-        let outcome = shell.execute(line)
-        XCTAssertEqual(outcome, .ran, "\(line): \(outcome) \(lines)", file: file, line: lineNumber)
-        return lines
+        run(shell, line, file: file, lineNumber: lineNumber)
     }
 
     /// The one-line message of a line that fails; "(did not fail)" if it does not.
-    func failure(_ line: String) -> String {
-        if case .failed(let message) = shell.execute(line) { return message }
-        return "(did not fail)"
-    }
+    func failure(_ line: String) -> String { failure(shell, line) }
 
     /// Runs a line that must fail with one line mentioning `text`.
     func fails(_ line: String, saying text: String, file: StaticString = #filePath, lineNumber: UInt = #line) {
@@ -72,5 +66,28 @@ extension ShellHarnessTestCase {
 
     func fails(_ line: String, saying text: String, file: StaticString = #filePath, lineNumber: UInt = #line) {
         harness.fails(line, saying: text, file: file, lineNumber: lineNumber)
+    }
+}
+
+/// Whatever collects the printed lines of its shells in `lines` (a harness, or a test case
+/// that makes several shells): runs their lines.
+protocol ShellOutput: AnyObject {
+    var lines: [String] { get set }
+}
+
+extension ShellOutput {
+    /// Runs a line on `shell` that must succeed; returns what it printed.
+    @discardableResult
+    func run(_ shell: Shell, _ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> [String] {
+        lines = []
+        let outcome = shell.execute(line)
+        XCTAssertEqual(outcome, .ran, "\(line): \(outcome) \(lines)", file: file, line: lineNumber)
+        return lines
+    }
+
+    /// The one-line message of a line that fails on `shell`; "(did not fail)" if it does not.
+    func failure(_ shell: Shell, _ line: String) -> String {
+        if case .failed(let message) = shell.execute(line) { return message }
+        return "(did not fail)"
     }
 }

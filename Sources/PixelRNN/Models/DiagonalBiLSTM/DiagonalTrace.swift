@@ -57,16 +57,15 @@ public final class DiagonalTrace {
 
     /// Traces block `layer` of `network` on `pixels` (B, C, H, W): the block's input is
     /// the residual stream after the input layer and blocks 0 ..< layer.
-    public convenience init(network: PixelNetwork, layer: Int, pixels: Tensor) throws {
+    public convenience init(network: any ResidualStack, layer: Int, pixels: Tensor) throws {
         guard network.config.kind == .diagbilstm else {
             throw ModelError.invalidConfig("trace: this is a \(network.config.kind.paperName) network, not a Diagonal BiLSTM")
         }
         guard layer >= 0 && layer < network.blocks.count else {
             throw ModelError.invalidConfig("trace: layer must be 0…\(network.blocks.count - 1), got \(layer)")
         }
-        var stream = network.input.forward(network.encode(pixels))      // (B, 2h, H, W)
-        for l in 0..<layer { stream = stream + network.blocks[l].forward(stream).residual }
-        self.init(block: network.blocks[layer] as! DiagonalBiLSTMBlock, input: stream)
+        self.init(block: network.blocks[layer] as! DiagonalBiLSTMBlock,
+                  input: network.stream(enteringBlock: layer, pixels: pixels))    // (B, 2h, H, W)
     }
 
     /// The walk of a direction.

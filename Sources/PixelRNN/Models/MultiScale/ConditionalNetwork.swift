@@ -64,21 +64,29 @@ public final class ConditionalNetwork {
                                                                   logits: logits))
     }
 
-    /// Back-propagates ∂L/∂logits, accumulating every gradient; returns ∂L/∂u.
-    func backward(_ pass: ConditionalForward, logitGradient dLogits: Tensor) -> Tensor {
+    /// Back-propagates ∂L/∂logits, accumulating every gradient; returns ∂L/∂u and ∂L/∂(encoded x).
+    @discardableResult
+    func backward(_ pass: ConditionalForward, logitGradient dLogits: Tensor) -> (map: Tensor, input: Tensor) {
         let net = network, p = pass.network
         let dr2 = net.head[1].backward(input: p.headHiddenActivated, outputGradient: dLogits)
         let dz1 = Activation.reluBackward(input: p.headHidden, outputGradient: dr2)
         let dr1 = net.head[0].backward(input: p.headInput, outputGradient: dz1)
-        var d = Activation.reluBackward(input: p.streams.last!, outputGradient: dr1)
+        let dStream = Activation.reluBackward(input: p.streams.last!, outputGradient: dr1)
+        return backward(pass, fromStream: net.blocks.count, streamGradient: dStream)
+    }
+
+    /// Back-propagates a gradient given at stream `l` (0 = after the input layer, L = after the
+    /// last block); returns ∂L/∂u and ∂L/∂(encoded x).
+    func backward(_ pass: ConditionalForward, fromStream l: Int, streamGradient: Tensor) -> (map: Tensor, input: Tensor) {
+        let net = network, p = pass.network
+        var d = streamGradient
         var du = Tensor(zeros: pass.map.shape)
-        for l in stride(from: net.blocks.count - 1, through: 0, by: -1) {
-            let back = (net.blocks[l] as! ConditionedBlock).backwardWithConditioning(p.blockPasses[l], outputGradient: d)
-            du += biasMaps[l].backward(input: pass.map, outputGradient: back.conditioning)
+        for k in stride(from: l - 1, through: 0, by: -1) {
+            let back = (net.blocks[k] as! ConditionedBlock).backwardWithConditioning(p.blockPasses[k], outputGradient: d)
+            du += biasMaps[k].backward(input: pass.map, outputGradient: back.conditioning)
             d += back.input                                          // identity + F path
         }
-        net.input.backward(input: p.encodedInput, outputGradient: d)
-        return du
+        return (du, net.input.backward(input: p.encodedInput, outputGradient: d))
     }
 }
 

@@ -79,14 +79,8 @@ public final class MultiScaleNetwork: PixelModel {
     /// x_small = x[:, :, k·r, k·c]: (B, C, H, W) → (B, C, ⌈H/k⌉, ⌈W/k⌉).
     public func subsample(_ pixels: Tensor) -> Tensor {
         let k = settings.factor
-        let (b, c, h, w) = (pixels.shape[0], pixels.shape[1], pixels.shape[2], pixels.shape[3])
-        let (sh, sw) = ((h + k - 1) / k, (w + k - 1) / k)
-        var out = Tensor(zeros: [b, c, sh, sw])
-        for p in 0..<(b * c) {
-            for r in 0..<sh {
-                for q in 0..<sw { out.data[(p * sh + r) * sw + q] = pixels.data[(p * h + k * r) * w + k * q] }
-            }
-        }
+        var out = Tensor(zeros: [pixels.shape[0], pixels.shape[1], (pixels.shape[2] + k - 1) / k, (pixels.shape[3] + k - 1) / k])
+        forEachSmallPixel(full: pixels.shape, small: out.shape) { full, small in out.data[small] = pixels.data[full] }
         return out
     }
 
@@ -111,18 +105,40 @@ public final class MultiScaleNetwork: PixelModel {
         combine(try forward(pixels, shouldStop: shouldStop))
     }
 
+    /// The logits of one plain forward pass of both networks, combined.
+    public func onePassLogits(_ pixels: Tensor) -> Tensor { combine(try! forward(pixels, shouldStop: { false })) }
+
     /// The small network's logits at the small pixels, the conditional network's elsewhere.
     func combine(_ pass: MultiScaleForward) -> Tensor {
         var out = pass.conditional.network.logits                   // (B, K, H, W)
         let s = pass.small.logits                                   // (B, K, s, s′)
+        forEachSmallPixel(full: out.shape, small: s.shape) { full, small in out.data[full] = s.data[small] }
+        return out
+    }
+
+    /// Calls `body(full, small)` with the flat indices of each small pixel in a full map of
+    /// shape `full` (B, K, H, W) and in a small map of shape `small` (B, K, s, s′).
+    func forEachSmallPixel(full: [Int], small: [Int], _ body: (_ full: Int, _ small: Int) -> Void) {
         let k = settings.factor
-        let (planes, h, w, sh, sw) = (out.shape[0] * out.shape[1], out.shape[2], out.shape[3], s.shape[2], s.shape[3])
+        let (planes, h, w, sh, sw) = (full[0] * full[1], full[2], full[3], small[2], small[3])
         for p in 0..<planes {
             for r in 0..<sh {
-                for q in 0..<sw { out.data[(p * h + k * r) * w + k * q] = s.data[(p * sh + r) * sw + q] }
+                for q in 0..<sw { body((p * h + k * r) * w + k * q, (p * sh + r) * sw + q) }
             }
         }
-        return out
+    }
+
+    /// A gradient g of the combined logits split: its values at the small pixels, as a small
+    /// map (the small network's), and g with zeros there (the conditional network's: its
+    /// logits at the small pixels are not used).
+    func split(logitGradient g: Tensor, smallShape: [Int]) -> (small: Tensor, conditional: Tensor) {
+        var gSmall = Tensor(zeros: smallShape)
+        var gCond = g
+        forEachSmallPixel(full: g.shape, small: smallShape) { full, small in
+            gSmall.data[small] = g.data[full]
+            gCond.data[full] = 0
+        }
+        return (gSmall, gCond)
     }
 
     /// The two terms of −log p(x) of each image, in nats: −log p_small(x_small) and
@@ -151,22 +167,9 @@ public final class MultiScaleNetwork: PixelModel {
         let logits = combine(pass)
         let nll = Likelihood.negativeLogLikelihood(logits: logits, pixels: pixels, levels: config.levels)
         let g = Likelihood.logitGradient(logits: logits, pixels: pixels, levels: config.levels, meanOver: pixels.shape[0])
-        // The small pixels' gradient goes to the small network; the conditional network's
-        // logits there are not used, so their gradient is zero.
-        let k = settings.factor
-        var gSmall = Tensor(zeros: pass.small.logits.shape)
-        var gCond = g
-        let (planes, h, w, sh, sw) = (g.shape[0] * g.shape[1], g.shape[2], g.shape[3], gSmall.shape[2], gSmall.shape[3])
-        for p in 0..<planes {
-            for r in 0..<sh {
-                for q in 0..<sw {
-                    gSmall.data[(p * sh + r) * sw + q] = g.data[(p * h + k * r) * w + k * q]
-                    gCond.data[(p * h + k * r) * w + k * q] = 0
-                }
-            }
-        }
+        let (gSmall, gCond) = split(logitGradient: g, smallShape: pass.small.logits.shape)
         small.backward(pass.small, logitGradient: gSmall)
-        let du = conditional.backward(pass.conditional, logitGradient: gCond)
+        let du = conditional.backward(pass.conditional, logitGradient: gCond).map
         upsampler.backward(pass.upsampler, outputGradient: du)
         return nll
     }

@@ -50,7 +50,7 @@ public final class RowLSTMTrace {
 
     /// A trace of block `layer` of `network` on one image `pixels` (1, C, H, W): the block's
     /// input is the residual stream the network computes before it.
-    public convenience init(network: PixelNetwork, layer: Int, pixels: Tensor) throws {
+    public convenience init(network: any ResidualStack, layer: Int, pixels: Tensor) throws {
         guard layer >= 0 && layer < network.blocks.count else {
             throw ModelError.invalidConfig("layer must be 0…\(network.blocks.count - 1), got \(layer)")
         }
@@ -60,10 +60,7 @@ public final class RowLSTMTrace {
         guard pixels.rank == 4 && pixels.shape[0] == 1 && pixels.shape[1] == network.config.colors else {
             throw ModelError.shapeMismatch("expected one image (1, \(network.config.colors), H, W), got \(pixels.shape)")
         }
-        // Only the layers before this block are needed.
-        var stream = network.input.forward(network.encode(pixels))
-        for k in 0..<layer { stream = stream + network.blocks[k].forward(stream).residual }
-        self.init(block: block, input: stream)
+        self.init(block: block, input: network.stream(enteringBlock: layer, pixels: pixels))   // only the layers before it
     }
 
     /// How many rows have been computed.

@@ -1,4 +1,4 @@
-extension PixelNetwork {
+extension PixelModel {
     /// Replaces every parameter's value by the tensor of the same checkpoint name
     /// (`input.weight`, `blocks.0.a.bias`, …, as in `namedParameters`).
     ///
