@@ -87,10 +87,9 @@ extension MultiScaleNetwork {
             throw ModelError.invalidConfig("the base of a multi-scale network must be one of \(ModelKinds.names), got \(s.base)")
         }
         let (c, colors, k) = (config.hidden, config.colors, s.factor)
-        let small = try MemoryEstimate.parameterCount(config: ModelConfig(kind: s.base, layers: s.smallLayers, hidden: s.smallHidden,
-                                                                          colors: colors, levels: config.levels))
-        let cond = try MemoryEstimate.parameterCount(config: ModelConfig(kind: s.base, layers: config.layers, hidden: config.hidden,
-                                                                         colors: colors, levels: config.levels))
+        let parts = config.multiScaleParts!
+        let small = try MemoryEstimate.parameterCount(config: parts.small)
+        let cond = try MemoryEstimate.parameterCount(config: parts.conditional)
         let upsampler = (c * colors * 9 + c) + (c * c * 4 * k * k + c) + (c * c * 9 + c)
         guard config.layers > 0 else { return small + cond + upsampler }
         let channels = (s.base.entry.makeBlock(1, 1, 0) as! ConditionedBlock).conditioningChannels * config.hidden   // per unit of h

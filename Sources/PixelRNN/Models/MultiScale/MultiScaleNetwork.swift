@@ -51,11 +51,8 @@ public final class MultiScaleNetwork: PixelModel {
         self.config = config
         self.seed = seed
         self.settings = settings
-        small = try PixelNetwork(config: ModelConfig(kind: settings.base, layers: settings.smallLayers, hidden: settings.smallHidden,
-                                                     colors: config.colors, levels: config.levels),
-                                 seed: SeededGenerator.derivedSeed(seed, stream: 1))
-        let condConfig = ModelConfig(kind: settings.base, layers: config.layers, hidden: config.hidden,
-                                     colors: config.colors, levels: config.levels)
+        let (_, smallConfig, condConfig) = config.multiScaleParts!
+        small = try PixelNetwork(config: smallConfig, seed: SeededGenerator.derivedSeed(seed, stream: 1))
         upsampler = Upsampler(factor: settings.factor, colors: config.colors, channels: config.hidden,
                               seed: SeededGenerator.derivedSeed(seed, stream: 2))
         conditional = try ConditionalNetwork(config: condConfig, mapChannels: config.hidden,

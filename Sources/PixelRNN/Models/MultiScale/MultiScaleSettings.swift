@@ -49,3 +49,13 @@ extension ModelConfig {
         return config
     }
 }
+
+extension ModelConfig {
+    /// For a multi-scale configuration, the configurations of its two networks (both of kind
+    /// `base`, neither multi-scale): the small one's and the conditional one's.
+    public var multiScaleParts: (settings: MultiScaleSettings, small: ModelConfig, conditional: ModelConfig)? {
+        guard let s = multiScale else { return nil }
+        return (s, ModelConfig(kind: s.base, layers: s.smallLayers, hidden: s.smallHidden, colors: colors, levels: levels),
+                ModelConfig(kind: s.base, layers: layers, hidden: hidden, colors: colors, levels: levels))
+    }
+}
