@@ -53,8 +53,21 @@ final class MultiScaleCommandTests: XCTestCase {
         harness.fails("model new multiscale --base multiscale", saying: "--base must be one of pixelcnn|rowlstm|diagbilstm")
         harness.fails("model new rowlstm --small-layers 2", saying: "'model new multiscale'")
         harness.run("model new multiscale --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
-        harness.fails("sample", saying: "two stages")
+        harness.fails("complete", saying: "two stages")
         harness.fails("trace", saying: "multi-scale")
+    }
+
+    /// `sample`: stage 1 then stage 2, one PNG; the same seed gives the same picture.
+    func testSampleDrawsBothStages() throws {
+        let harness = ShellHarness(name: "multiscale-sample")
+        defer { harness.removeFolder() }
+        harness.run("model new multiscale --base pixelcnn --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
+        let said = harness.run("sample 2 --seed 5")
+        XCTAssertTrue(said[0].contains("stage 1: 14×14 small images"), "\(said)")
+        let png = harness.folder.appendingPathComponent("sample-multiscale-seed5.png")
+        let first = try Data(contentsOf: png)
+        harness.run("sample 2 --seed 5")
+        XCTAssertEqual(try Data(contentsOf: png), first, "same seed, same samples")
     }
 
     func testHelpModelStatesTheChoices() {

@@ -1,5 +1,6 @@
 import Foundation
 import PixelRNN
+import PixelRender
 
 // The multi-scale PixelRNN in the REPL (Sources/PixelRNN/Models/MultiScale/README.md):
 // `model new multiscale`, what `model show` and `eval` add for it, and its help.
@@ -81,4 +82,45 @@ func evalMultiScale(_ session: Session, _ network: MultiScaleNetwork, images: Te
     session.say(String(format: "  the rest given it (%d pixels):      %.2f nats/image = %.4f bits/dim", rest,
                        r.conditionalNats, r.bitsPerDimension(r.conditionalNats)))
     session.say("  (bits/dim of each term over all \(r.dimensions) dimensions, so that they add up)")
+}
+
+/// `sample` for a multi-scale model: stage 1 (the small images), then stage 2 (the rest of
+/// each image given its small one); one PNG with the small samples beside the full ones.
+func sampleMultiScale(_ session: Session, _ network: MultiScaleNetwork, count: Int, height: Int, width: Int,
+                      seed: UInt64, method: SamplingMethod) throws {
+    var small: Tensor?
+    var full: Tensor?
+    let seconds = try Benchmark.time {
+        full = try runSampler(session, totalDraws: height * width * network.config.colors) { stop in
+            let drawn = try MultiScaleSampler.sample(network: network, count: count, height: height, width: width, seed: seed,
+                                                     method: method, shouldStop: stop)
+            small = drawn.small
+            return drawn.full
+        }
+    }
+    guard let small, let full else { return }
+    let config = network.config
+    session.say(String(format: "%d image%@ of %d×%d in %.2f s — stage 1: %d×%d small image%@ (%@); stage 2: the other pixels given them (reference path)",
+                       count, count == 1 ? "" : "s", height, width, seconds, small.shape[2], small.shape[3], count == 1 ? "" : "s",
+                       pathDescription(network.small, method)))
+    let title = "\(counted(count, "sample")) from \(describe(config)) — seed \(seed)"
+    do {
+        var panels: [Panel] = []
+        for (subtitle, images) in [("stage 1: the small images x_small", small), ("stage 2: the full images (small pixels kept)", full)] {
+            var grid = try ImageGrid(title: "", images: displayImages(images, levels: config.levels), height: images.shape[2],
+                                     width: images.shape[3], channels: config.colors)
+            grid.columns = min(8, count)
+            panels.append(Panel(subtitle: subtitle, canvas: grid.render()))
+        }
+        var picture = try Panels(title: title, panels: panels)
+        picture.legend = [LegendItem("stage 1 draws x_small = x[\(network.settings.factor)·r, \(network.settings.factor)·c] pixel by pixel; stage 2 each other pixel from p(x_i | x_<i, x_small)"),
+                          LegendItem(levelsLegend(config))]
+        let pictures = displayImages(full, levels: config.levels)
+        try session.show(picture.render(), name: "sample-multiscale-seed\(seed)", title: title,
+                         preview: previewLines(session, pictures, height: height, width: width, channels: config.colors))
+    } catch let error as CommandError {
+        throw error
+    } catch {
+        throw CommandError("cannot draw the samples: \(error)")
+    }
 }
