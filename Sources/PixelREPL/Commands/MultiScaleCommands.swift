@@ -124,3 +124,16 @@ func sampleMultiScale(_ session: Session, _ network: MultiScaleNetwork, count: I
         throw CommandError("cannot draw the samples: \(error)")
     }
 }
+
+/// `rf`'s last lines for a multi-scale model: a pixel outside the small image may see every
+/// small pixel (they are drawn first, in stage 1), so only the others count as the future.
+func reportMultiScale(_ session: Session, _ field: ReceptiveField, factor k: Int) {
+    let isSmall = { (p: (Int, Int)) in p.0 % k == 0 && p.1 % k == 0 }
+    let givenLater = field.violations.filter(isSmall).count
+    let future = field.violations.count - givenLater
+    let target = isSmall((field.row, field.col)) ? "a pixel of the small image: the small network's prediction"
+                                                 : "a pixel outside the small image: the conditional network's prediction"
+    session.say("(\(field.row), \(field.col)) is \(target)")
+    session.say("small-image pixels after it that it sees: \(givenLater) (allowed: the small image is drawn first)")
+    session.say("other pixels outside the causal context it sees: \(future)" + (future == 0 ? " (as it must be)" : " — THE MODEL SEES THE FUTURE"))
+}
