@@ -34,11 +34,16 @@ final class MultiScaleSamplingTests: XCTestCase {
     /// The field of a pixel outside the small image: its causal context and small pixels on
     /// every side of it, never a later pixel outside the small image.
     func testReceptiveFieldThroughTheUpsampler() throws {
+        for stream in [nil, 1, 2] { try checkField(stream: stream) }
+    }
+
+    /// The field from the logits (nil) or from the conditional network's stream `stream`.
+    private func checkField(stream: Int?) throws {
         let (h, w) = (6, 6)
         let net = try MultiScaleNetwork(config: MultiScaleNetworkTests.config(.rowlstm, layers: 2), seed: 9)
         let x = MultiScaleNetworkTests.binaryImages(1, h, w, seed: 4)
         let (row, col) = (1, 2)
-        let g = try net.inputGradient(x, stream: nil, outputGradient: { shape in
+        let g = try net.inputGradient(x, stream: stream, outputGradient: { shape in
             var t = Tensor(zeros: shape); t[0, 0, row, col] = 1; return t
         }, shouldStop: { false })
         var laterSmall = 0
@@ -47,10 +52,10 @@ final class MultiScaleSamplingTests: XCTestCase {
                 if net.isSmallPixel(row: r, col: c) {
                     if g[0, 0, r, c] != 0 { laterSmall += 1 }
                 } else {
-                    XCTAssertEqual(g[0, 0, r, c], 0, "pixel (\(r), \(c)) is after (\(row), \(col)) and not small")
+                    XCTAssertEqual(g[0, 0, r, c], 0, "stream \(String(describing: stream)): pixel (\(r), \(c)) is after (\(row), \(col)) and not small")
                 }
             }
         }
-        XCTAssertGreaterThan(laterSmall, 0, "the field reaches small pixels after the pixel")
+        XCTAssertGreaterThan(laterSmall, 0, "stream \(String(describing: stream)): the field reaches small pixels after the pixel")
     }
 }
