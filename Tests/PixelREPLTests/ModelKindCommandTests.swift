@@ -13,12 +13,12 @@ final class ModelKindCommandTests: XCTestCase {
         let names = ModelKind.allCases.map(\.rawValue)
         let model = try XCTUnwrap(registry.command(named: "model"))
         XCTAssertTrue(model.usage.contains("model new \(names.joined(separator: "|")) "), model.usage)
-        XCTAssertEqual(model.subcommandArguments["new"], names)
+        XCTAssertEqual(model.subcommandArguments["new"], names + ["multiscale"])   // two networks of a kind: MultiScaleCommandTests
         let benchmark = try XCTUnwrap(registry.command(named: "benchmark"))
         XCTAssertTrue(benchmark.usage.contains("--model \(names.joined(separator: "|"))|all"), benchmark.usage)
         XCTAssertEqual(benchmark.options.first { $0.name == "model" }?.values, names + ["all"])
         let completions = Completer(session: harness.session).complete(before: "model new ", word: "")
-        XCTAssertEqual(Set(completions.words), Set(names))
+        XCTAssertEqual(Set(completions.words), Set(names + ["multiscale"]))
     }
 
     /// The messages that name the kinds name every kind of the table (and the traced ones).

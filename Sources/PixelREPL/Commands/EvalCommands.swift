@@ -35,6 +35,10 @@ private func runEval(_ session: Session, _ args: ParsedArguments) throws {
     guard let split = SplitName(rawValue: name) else { throw CommandError("--split must be test, valid or train, got '\(name)'") }
     guard args.positional.isEmpty else { throw CommandError("eval takes no arguments besides --split") }
     let images = try splitLevels(data, split, network: network)
+    if let multiScale = network as? MultiScaleNetwork {
+        let what = network.config.levels == 2 ? "binarization: \(data.binarization)" : "256 grey levels"
+        return try evalMultiScale(session, multiScale, images: images, split: split, about: "\(data.name), \(what)")
+    }
     let result = try wrap {
         try Interruption.stoppable { try Evaluation.evaluate(network: network, images: images, shouldStop: Interruption.shouldStop) }
     }

@@ -15,7 +15,7 @@ let modelCommands: [Command] = [
                   OptionSpec("hidden", help: "h; the residual stream has 2h channels (default 16)"),
                   OptionSpec("levels", values: ["2", "256"], help: "2 (binary, sigmoid) or 256 (softmax per colour)"),
                   OptionSpec("colors", values: ["1", "3"], help: "1 (grey) or 3 (RGB)"),
-                  OptionSpec("seed", help: "seed of the initial weights (default 0)")],
+                  OptionSpec("seed", help: "seed of the initial weights (default 0)")] + multiScaleModelOptions,
         details: """
         Defaults follow the paper's binarized-MNIST Diagonal BiLSTM: 7 layers, h = 16, 1 colour, \
         binary output. Every network is the 7×7 mask-A input layer, L residual blocks of its \
@@ -24,9 +24,10 @@ let modelCommands: [Command] = [
         (Tab completes the names; data/README.md gives the command that trained each). \
         'model save' records where the weights came from — the training run, the epoch \
         '--keep best-valid' kept, and every 'eval' of them — and 'model show' prints it.
-        """,
+
+        """ + multiScaleModelHelp,
         completesFiles: true,
-        subcommandArguments: ["new": ModelKind.allCases.map(\.rawValue), "save": ["<file>"],
+        subcommandArguments: ["new": ModelKind.allCases.map(\.rawValue) + [ModelKind.multiscale.rawValue], "save": ["<file>"],
                               "load": ["<file>"] + PretrainedModels.names().map { PretrainedModels.prefix + $0 }],
         run: runModel)
 ]
@@ -44,6 +45,12 @@ private func runModel(_ session: Session, _ args: ParsedArguments) throws {
 }
 
 private func newModel(_ session: Session, _ args: ParsedArguments) throws {
+    if args.positional.count == 2 && args.positional[1].lowercased() == ModelKind.multiscale.rawValue {
+        return try newMultiScaleModel(session, args)
+    }
+    if let given = multiScaleModelOptions.first(where: { args.value($0.name) != nil }) {
+        throw CommandError("--\(given.name) is an option of 'model new multiscale'")
+    }
     guard args.positional.count == 2, let kind = ModelKind(rawValue: args.positional[1].lowercased()) else {
         throw CommandError("model new expects \(ModelKinds.namesInWords()), e.g. 'model new rowlstm --layers 2'")
     }
@@ -83,6 +90,7 @@ func checkMemory(for config: ModelConfig, available: Int) throws {
 func describe(_ config: ModelConfig) -> String {
     let colours = config.colors == 1 ? "1 colour" : "3 colours"
     let output = config.levels == 2 ? "binary output (sigmoid)" : "256-way softmax output"
+    if let settings = config.multiScale { return describeMultiScale(config, settings, output: output) }
     return "\(config.kind.paperName), \(config.layers) layer\(config.layers == 1 ? "" : "s"), h = \(config.hidden), \(colours), \(output)"
 }
 
@@ -99,6 +107,7 @@ private func showModel(_ session: Session) throws {
     session.say(line("layer", "what", "parameters"))
     for row in rows { session.say(line(row.name, row.what, String(row.count))) }
     session.say(line("total", "", String(network.parameterCount)))
+    if let multiScale = network as? MultiScaleNetwork { showMultiScaleParts(session, multiScale) }
     for l in ModelProvenance.lines(ModelProvenance.metadataToSave(session, network: network)) { session.say(l) }
 }
 

@@ -80,6 +80,7 @@ private func report(_ session: Session, _ field: ReceptiveField, config: ModelCo
     session.say("structural field (union over \(counted(field.trials, "random input"))): \(counted(field.size, "pixel")); causal context: \(counted(context, "pixel"))")
     let sample = unseen.prefix(4).map { "(\($0.0), \($0.1))" }.joined(separator: " ")
     session.say("context the pixel cannot see: \(counted(unseen.count, "pixel"))" + (unseen.isEmpty ? "" : " — e.g. \(sample)"))
+    if let settings = config.multiScale { return reportMultiScale(session, field, factor: settings.factor) }
     session.say("pixels outside the causal context it sees: \(field.violations.count)" + (field.violations.isEmpty ? " (as it must be)" : " — THE MODEL SEES THE FUTURE"))
 }
 

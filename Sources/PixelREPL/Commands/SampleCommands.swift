@@ -53,6 +53,9 @@ private func runSample(_ session: Session, _ args: ParsedArguments) throws {
     let seed = try seedValue(args)
     let method = try samplingMethod(args)
     let (height, width) = session.imageSize
+    if let multiScale = network as? MultiScaleNetwork {
+        return try sampleMultiScale(session, multiScale, count: count, height: height, width: width, seed: seed, method: method)
+    }
     let draws = height * width * network.config.colors
     var images: Tensor?
     let seconds = try Benchmark.time {
@@ -303,8 +306,8 @@ func pathDescription(_ network: any PixelModel, _ method: SamplingMethod = .auto
 }
 
 /// Runs a sampling call with a progress line and Ctrl-C; nil (after one line) when stopped.
-private func runSampler(_ session: Session, totalDraws: Int,
-                        _ body: (() -> Bool) throws -> Tensor) throws -> Tensor? {
+func runSampler(_ session: Session, totalDraws: Int,
+                _ body: (() -> Bool) throws -> Tensor) throws -> Tensor? {
     var draws = 0
     let every = max(1, totalDraws / 28)
     let stop: () -> Bool = {

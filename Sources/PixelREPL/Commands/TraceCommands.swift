@@ -67,6 +67,7 @@ private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
             throw CommandError("the current model is a \(network.config.kind.paperName) — make one with 'model new \(kind.rawValue) --layers 2 --hidden 8'")
         }
     }
+    if network is MultiScaleNetwork { throw CommandError("trace steps through the blocks of one network; a multi-scale model has two (not traced yet)") }
     let entry = network.config.kind.entry
     if case .none(let why) = entry.trace { throw CommandError(why) }
     guard case .steps(let unit) = entry.trace, let makeTrace = BlockTraceStates.byKind[entry.kind] else {

@@ -38,6 +38,10 @@ public enum Checkpoint {
     /// touched: the caller's current model changes only if it adopts the result.
     public static func load(from url: URL) throws -> LoadedCheckpoint {
         let file = try SafeTensors.read(contentsOf: url)
+        if describesMultiScale(file.metadata) {                  // two networks: MultiScaleCheckpoint.swift
+            let loaded = try loadMultiScale(from: url)
+            return LoadedCheckpoint(network: loaded.network, metadata: loaded.metadata, notes: loaded.notes)
+        }
         let config = try self.config(fromMetadata: file.metadata, file: url.path)
         var seed: UInt64 = 0
         if let text = file.metadata["seed"] {
@@ -83,8 +87,9 @@ public enum Checkpoint {
 
     /// The metadata describing `config` (the model keys), as strings.
     public static func metadata(for config: ModelConfig) -> [String: String] {
-        ["model": config.kind.rawValue, "layers": String(config.layers), "hidden": String(config.hidden),
-         "colors": String(config.colors), "levels": String(config.levels)]
+        let common = ["model": config.kind.rawValue, "layers": String(config.layers), "hidden": String(config.hidden),
+                      "colors": String(config.colors), "levels": String(config.levels)]
+        return common.merging(config.multiScale?.metadata ?? [:]) { first, _ in first }   // + base, factor, small_… (multiscale)
     }
 
     /// The model keys plus `extra`, which may not redefine them.

@@ -9,6 +9,9 @@ public struct ModelConfig: Equatable, Sendable {
     public var colors: Int
     /// 2 (binary, sigmoid) or 256 (8-bit, softmax per colour).
     public var levels: Int
+    /// The multi-scale PixelRNN's own settings (`kind == .multiscale`; nil for every other
+    /// network). `layers` and `hidden` are then its conditional network's.
+    public var multiScale: MultiScaleSettings? = nil
 
     public init(kind: ModelKind, layers: Int, hidden: Int, colors: Int = 1, levels: Int = 2) {
         self.kind = kind

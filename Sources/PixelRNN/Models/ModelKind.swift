@@ -28,7 +28,7 @@ public struct ModelKind: RawRepresentable, Hashable, Sendable, CaseIterable, Cus
     public var entry: ModelKindEntry { ModelKinds.table.first { $0.kind == self }! }
 
     /// The name used in the paper, e.g. "Row LSTM".
-    public var paperName: String { entry.paperName }
+    public var paperName: String { self == .multiscale ? "Multi-Scale PixelRNN" : entry.paperName }
 
     public var description: String { rawValue }
 }

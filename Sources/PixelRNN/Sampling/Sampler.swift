@@ -39,6 +39,8 @@ public enum Sampler {
     /// The stepper `method` stands for, for `batch` images of height×width.
     public static func makeStepper(network: any PixelModel, batch: Int, height: Int, width: Int,
                                    method: SamplingMethod) throws -> ConditionalStepper {
+        // A multi-scale model is not sampled in raster order: `MultiScaleSampler`.
+        if network is MultiScaleNetwork { throw SamplingError.invalidArgument(MultiScaleNetwork.notInRasterOrder) }
         switch method {
         case .reference: return ReferenceStepper(network: network)
         case .incremental: return try network.makeIncrementalStepper(batch: batch, height: height, width: width)

@@ -11,6 +11,11 @@ public enum MemoryEstimate {
     /// Bytes of parameters, optimizer state, activations and their gradients for one
     /// step of `batch` images.
     public static func trainingBytes(config: ModelConfig, parameters: Int, batch: Int, height: Int, width: Int) -> Double {
+        if let parts = config.multiScaleParts {        // two networks, each on its own image size (Models/MultiScale)
+            let k = parts.settings.factor
+            return trainingBytes(config: parts.small, parameters: 0, batch: batch, height: (height + k - 1) / k, width: (width + k - 1) / k)
+                + trainingBytes(config: parts.conditional, parameters: parameters, batch: batch, height: height, width: width)
+        }
         let perBlock = Double(config.kind.entry.floatsPerPixelPerHidden) * Double(config.hidden)
         let stream = Double(2 * config.hidden) * Double(config.layers + 1)
         let head = Double(ModelConfig.headWidth + config.outputChannels) * 2
@@ -22,7 +27,8 @@ public enum MemoryEstimate {
     /// in memory): its kind's `ModelKindEntry.countParameters`. Throws `ModelError` for an
     /// impossible configuration.
     public static func parameterCount(config: ModelConfig) throws -> Int {
-        try config.kind.entry.countParameters(config)
+        if config.multiScale != nil { return try MultiScaleNetwork.parameterCount(config: config) }
+        return try config.kind.entry.countParameters(config)
     }
 
     /// Bytes to hold a `config` network and train it on `batch` images of height×width

@@ -67,11 +67,18 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
         prefixedParameters([("fwd", fwd.namedParameters), ("bwd", bwd.namedParameters), ("out", out.namedParameters)])
     }
 
-    public func forward(_ x: Tensor) -> BlockForward {
+    public func forward(_ x: Tensor) -> BlockForward { forward(x, inputToStateBias: nil) }
+
+    /// F(x) with `inputToStateBias` (B, 8h, H, W), if given, added to the two directions'
+    /// input-to-state maps: channels 0..<4h to fwd's i_s(x), 4h..<8h to bwd's (in the image
+    /// frame: flipped with x). The multi-scale PixelRNN's conditioning (paper §3.6).
+    public func forward(_ x: Tensor, inputToStateBias bias: Tensor?) -> BlockForward {
+        let h = hidden
         var passF: DiagonalLSTMForward?, passB: DiagonalLSTMForward?
         DiagonalBiLSTMBlock.both(
-            { passF = self.fwd.forward(x) },                                  // h_fwd: (B, h, H, W)
-            { passB = self.bwd.forward(DiagonalBiLSTMBlock.flipLeftRight(x)) } // on flip(x), in the flipped frame
+            { passF = self.fwd.forward(x, inputToStateBias: bias?.channels(0..<(4 * h))) },         // h_fwd: (B, h, H, W)
+            { passB = self.bwd.forward(DiagonalBiLSTMBlock.flipLeftRight(x),                          // on flip(x), in the flipped frame
+                                       inputToStateBias: bias.map { DiagonalBiLSTMBlock.flipLeftRight($0.channels((4 * h)..<(8 * h))) }) }
         )
         return combine(x, passF!, passB!)
     }
@@ -101,20 +108,27 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     }
 
     public func backward(_ pass: BlockForward, outputGradient dy: Tensor) -> Tensor {
+        backwardWithGateGradient(pass, outputGradient: dy).input
+    }
+
+    /// `backward`, also returning the gradient (B, 8h, H, W) of the two input-to-state maps
+    /// (fwd's, then bwd's in the image frame) — and so of a bias added to them.
+    public func backwardWithGateGradient(_ pass: BlockForward, outputGradient dy: Tensor) -> (input: Tensor, gates: Tensor) {
         let s = pass.activations(as: DiagonalBiLSTMActivations.self)
         let dSum = out.backward(input: s.sum, outputGradient: dy)         // (B, h, H, W)
-        var dxF: Tensor?, dxFlipped: Tensor?
+        var dxF: (input: Tensor, gates: Tensor)?, dxFlipped: (input: Tensor, gates: Tensor)?
         DiagonalBiLSTMBlock.both({
             // fwd: h_fwd enters the sum directly.
-            dxF = self.fwd.backward(s.fwd, outputGradient: dSum)
+            dxF = self.fwd.backwardWithGateGradient(s.fwd, outputGradient: dSum)
         }, {
             // bwd: sum ∋ shift_down(flip(h_bwd)), so dh_bwd = flip(shift_downᵀ(dSum)).
             let dShifted = self.shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDownBackward(dSum) : dSum
             var passB = s.bwd
             passB.input = DiagonalBiLSTMBlock.flipLeftRight(pass.input)         // not kept: flipped again
-            dxFlipped = self.bwd.backward(passB, outputGradient: DiagonalBiLSTMBlock.flipLeftRight(dShifted))
+            dxFlipped = self.bwd.backwardWithGateGradient(passB, outputGradient: DiagonalBiLSTMBlock.flipLeftRight(dShifted))
         })
-        return dxF! + DiagonalBiLSTMBlock.flipLeftRight(dxFlipped!)         // flip is its own backward
+        return (dxF!.input + DiagonalBiLSTMBlock.flipLeftRight(dxFlipped!.input),         // flip is its own backward
+                Tensor.concatChannels([dxF!.gates, DiagonalBiLSTMBlock.flipLeftRight(dxFlipped!.gates)]))
     }
 
     // MARK: the two moves of the bwd direction, with their backward

@@ -48,15 +48,26 @@ public final class DiagonalLSTM {
     /// Starts a walk over x (B, 2h, H, W): computes i_s(x) and stands before column 0.
     /// `step()` then computes one skewed column at a time (this is what `forward` does).
     /// The walk takes the fast path when `ComputePath.current` is `.fast` as it begins.
-    public func beginWalk(_ x: Tensor) -> DiagonalLSTMWalk {
-        DiagonalLSTMWalk(lstm: self, input: x, fastPath: ComputePath.isFast)
+    /// `inputToStateBias` (B, 4h, H, W), if given, is added to i_s(x) before it is skewed
+    /// (the multi-scale PixelRNN's conditioning, paper §3.6).
+    public func beginWalk(_ x: Tensor, inputToStateBias: Tensor? = nil) -> DiagonalLSTMWalk {
+        DiagonalLSTMWalk(lstm: self, input: x, fastPath: ComputePath.isFast, inputToStateBias: inputToStateBias)
     }
 
     /// The whole forward pass of this direction: every column in turn.
-    public func forward(_ x: Tensor) -> DiagonalLSTMForward {
-        let walk = beginWalk(x)
+    public func forward(_ x: Tensor, inputToStateBias: Tensor? = nil) -> DiagonalLSTMForward {
+        let walk = beginWalk(x, inputToStateBias: inputToStateBias)
         while walk.step() {}
         return walk.result()
+    }
+
+    /// `backward`, also returning ∂L/∂z (B, 4h, H, W), the gradient of the input-to-state map —
+    /// and so of a bias added to it.
+    public func backwardWithGateGradient(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> (input: Tensor, gates: Tensor) {
+        precondition(dOutput.shape == pass.output.shape,
+                     "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
+        let dz = ComputePath.isFast ? gateGradientFast(pass, outputGradient: dOutput) : gateGradientPlain(pass, outputGradient: dOutput)
+        return (inputToState.backward(input: pass.input, outputGradient: dz), dz)
     }
 
     /// Back-propagation through time, column by column from the last: accumulates the
@@ -80,6 +91,11 @@ public final class DiagonalLSTM {
     ///
     /// and non-pixel cells pass nothing on (their h and c are constants, zero).
     public func backwardPlain(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
+        inputToState.backward(input: pass.input, outputGradient: gateGradientPlain(pass, outputGradient: dOutput))
+    }
+
+    /// `backwardPlain` down to ∂L/∂z (B, 4h, H, W), the gradient of the unskewed input-to-state map.
+    func gateGradientPlain(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
         let (batch, h, height, width) = (dOutput.shape[0], hidden, dOutput.shape[2], dOutput.shape[3])
         let ws = Skew.skewedWidth(height: height, width: width)
         var dHidden = Skew.unskewBackward(outputGradient: dOutput)       // (B, h, H, Ws): ∂L/∂h from above
@@ -111,8 +127,7 @@ public final class DiagonalLSTM {
             let dhPrev = stateToState.backward(input: hPrev, outputGradient: dPreColumn) // (B, h, H)
             if k > 0 { DiagonalLSTM.addColumn(dhPrev, into: &dHidden, k - 1) }
         }
-        let dz = Skew.skewBackward(outputGradient: dPre, width: width)      // (B, 4h, H, W)
-        return inputToState.backward(input: pass.input, outputGradient: dz) // (B, 2h, H, W)
+        return Skew.skewBackward(outputGradient: dPre, width: width)        // ∂z (B, 4h, H, W)
     }
 
     // MARK: columns of skewed maps (plain path)
@@ -164,7 +179,7 @@ public final class DiagonalLSTMWalk {
     public let lstm: DiagonalLSTM
     /// x (B, 2h, H, W).
     public let input: Tensor
-    /// i_s(x), after its bias, unskewed (B, 4h, H, W).
+    /// i_s(x), after its bias (and the conditioning bias, if any), unskewed (B, 4h, H, W).
     public let inputToState: Tensor
     public let batch: Int
     public let height: Int
@@ -188,7 +203,7 @@ public final class DiagonalLSTMWalk {
     var hiddenColumns: SkewedColumns!
     var stateWeights: (tap0: [Float], tap1: [Float]) = ([], [])
 
-    init(lstm: DiagonalLSTM, input x: Tensor, fastPath: Bool) {
+    init(lstm: DiagonalLSTM, input x: Tensor, fastPath: Bool, inputToStateBias: Tensor? = nil) {
         precondition(x.rank == 4 && x.shape[1] == 2 * lstm.hidden,
                      "DiagonalLSTM: expected (B, \(2 * lstm.hidden), H, W), got \(x.shape)")
         self.lstm = lstm
@@ -196,7 +211,8 @@ public final class DiagonalLSTMWalk {
         self.fastPath = fastPath
         (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
         skewedWidth = Skew.skewedWidth(height: height, width: width)
-        inputToState = lstm.inputToState.forward(x)                    // (B, 4h, H, W)
+        let z = lstm.inputToState.forward(x)                           // (B, 4h, H, W)
+        inputToState = inputToStateBias.map { z + $0 } ?? z            // + the conditioning bias, if any
         let h = lstm.hidden
         if fastPath {
             prepareFast()

@@ -239,6 +239,11 @@ extension DiagonalLSTM {
     ///     dW₀ += dP_k · h_{k−1}[rows r−1]ᵀ,    dW₁ += dP_k · h_{k−1}[rows r]ᵀ,      (4h × n)·(n × h)
     ///     db  += Σ dP_k
     public func backwardFast(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
+        inputToState.backward(input: pass.input, outputGradient: gateGradientFast(pass, outputGradient: dOutput))
+    }
+
+    /// `backwardFast` down to ∂L/∂z (B, 4h, H, W), the gradient of the unskewed input-to-state map.
+    func gateGradientFast(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
         let h = hidden
         let (batch, height, width) = (dOutput.shape[0], dOutput.shape[2], dOutput.shape[3])
         let ws = Skew.skewedWidth(height: height, width: width)
@@ -306,7 +311,6 @@ extension DiagonalLSTM {
                 stateToState.weight.grad.data[(o * h + c) * 2 + 1] += dW1[o * h + c]
             }
         }
-        let dz = dP.unskewedTensor()                                          // (B, 4h, H, W)
-        return inputToState.backward(input: pass.input, outputGradient: dz)   // (B, 2h, H, W)
+        return dP.unskewedTensor()                                            // ∂z (B, 4h, H, W)
     }
 }

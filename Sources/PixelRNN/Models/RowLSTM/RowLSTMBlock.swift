@@ -74,13 +74,18 @@ public final class RowLSTMBlock: ResidualBlock {
     /// F(x) for x (B, 2h, H, W). Keeps the `RowLSTMMaps`: the gates before (`gates`) and
     /// after (`gateValues`) σ, σ, σ, tanh ((B, 4h, H, W)), `cell`, `cellTanh` (tanh c, for
     /// backward) and `hidden` ((B, h, H, W)).
-    public func forward(_ x: Tensor) -> BlockForward {
+    public func forward(_ x: Tensor) -> BlockForward { forward(x, inputToStateBias: nil) }
+
+    /// F(x) with `inputToStateBias` (B, 4h, H, W), if given, added to the input-to-state map
+    /// K^is ⊛ x: how the multi-scale PixelRNN's conditional network is biased (paper §3.6).
+    public func forward(_ x: Tensor, inputToStateBias bias: Tensor?) -> BlockForward {
         precondition(x.rank == 4 && x.shape[1] == 2 * hidden,
                      "RowLSTMBlock: expected (B, \(2 * hidden), H, W), got \(x.shape)")
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
 
-        // Input-to-state for the whole map at once: K^is ⊛ x.
-        let inputToState = self.inputToState.forward(x)                           // (B, 4h, H, W)
+        // Input-to-state for the whole map at once: K^is ⊛ x (+ the conditioning bias).
+        var inputToState = self.inputToState.forward(x)                           // (B, 4h, H, W)
+        if let bias { inputToState += bias }
 
         // The recurrence, one row at a time, top to bottom; h_{−1} = c_{−1} = 0.
         var maps = RowLSTMMaps(batch: batch, hidden: hidden, height: height, width: width)
@@ -134,11 +139,19 @@ public final class RowLSTMBlock: ResidualBlock {
     /// Back-propagation through time, row by row from the bottom up. Accumulates the
     /// gradients of i_s, s_s and out, and returns ∂L/∂x through F.
     public func backward(_ pass: BlockForward, outputGradient dResidual: Tensor) -> Tensor {
-        usesFastPath ? backwardFast(pass, outputGradient: dResidual) : backwardPlain(pass, outputGradient: dResidual)
+        backwardWithGateGradient(pass, outputGradient: dResidual).input
     }
 
-    /// The plain backward, written out with Tensors.
-    func backwardPlain(_ pass: BlockForward, outputGradient dResidual: Tensor) -> Tensor {
+    /// `backward`, also returning ∂L/∂z (B, 4h, H, W), the gradient of the input-to-state
+    /// map — and so of a bias added to it (`forward(_:inputToStateBias:)`).
+    public func backwardWithGateGradient(_ pass: BlockForward, outputGradient dResidual: Tensor) -> (input: Tensor, gates: Tensor) {
+        let dGates = usesFastPath ? gateGradientFast(pass, outputGradient: dResidual) : gateGradientPlain(pass, outputGradient: dResidual)
+        // The input-to-state path, every row at once: ∂L/∂x = K^isᵀ ⋆ ∂z.
+        return (inputToState.backward(input: pass.input, outputGradient: dGates), dGates)     // (B, 2h, H, W)
+    }
+
+    /// The plain backward, written out with Tensors, down to ∂L/∂z (the gates' pre-activations).
+    func gateGradientPlain(_ pass: BlockForward, outputGradient dResidual: Tensor) -> Tensor {
         let maps = pass.activations(as: RowLSTMMaps.self)
         let (gateValues, cell, hiddenMap, cellTanh) = (maps.gateValues, maps.cell, maps.hidden, maps.cellTanh)
         let (batch, height, width) = (cell.shape[0], cell.shape[2], cell.shape[3])
@@ -187,9 +200,7 @@ public final class RowLSTMBlock: ResidualBlock {
             dhNext = stateToState.backward(input: hPrev, outputGradient: dz)          // (B, h, W)
             dcNext = dcPrev
         }
-
-        // The input-to-state path, every row at once: ∂L/∂x = K^isᵀ ⋆ ∂z.
-        return inputToState.backward(input: pass.input, outputGradient: dGates)      // (B, 2h, H, W)
+        return dGates
     }
 }
 

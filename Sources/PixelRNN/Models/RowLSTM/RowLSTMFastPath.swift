@@ -185,9 +185,10 @@ extension RowLSTMBlock {
         }
     }
 
-    /// The fused backward: the same equations as `backwardPlain`, in place in the maps, with
-    /// the state-to-state gradients as GEMMs; each core runs every row for its range of images.
-    func backwardFast(_ pass: BlockForward, outputGradient dResidual: Tensor) -> Tensor {
+    /// The fused backward down to ∂L/∂z: the same equations as `gateGradientPlain`, in place in
+    /// the maps, with the state-to-state gradients as GEMMs; each core runs every row for its
+    /// range of images.
+    func gateGradientFast(_ pass: BlockForward, outputGradient dResidual: Tensor) -> Tensor {
         let maps = pass.activations(as: RowLSTMMaps.self)
         let (gateValues, cell, cellTanh, hiddenMap) = (maps.gateValues, maps.cell, maps.cellTanh, maps.hidden)
         let (batch, height, w) = (cell.shape[0], cell.shape[2], cell.shape[3])
@@ -235,9 +236,7 @@ extension RowLSTMBlock {
             for e in 0..<weightCount { stateToState.weight.grad.data[e] += dWeights[k * weightCount + e] }
             for e in 0..<biasCount { stateToState.bias.grad.data[e] += dBiases[k * biasCount + e] }
         }
-
-        // The input-to-state path, every row at once: ∂L/∂x = K^isᵀ ⋆ ∂z.
-        return inputToState.backward(input: pass.input, outputGradient: dGates)      // (B, 2h, H, W)
+        return dGates
     }
 
     /// Back-propagation through time for a range of images, bottom row first.
@@ -293,7 +292,7 @@ extension RowLSTMBlock {
     }
 }
 
-/// The addresses the backward row steps read and write, valid inside `backwardFast`.
+/// The addresses the backward row steps read and write, valid inside `gateGradientFast`.
 struct RowLSTMBackwardPointers {
     let gateValues, cell, cellTanh, hidden: UnsafePointer<Float>
     let dHidden, dGates: UnsafeMutablePointer<Float>

@@ -1,0 +1,82 @@
+/// Sampling a multi-scale PixelRNN in its two stages (paper §3.6):
+///
+/// 1. the small images x_small from the small network, pixel by pixel in raster order
+///    (`Sampler.sample`, incremental where the small network's kind has a stepper), seed
+///    stream 1 of `seed`;
+/// 2. the rest of each image from the conditional network given its small image: a completion
+///    (`Sampler.complete`) that keeps the small pixels exactly and draws the others in raster
+///    order, each from p_cond(x_i | x_<i, x_small), seed stream 2. This stage takes the
+///    reference path (one forward pass of the conditional network per pixel).
+public enum MultiScaleSampler {
+    /// `count` samples of height×width: the small images (count, C, s, s′) and the full ones
+    /// (count, C, H, W), whose small pixels are the small images'. Same seed, same images.
+    public static func sample(network: MultiScaleNetwork, count: Int, height: Int, width: Int, seed: UInt64,
+                              method: SamplingMethod = .automatic,
+                              shouldStop: () -> Bool = { false }) throws -> (small: Tensor, full: Tensor) {
+        let k = network.settings.factor
+        guard height >= 1, width >= 1 else { throw SamplingError.invalidArgument("image size must be at least 1×1, got \(height)×\(width)") }
+        let small = try Sampler.sample(network: network.small, count: count, height: (height + k - 1) / k, width: (width + k - 1) / k,
+                                       seed: SeededGenerator.derivedSeed(seed, stream: 1), method: method, shouldStop: shouldStop)
+        let full = try complete(network: network, small: small, height: height, width: width,
+                                seed: SeededGenerator.derivedSeed(seed, stream: 2), shouldStop: shouldStop)
+        return (small, full)
+    }
+
+    /// Stage 2 alone: full images (N, C, H, W) given small ones (N, C, s, s′), the small pixels
+    /// kept exactly.
+    public static func complete(network: MultiScaleNetwork, small: Tensor, height: Int, width: Int, seed: UInt64,
+                                shouldStop: () -> Bool = { false }) throws -> Tensor {
+        let k = network.settings.factor
+        guard small.rank == 4, small.shape[1] == network.config.colors,
+              small.shape[2] == (height + k - 1) / k, small.shape[3] == (width + k - 1) / k else {
+            throw SamplingError.invalidArgument("small images of \(small.shape) do not fit \(height)×\(width) images subsampled by \(k)")
+        }
+        let shape = [small.shape[0], small.shape[1], height, width]
+        var images = Tensor(zeros: shape)
+        var keep = Tensor(zeros: [1, small.shape[1], height, width])
+        network.forEachSmallPixel(full: shape, small: small.shape) { full, s in images.data[full] = small.data[s] }
+        network.forEachSmallPixel(full: keep.shape, small: [1] + Array(small.shape.dropFirst())) { full, _ in keep.data[full] = 1 }
+        return try Sampler.complete(network: ConditionalStage(network), images: images, keep: keep, samplesPerImage: 1,
+                                    seed: seed, method: .reference, shouldStop: shouldStop)
+    }
+}
+
+/// The second stage as a model of its own: p_cond(x_i | x_<i, x_small), x_small read from the
+/// image it is given (the completion keeps those pixels fixed). Its logits are the conditional
+/// network's everywhere; its loss is the conditional term.
+final class ConditionalStage: PixelModel {
+    let model: MultiScaleNetwork
+    init(_ model: MultiScaleNetwork) { self.model = model }
+
+    var config: ModelConfig { model.config }
+    var seed: UInt64 { model.seed }
+    var namedParameters: [(String, Parameter)] { model.namedParameters }
+
+    func logits(_ pixels: Tensor, shouldStop: () -> Bool) throws -> Tensor {
+        try model.forward(pixels, shouldStop: shouldStop).conditional.network.logits
+    }
+
+    func onePassLogits(_ pixels: Tensor) -> Tensor { try! logits(pixels, shouldStop: { false }) }
+
+    /// The conditional term's mean and its gradient (the conditional network, its bias maps
+    /// and the upsampler).
+    func lossAndGradient(_ pixels: Tensor) -> [Double] {
+        let pass = try! model.forward(pixels, shouldStop: { false })
+        let g = Likelihood.logitGradient(logits: model.combine(pass), pixels: pixels, levels: config.levels, meanOver: pixels.shape[0])
+        let gCond = model.split(logitGradient: g, smallShape: pass.small.logits.shape).conditional
+        let du = model.conditional.backward(pass.conditional, logitGradient: gCond).map
+        model.upsampler.backward(pass.upsampler, outputGradient: du)
+        return (try! model.terms(pixels)).conditional
+    }
+
+    var samplesIncrementally: Bool { false }
+    func makeIncrementalStepper(batch: Int, height: Int, width: Int) throws -> ConditionalStepper {
+        throw SamplingError.noFastPath("the conditional stage of a multi-scale model has no incremental stepper yet")
+    }
+    var streamCount: Int { model.streamCount }
+    func inputGradient(_ pixels: Tensor, stream: Int?, outputGradient: (_ shape: [Int]) -> Tensor,
+                       shouldStop: () -> Bool) throws -> Tensor {
+        try model.inputGradient(pixels, stream: stream ?? model.streamCount - 1, outputGradient: outputGradient, shouldStop: shouldStop)
+    }
+    var residualStack: (any ResidualStack)? { nil }
+}
