@@ -6,10 +6,11 @@ let modelCommands: [Command] = [
     Command(
         name: "model",
         summary: "make a new network, show its layers, save or load it",
-        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE",
+        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE | model export pytorch DIR",
         examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model show",
-                   "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors"],
-        subcommands: ["new", "show", "save", "load"],
+                   "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors",
+                   "model export pytorch out/pytorch"],
+        subcommands: ["new", "show", "save", "load", "export"],
         options: [OptionSpec("layers", help: "L, the number of residual blocks (default 7)"),
                   OptionSpec("hidden", help: "h; the residual stream has 2h channels (default 16)"),
                   OptionSpec("levels", values: ["2", "256"], help: "2 (binary, sigmoid) or 256 (softmax per colour)"),
@@ -18,22 +19,27 @@ let modelCommands: [Command] = [
         details: """
         Defaults follow the paper's binarized-MNIST Diagonal BiLSTM: 7 layers, h = 16, 1 colour, \
         binary output. Every network is the 7×7 mask-A input layer, L residual blocks of its \
-        kind, and the head (ReLU, 1×1 mask B 2h→32, ReLU, 1×1 mask B 32→K).
+        kind, and the head (ReLU, 1×1 mask B 2h→32, ReLU, 1×1 mask B 32→K). \
+        'model export pytorch DIR' writes the model as a PyTorch module (pixelrnn_model.py), its \
+        checkpoint (model.safetensors) and a training script (train.py, one process or torchrun \
+        with DistributedDataParallel) whose checkpoints 'model load' reads back.
         """,
         completesFiles: true,
-        subcommandArguments: ["new": ModelKind.allCases.map(\.rawValue), "save": ["<file>"], "load": ["<file>"]],
+        subcommandArguments: ["new": ModelKind.allCases.map(\.rawValue), "save": ["<file>"], "load": ["<file>"],
+                              "export": ["pytorch"]],
         run: runModel)
 ]
 
 private func runModel(_ session: Session, _ args: ParsedArguments) throws {
     guard let sub = args.positional.first else {
-        throw CommandError("model expects new, show, save or load — e.g. 'model new pixelcnn'")
+        throw CommandError("model expects new, show, save, load or export — e.g. 'model new pixelcnn'")
     }
     switch sub {
     case "new": try newModel(session, args)
     case "show": try showModel(session)
     case "save", "load": try ModelFiles.run(sub, session, args)
-    default: throw CommandError("unknown 'model \(sub)' — expected new, show, save or load")
+    case "export": try ModelExport.run(session, args)
+    default: throw CommandError("unknown 'model \(sub)' — expected new, show, save, load or export")
     }
 }
 
