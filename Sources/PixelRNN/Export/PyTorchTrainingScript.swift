@@ -207,6 +207,7 @@ public enum PyTorchTrainingScript {
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
 
 
@@ -224,6 +225,7 @@ public enum PyTorchTrainingScript {
 
     def save(path, net, optimizer, args, run, metadata):
         """The model file and its optimizer file, as pixelrnn's Checkpoint.save writes them."""
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         moments = safetensors.torch.save(optimizer_state(net, optimizer, args.optimizer))
         digest = fnv1a64(moments)
         stem = path[:-12] if path.endswith(".safetensors") else path
