@@ -308,7 +308,7 @@ public enum PyTorchTrainingScript {
                   f"{world} process{'es' if world > 1 else ''} on {device}, batch {batch}, {args.optimizer} lr {args.lr}, "
                   f"clip {args.clip if args.clip is not None else 'off'}, seed {args.seed}", flush=True)
         train = levels_of("train", data, binary, args)
-        done = False
+        done, norm = False, torch.tensor(math.nan)
         while run["epoch"] < args.epochs and not done:
             if args.binarize == "fresh" and not binary and run["epoch"] > 0:
                 train = levels_of("train", data, binary, args, epoch=run["epoch"])
@@ -326,8 +326,8 @@ public enum PyTorchTrainingScript {
                 loss = nll.sum() * (world / len(indices))
                 optimizer.zero_grad()
                 loss.backward()
-                if args.clip is not None:
-                    torch.nn.utils.clip_grad_norm_(net.parameters(), args.clip)
+                # The norm before clipping (inf: measure only), printed at the end.
+                norm = torch.nn.utils.clip_grad_norm_(net.parameters(), args.clip if args.clip is not None else math.inf)
                 optimizer.step()
                 total = nll.detach().double().sum()
                 if world > 1:
@@ -346,7 +346,7 @@ public enum PyTorchTrainingScript {
                     print(f"epoch {run['epoch']}/{args.epochs}: valid NLL {nll:.6f} nats/image", flush=True)
         if rank == 0:
             save(args.out, net, optimizer, args, run, metadata)
-            print(f"step {run['step']}: last loss {run['losses'][-1][1]:.6f} nats/image; "
+            print(f"step {run['step']}: last loss {run['losses'][-1][1] if run['losses'] else math.nan:.6f} nats/image, gradient norm {norm.item():.8g}; "
                   f"valid NLL {mean_nll(net, valid, device):.8f} nats/image; saved {args.out}", flush=True)
         if world > 1:
             dist.barrier()
