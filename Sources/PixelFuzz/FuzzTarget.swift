@@ -18,7 +18,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case idxGzip = "idx-gz"
     /// A binarized-MNIST `.amat` text file: `data load FILE.amat`.
     case amat
-    /// A whole `.safetensors` file: `model load FILE`, `plot loss`, `train --steps 1`.
+    /// A whole `.safetensors` file: `model load FILE`, `plot loss`, `train --steps 1`, `verify FILE`.
     case safetensors
     /// The metadata of a real checkpoint, one `key=value` per line, over a resumable
     /// save of a tiny model: `train --resume FILE --steps 1`, `plot loss`, `model load FILE`.
