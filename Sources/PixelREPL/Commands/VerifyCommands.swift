@@ -33,10 +33,17 @@ private func runVerify(_ session: Session, _ args: ParsedArguments) throws {
     do { file = try VerificationFile.read(contentsOf: url) } catch {
         throw CommandError("cannot verify \(Shell.describe(error))")
     }
+    let (b, h, w) = (file.images.shape[0], file.images.shape[2], file.images.shape[3])
+    let config = file.network.config
+    let needed = MemoryEstimate.trainingBytes(config: config, parameters: file.network.parameterCount, batch: b, height: h, width: w)
+    let available = MachineMemory.available()
+    guard needed <= Double(available) else {
+        throw CommandError("cannot verify \(url.path): the forward pass of \(counted(b, "image")) \(h)×\(w) through this \(config.kind.paperName) "
+            + "needs about \(MachineMemory.describe(Int(needed))), more than the \(MachineMemory.describe(available)) free — write fewer images")
+    }
     let result = try wrap {
         try Interruption.stoppable { try Verification(file, shouldStop: Interruption.shouldStop) }
     }
-    let (b, h, w) = (file.images.shape[0], file.images.shape[2], file.images.shape[3])
     session.say("verify \(url.lastPathComponent): \(describe(file.network.config)); \(counted(b, "image")) \(h)×\(w), "
                 + "\(counted(file.maps.count, "intermediate map")) besides the logits")
     let width = max(8, result.layers.map(\.name.count).max() ?? 0) + 2

@@ -308,15 +308,12 @@ public enum PyTorchTrainingScript {
                   f"{world} process{'es' if world > 1 else ''} on {device}, batch {batch}, {args.optimizer} lr {args.lr}, "
                   f"clip {args.clip if args.clip is not None else 'off'}, seed {args.seed}", flush=True)
         train = levels_of("train", data, binary, args)
-        done, norm = False, torch.tensor(math.nan)
-        while run["epoch"] < args.epochs and not done:
+        norm = torch.tensor(math.nan)
+        while run["epoch"] < args.epochs:
             if args.binarize == "fresh" and not binary and run["epoch"] > 0:
                 train = levels_of("train", data, binary, args, epoch=run["epoch"])
             order = permutation(args.seed, run["epoch"], count)
-            while run["epoch_step"] < steps_per_epoch:
-                if args.steps is not None and run["step"] >= args.steps:
-                    done = True
-                    break
+            while run["epoch_step"] < steps_per_epoch and (args.steps is None or run["step"] < args.steps):
                 k = run["epoch_step"]
                 indices = order[k * batch:(k + 1) * batch]
                 share = torch.tensor_split(torch.tensor(indices), world)[rank]
@@ -337,13 +334,14 @@ public enum PyTorchTrainingScript {
                 run["losses"].append((run["step"], total.item() / len(indices)))
                 if rank == 0 and run["step"] % args.every == 0:
                     save(args.out, net, optimizer, args, run, metadata)
-            else:
-                run["epoch"] += 1
-                run["epoch_step"] = 0
-                if rank == 0:
-                    nll = mean_nll(net, valid, device)
-                    run["valid"].append((run["epoch"], nll))
-                    print(f"epoch {run['epoch']}/{args.epochs}: valid NLL {nll:.6f} nats/image", flush=True)
+            if run["epoch_step"] < steps_per_epoch:
+                break                                            # --steps ran out inside the epoch
+            run["epoch"] += 1
+            run["epoch_step"] = 0
+            if rank == 0:
+                nll = mean_nll(net, valid, device)
+                run["valid"].append((run["epoch"], nll))
+                print(f"epoch {run['epoch']}/{args.epochs}: valid NLL {nll:.6f} nats/image", flush=True)
         if rank == 0:
             save(args.out, net, optimizer, args, run, metadata)
             print(f"step {run['step']}: last loss {run['losses'][-1][1] if run['losses'] else math.nan:.6f} nats/image, gradient norm {norm.item():.8g}; "
