@@ -5,7 +5,7 @@ import PixelRNN
 let modelCommands: [Command] = [
     Command(
         name: "model",
-        summary: "make a new network, show its layers, save or load it",
+        summary: "make a new network, show its layers, save, load or export it (PyTorch)",
         usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE | model export pytorch DIR",
         examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model show",
                    "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors",
