@@ -5,7 +5,7 @@ import PixelRNN
 /// checkpoint's metadata carries into `train --resume`.
 enum CheckpointTargets {
     /// `model load FILE`; when it loads, the run it carries is drawn and trained a step,
-    /// and `train --resume FILE` is tried on it too.
+    /// and `train --resume FILE` and `verify FILE` are tried on it too.
     static func safetensors(_ input: [UInt8]) -> [String] {
         let url = FuzzWorkspace.file("st/fuzz.safetensors", input)
         let shell = FuzzShell()
@@ -15,6 +15,7 @@ enum CheckpointTargets {
             shell.run("train --steps 1")
         }
         shell.run("train --resume '\(url.path)' --steps 1")
+        shell.run("verify '\(url.path)'")
         return shell.errors
     }
 

@@ -21,7 +21,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// A PNG or JPEG file (header checks, then libgd): `data load FILE.png`, grey,
     /// colour and `--size 4`.
     case image
-    /// A whole `.safetensors` file: `model load FILE`, `plot loss`, `train --steps 1`.
+    /// A whole `.safetensors` file: `model load FILE`, `plot loss`, `train --steps 1`, `verify FILE`.
     case safetensors
     /// The metadata of a real checkpoint, one `key=value` per line, over a resumable
     /// save of a tiny model: `train --resume FILE --steps 1`, `plot loss`, `model load FILE`.

@@ -20,6 +20,7 @@ public struct CommandRegistry {
         benchmarkCommands,
         trainCommands,
         evalCommands,
+        verifyCommands,
         lessonCommands,
         notebookCommands,
         helpCommands,

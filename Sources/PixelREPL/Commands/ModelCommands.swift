@@ -5,12 +5,12 @@ import PixelRNN
 let modelCommands: [Command] = [
     Command(
         name: "model",
-        summary: "make a new network, show its layers, save or load it",
-        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE|pretrained:NAME",
+        summary: "make a new network, show its layers, save, load or export it (PyTorch)",
+        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE|pretrained:NAME | model export pytorch DIR",
         examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model show",
                    "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors",
-                   "model load pretrained:diagbilstm"],
-        subcommands: ["new", "show", "save", "load"],
+                   "model load pretrained:diagbilstm", "model export pytorch out/pytorch"],
+        subcommands: ["new", "show", "save", "load", "export"],
         options: [OptionSpec("layers", help: "L, the number of residual blocks (default 7)"),
                   OptionSpec("hidden", help: "h; the residual stream has 2h channels (default 16)"),
                   OptionSpec("levels", values: ["2", "256"], help: "2 (binary, sigmoid) or 256 (softmax per colour)"),
@@ -23,24 +23,29 @@ let modelCommands: [Command] = [
         'model load pretrained:NAME' loads a trained checkpoint shipped in data/pretrained/ \
         (Tab completes the names; data/README.md gives the command that trained each). \
         'model save' records where the weights came from — the training run, the epoch \
-        '--keep best-valid' kept, and every 'eval' of them — and 'model show' prints it.
+        '--keep best-valid' kept, and every 'eval' of them — and 'model show' prints it. \
+        'model export pytorch DIR' writes the model as a PyTorch module (pixelrnn_model.py), its \
+        checkpoint (model.safetensors) and a training script (train.py, one process or torchrun \
+        with DistributedDataParallel) whose checkpoints 'model load' reads back.
 
         """ + multiScaleModelHelp,
         completesFiles: true,
         subcommandArguments: ["new": ModelKind.allCases.map(\.rawValue) + [ModelKind.multiscale.rawValue], "save": ["<file>"],
-                              "load": ["<file>"] + PretrainedModels.names().map { PretrainedModels.prefix + $0 }],
+                              "load": ["<file>"] + PretrainedModels.names().map { PretrainedModels.prefix + $0 },
+                              "export": ["pytorch"]],
         run: runModel)
 ]
 
 private func runModel(_ session: Session, _ args: ParsedArguments) throws {
     guard let sub = args.positional.first else {
-        throw CommandError("model expects new, show, save or load — e.g. 'model new pixelcnn'")
+        throw CommandError("model expects new, show, save, load or export — e.g. 'model new pixelcnn'")
     }
     switch sub {
     case "new": try newModel(session, args)
     case "show": try showModel(session)
     case "save", "load": try ModelFiles.run(sub, session, args)
-    default: throw CommandError("unknown 'model \(sub)' — expected new, show, save or load")
+    case "export": try ModelExport.run(session, args)
+    default: throw CommandError("unknown 'model \(sub)' — expected new, show, save, load or export")
     }
 }
 

@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+@testable import PixelRNN
+
+/// `model export pytorch`: the generated modules against golden files, and checkpoints written
+/// by the exported training script (PyTorch) loading back with the NLL the script printed.
+///
+/// The golden files (`Fixtures/export/golden/`) are the program's own output, committed once
+/// it had been checked against PyTorch (`scripts/check_export.py`: the module reproduces the
+/// REPL's NLL for every kind); a change to the generated text fails here until the check is
+/// run again and the golden files are replaced. (`train.py` is one constant text, the same for
+/// every config: no golden copy; check_export.py and the fixtures below test what it does.)
+/// `Fixtures/export/pytorch_trained_*` were made
+/// by `Fixtures/export/make_export_fixtures.py`: one step of the exported `train.py` on
+/// `tiny_binarized.amat`.
+final class PyTorchExportTests: XCTestCase {
+    static var folder: URL { GoldenFixture.folder.appendingPathComponent("export") }
+
+    /// The configs of the golden modules, by file name.
+    static let goldenModules: [(String, ModelConfig)] = [
+        ("pixelcnn_L2_h4", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4)),
+        ("rowlstm_L2_h4", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4)),
+        ("diagbilstm_L2_h4", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4)),
+        ("pixelcnn_L2_h6_c3_256", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 6, colors: 3, levels: 256)),
+    ]
+
+    static func golden(_ name: String) throws -> String {
+        try String(contentsOf: folder.appendingPathComponent("golden/\(name)"), encoding: .utf8)
+    }
+
+    func testModuleTextIsTheGoldenFileForEveryKind() throws {
+        XCTAssertEqual(Set(Self.goldenModules.map(\.1.kind)), Set(ModelKind.allCases), "a kind without a golden module")
+        for (name, config) in Self.goldenModules {
+            let text = try PyTorchModuleSource.text(for: config)
+            let expected = try Self.golden("pixelrnn_model_\(name).py")
+            XCTAssertEqual(text, expected, "pixelrnn_model_\(name).py: first differing line \(firstDifference(text, expected))")
+        }
+    }
+
+    func testModuleTextFollowsTheConfig() throws {
+        // Every option of ModelConfig shows in the text: a change of one changes its part only.
+        let base = try PyTorchModuleSource.text(for: ModelConfig(kind: .rowlstm, layers: 3, hidden: 6))
+        XCTAssertTrue(base.contains("LAYERS = 3\nHIDDEN = 6\nCOLORS = 1\nLEVELS = 2\n"))
+        XCTAssertTrue(base.contains("nn.ModuleList([RowLSTMBlock(HIDDEN) for _ in range(LAYERS)])"))
+        XCTAssertFalse(base.contains("class PixelCNNBlock"))
+        let softmax = try PyTorchModuleSource.text(for: ModelConfig(kind: .rowlstm, layers: 3, hidden: 6, colors: 3, levels: 256))
+        XCTAssertTrue(softmax.contains("OUTPUT_CHANNELS = 768"))
+        XCTAssertTrue(softmax.contains("F.cross_entropy(per_level"))
+        XCTAssertFalse(softmax.contains("binary_cross_entropy_with_logits"))
+        let baseLines = Set(base.split(separator: "\n"))
+        let new = softmax.split(separator: "\n").filter { !baseLines.contains($0) }
+        XCTAssertLessThan(new.count, 15, "colours and levels should change a few lines, not the whole module: \(new)")
+    }
+
+    func testExportWritesModuleCheckpointAndScript() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let network = try PixelNetwork(config: ModelConfig(kind: .diagbilstm, layers: 1, hidden: 2), seed: 9)
+        let urls = try PyTorchExport.write(network, to: folder, metadata: ["seed": "9"])
+        XCTAssertEqual(urls.map(\.lastPathComponent), ["pixelrnn_model.py", "model.safetensors", "train.py"])
+        XCTAssertEqual(try String(contentsOf: urls[0], encoding: .utf8), try PyTorchModuleSource.text(for: network.config))
+        XCTAssertEqual(try String(contentsOf: urls[2], encoding: .utf8), PyTorchTrainingScript.text)
+        let loaded = try Checkpoint.load(from: urls[1])
+        XCTAssertEqual(loaded.config, network.config)
+        XCTAssertEqual(loaded.metadata["seed"], "9")
+        for ((name, p), (otherName, q)) in zip(network.namedParameters, loaded.network.namedParameters) {
+            XCTAssertEqual(name, otherName)
+            XCTAssertEqual(p.value.data, q.value.data, name)
+        }
+    }
+
+    /// What make_export_fixtures.py recorded: the valid NLL the script printed after its step.
+    struct Record: Decodable {
+        var valid_nll: [String: Double]
+        var steps: Int
+        var batch: Int
+    }
+
+    func testCheckpointsWrittenByTheExportedScriptLoadWithTheNLLItPrinted() throws {
+        let record = try JSONDecoder().decode(Record.self, from: Data(contentsOf: Self.folder.appendingPathComponent("pytorch_trained.json")))
+        let data = try LoadedDataSet.load(Self.folder.appendingPathComponent("tiny_binarized.amat"))
+        XCTAssertEqual(data.valid.count, 2)
+        for kind in ModelKind.allCases {
+            let url = Self.folder.appendingPathComponent("pytorch_trained_\(kind.rawValue).safetensors")
+            let loaded = try Checkpoint.load(from: url)
+            XCTAssertEqual(loaded.config, ModelConfig(kind: kind, layers: 2, hidden: 4))
+            let nll = try Evaluation.evaluate(network: loaded.network, images: data.binarized(.valid)).natsPerImage
+            let printed = try XCTUnwrap(record.valid_nll[kind.rawValue])
+            XCTAssertEqual(nll, printed, accuracy: 1e-5 * printed, kind.rawValue)
+            // The training state and optimizer moments the script wrote: a run `train --resume` continues.
+            let state = try TrainingState(metadata: loaded.metadata)
+            XCTAssertEqual(state.step, record.steps)
+            XCTAssertEqual(state.epochStep, record.steps)
+            XCTAssertEqual(state.hyperparameters.batchSize, record.batch)
+            XCTAssertEqual(state.lossHistory.count, 1)
+            let trainer = try Trainer(network: loaded.network, state: state)
+            try trainer.loadOptimizerState(try XCTUnwrap(Checkpoint.loadOptimizerState(for: url)))
+            XCTAssertEqual(trainer.optimizer.stepCount, 1)
+        }
+    }
+}
+
+/// "12: 'a' ≠ 'b'", the first line where two texts differ (for failure messages).
+func firstDifference(_ a: String, _ b: String) -> String {
+    let (x, y) = (a.split(separator: "\n", omittingEmptySubsequences: false), b.split(separator: "\n", omittingEmptySubsequences: false))
+    for i in 0..<max(x.count, y.count) {
+        let (l, r) = (i < x.count ? String(x[i]) : "(end)", i < y.count ? String(y[i]) : "(end)")
+        if l != r { return "\(i + 1): '\(l)' ≠ '\(r)'" }
+    }
+    return "(none)"
+}

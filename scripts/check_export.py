@@ -1,0 +1,161 @@
+"""Checks `model export pytorch` against PyTorch, by hand (development only: building, running
+and testing pixelrnn never need Python). Needs a built pixelrnn (`swift build`; or set
+$PIXELRNN), torch and safetensors. Run from the repository root:
+
+    python3 scripts/check_export.py            # every check
+    python3 scripts/check_export.py nll        # or: steps, ddp
+
+nll    For every kind and output (binary and 256 levels on the bundled digits after a few
+       `train` steps; 3 colours on random images): `model export pytorch`, then the exported
+       module's logits on a batch go into a verify file, and `verify` prints the REPL's NLL of
+       the same images beside the module's. Passes at 1e-5 relative. Also the whole valid
+       split's NLL against `eval --split valid` (which prints 2 decimals).
+steps  The exported train.py and the REPL's `train` from the same weights, same options
+       (3 steps, batch 8): the largest weight difference after them, and the losses.
+ddp    One step of train.py with `torchrun --standalone --nproc_per_node 2` (gloo, CPU)
+       against one single-process step on the same (concatenated) minibatch: the largest
+       weight difference.
+"""
+import os, re, subprocess, sys, tempfile
+import torch
+import safetensors.torch
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+PIXELRNN = os.environ.get("PIXELRNN", os.path.join(ROOT, ".build", "debug", "pixelrnn"))
+DATA = os.path.join(ROOT, "data", "mnist5k-images-idx3-ubyte.gz")
+work = tempfile.mkdtemp(prefix="check-export-")
+failures = []
+
+
+def repl(*commands):
+    out = subprocess.run([PIXELRNN, "--out", os.path.join(work, "out")] + [a for c in commands for a in ("-c", c)],
+                         capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        sys.exit(f"pixelrnn failed: {out.stdout}{out.stderr}")
+    return out.stdout
+
+
+def module(folder):
+    sys.path.insert(0, folder)
+    sys.modules.pop("pixelrnn_model", None)
+    import pixelrnn_model
+    sys.path.pop(0)
+    return pixelrnn_model
+
+
+def training_script(folder):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("exported_train", os.path.join(folder, "train.py"))
+    script = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, folder)
+    spec.loader.exec_module(script)
+    sys.path.pop(0)
+    return script
+
+
+def check(name, ok, text):
+    print(f"{'ok  ' if ok else 'FAIL'} {name}: {text}", flush=True)
+    if not ok:
+        failures.append(name)
+
+
+def nll_check():
+    configs = [(k, f"--layers 2 --hidden 4 --levels {lv}", True) for k in ("pixelcnn", "rowlstm", "diagbilstm") for lv in (2, 256)]
+    configs += [(k, f"--layers 2 --hidden 6 --colors 3 --levels {lv}", False) for k in ("pixelcnn", "rowlstm", "diagbilstm") for lv in (2, 256)]
+    for kind, options, grey in configs:
+        folder = os.path.join(work, re.sub(r"\W+", "_", f"{kind} {options}"))
+        if grey:
+            out = repl("data load", f"model new {kind} {options} --seed 1", "train --steps 5 --batch 8",
+                       "eval --split valid", f"model export pytorch {folder}")
+            repl_valid = float(re.search(r"valid NLL: ([0-9.]+) nats/image", out).group(1))
+        else:
+            repl(f"model new {kind} {options} --seed 1", f"model export pytorch {folder}")
+        pm = module(folder)
+        net = pm.load(os.path.join(folder, "model.safetensors"))
+        if grey:
+            script = training_script(folder)
+            data, binary = script.load_data(DATA)
+            args = type("Args", (), {"binarize": "stochastic", "binarize_seed": 0})()
+            valid = script.levels_of("valid", data, binary, args)
+            module_valid = script.mean_nll(net, valid, "cpu")
+            images = valid[:256]
+        else:
+            images = torch.randint(0, pm.LEVELS, (16, 3, 16, 16), generator=torch.Generator().manual_seed(2)).float()
+        with torch.no_grad():
+            maps = net.maps(images)
+        tensors = dict(net.state_dict(), images=images, logits=maps["head.1"])
+        tensors.update({f"maps.{k}": v for k, v in maps.items() if k != "head.1"})
+        path = os.path.join(folder, "verify.safetensors")
+        safetensors.torch.save_file({k: v.contiguous() for k, v in tensors.items()}, path, metadata=pm.METADATA)
+        out = repl(f"verify {path}")
+        ours, theirs = map(float, re.search(r"NLL: ([0-9.]+) nats/image recomputed, ([0-9.]+) from", out).groups())
+        largest = re.search(r"^logits\s+(\S+)", out, re.M).group(1)
+        relative = abs(ours - theirs) / ours
+        text = (f"REPL {ours:.6f}, module {theirs:.6f} nats/image on {len(images)} images, relative {relative:.1e}, "
+                f"largest logit difference {largest}" + ("" if "every layer agrees" in out else "; a layer disagrees"))
+        if grey:
+            text += f"; valid split: eval {repl_valid:.2f}, module {module_valid:.6f}"
+            ok_valid = abs(repl_valid - module_valid) <= 0.0051
+        else:
+            ok_valid = True
+        check(f"nll {kind} {options}", relative <= 1e-5 and "every layer agrees" in out and ok_valid, text)
+
+
+def weights(path):
+    return safetensors.torch.load_file(path)
+
+
+def largest_difference(a, b):
+    assert a.keys() == b.keys(), (sorted(a), sorted(b))
+    return max((a[k] - b[k]).abs().max().item() for k in a)
+
+
+def steps_check():
+    for kind in ("pixelcnn", "rowlstm", "diagbilstm"):
+        folder = os.path.join(work, f"steps_{kind}")
+        swift = os.path.join(folder, "swift.safetensors")
+        repl("data load", f"model new {kind} --layers 2 --hidden 4 --seed 1", f"model export pytorch {folder}",
+             f"train --steps 3 --batch 8 --checkpoint {swift}")
+        torch_out = os.path.join(folder, "torch.safetensors")
+        run = subprocess.run([sys.executable, os.path.join(folder, "train.py"), "--data", DATA, "--steps", "3",
+                              "--batch", "8", "--out", torch_out], capture_output=True, text=True, check=True)
+        with safetensors.safe_open(swift, "pt") as f:
+            swift_losses = f.metadata()["training.loss_history"]
+        with safetensors.safe_open(torch_out, "pt") as f:
+            torch_losses = f.metadata()["training.loss_history"]
+        pairs = [(float(a.split(":")[1]), float(b.split(":")[1])) for a, b in zip(swift_losses.split(","), torch_losses.split(","))]
+        worst_loss = max(abs(a - b) / a for a, b in pairs)
+        d = largest_difference(weights(swift), weights(torch_out))
+        check(f"steps {kind}", d < 1e-5 and worst_loss < 1e-5,
+              f"after 3 steps (batch 8) largest weight difference {d:.1e}; losses REPL "
+              f"{', '.join(f'{a:.4f}' for a, _ in pairs)}, train.py {', '.join(f'{b:.4f}' for _, b in pairs)} "
+              f"(largest relative difference {worst_loss:.1e})")
+
+
+def ddp_check():
+    for kind in ("pixelcnn", "rowlstm", "diagbilstm"):
+        folder = os.path.join(work, f"ddp_{kind}")
+        repl(f"model new {kind} --layers 2 --hidden 4 --seed 1", f"model export pytorch {folder}")
+        single, ddp = os.path.join(folder, "single.safetensors"), os.path.join(folder, "ddp.safetensors")
+        common = [os.path.join(folder, "train.py"), "--data", DATA, "--steps", "1", "--batch", "16"]
+        one = subprocess.run([sys.executable] + common + ["--out", single], capture_output=True, text=True, check=True)
+        run = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
+                             + common + ["--out", ddp], capture_output=True, text=True)
+        if run.returncode != 0:
+            sys.exit(f"torchrun failed: {run.stdout}{run.stderr}")
+        start = weights(os.path.join(folder, "model.safetensors"))
+        moved = largest_difference(weights(single), start)
+        d = largest_difference(weights(single), weights(ddp))
+        # Adam's first step (and clipping) is blind to the gradient's scale: the norms show it.
+        norms = [float(re.search(r"gradient norm ([0-9.e+-]+);", r.stdout).group(1)) for r in (one, run)]
+        relative = abs(norms[0] - norms[1]) / norms[0]
+        check(f"ddp {kind}", d <= 1e-6 and relative <= 1e-5,
+              f"2 processes (gloo) vs 1 on the same 16 images: largest weight difference {d:.1e} (the step moved "
+              f"weights by up to {moved:.1e}); gradient norm {norms[0]:.6f} vs {norms[1]:.6f} (relative {relative:.1e})")
+
+
+wanted = sys.argv[1:] or ["nll", "steps", "ddp"]
+for name in wanted:
+    {"nll": nll_check, "steps": steps_check, "ddp": ddp_check}[name]()
+print(f"{len(failures)} failed" + (f": {', '.join(failures)}" if failures else ""))
+sys.exit(1 if failures else 0)
