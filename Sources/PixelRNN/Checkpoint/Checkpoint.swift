@@ -83,15 +83,21 @@ public enum Checkpoint {
 
     /// The metadata describing `config` (the model keys), as strings.
     public static func metadata(for config: ModelConfig) -> [String: String] {
-        ["model": config.kind.rawValue, "layers": String(config.layers), "hidden": String(config.hidden),
-         "colors": String(config.colors), "levels": String(config.levels)]
+        var out = ["model": config.kind.rawValue, "layers": String(config.layers), "hidden": String(config.hidden),
+                   "colors": String(config.colors), "levels": String(config.levels)]
+        if let bug = config.bug { out[bugKey] = bug.rawValue }
+        return out
     }
+
+    /// The optional metadata key naming a known bug built into the model (`KnownBug`);
+    /// a file without it is the paper's model.
+    public static let bugKey = "bug"
 
     /// The model keys plus `extra`, which may not redefine them.
     static func metadata(for config: ModelConfig, adding extra: [String: String], file: String) throws -> [String: String] {
         var out = metadata(for: config)
         for (key, value) in extra {
-            guard out[key] == nil, key != optimizerDigestKey else {
+            guard out[key] == nil, key != optimizerDigestKey, key != bugKey else {
                 throw CheckpointError(file: file, fault: .reservedKey(key))
             }
             out[key] = value
@@ -113,8 +119,16 @@ public enum Checkpoint {
             }
             return n
         }
+        var bug: KnownBug?
+        if let name = metadata[bugKey] {
+            guard let known = KnownBug(rawValue: name) else {
+                let names = KnownBug.allCases.map(\.rawValue).joined(separator: ", ")
+                throw CheckpointError(file: file, fault: .cannotBuild("metadata \"bug\" is \"\(name)\", expected one of \(names)"))
+            }
+            bug = known
+        }
         return ModelConfig(kind: kind, layers: try number("layers"), hidden: try number("hidden"),
-                           colors: try number("colors"), levels: try number("levels"))
+                           colors: try number("colors"), levels: try number("levels"), bug: bug)
     }
 
     /// FNV-1a (64 bit) of `bytes`, as `fnv1a64:` and 16 hex digits.

@@ -9,13 +9,16 @@ public struct ModelConfig: Equatable, Sendable {
     public var colors: Int
     /// 2 (binary, sigmoid) or 256 (8-bit, softmax per colour).
     public var levels: Int
+    /// A known bug built in (`model new … --bug NAME`), nil for the paper's model.
+    public var bug: KnownBug?
 
-    public init(kind: ModelKind, layers: Int, hidden: Int, colors: Int = 1, levels: Int = 2) {
+    public init(kind: ModelKind, layers: Int, hidden: Int, colors: Int = 1, levels: Int = 2, bug: KnownBug? = nil) {
         self.kind = kind
         self.layers = layers
         self.hidden = hidden
         self.colors = colors
         self.levels = levels
+        self.bug = bug
     }
 
     /// K, the output channels: C logits (binary) or 256·C (softmax).

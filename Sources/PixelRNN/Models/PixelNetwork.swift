@@ -40,19 +40,27 @@ public final class PixelNetwork: PixelModel {
         if config.colors == 3 && config.hidden % 3 != 0 {
             throw ModelError.invalidConfig("with 3 colours the hidden size must be a multiple of 3, got \(config.hidden)")
         }
+        if let bug = config.bug, let why = bug.refusal(kind: config.kind, colors: config.colors) {
+            throw ModelError.invalidConfig(why)
+        }
         self.config = config
         self.seed = seed
         let (h, c) = (config.hidden, config.colors)
+        // The known bugs of the network's own layers (Models README, "Known bugs"): the first
+        // layer with mask B; masks without colour groups (colours 1 to the masks, mask B first).
+        let maskColours = config.bug == .noColourMask ? 1 : c
+        let firstMask: MaskType = config.bug == .maskBFirst || config.bug == .noColourMask ? .B : inputMask
+        let switches = BlockSwitches(bug: config.bug)
         input = Conv2d(inChannels: c, outChannels: 2 * h, kernelHeight: 7, kernelWidth: 7,
-                       mask: inputMask, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 0))
+                       mask: firstMask, colors: maskColours, seed: SeededGenerator.derivedSeed(seed, stream: 0))
         blocks = (0..<config.layers).map { l in
-            config.kind.entry.makeBlock(h, c, SeededGenerator.derivedSeed(seed, stream: UInt64(l + 1)))
+            config.kind.entry.makeBlock(h, maskColours, SeededGenerator.derivedSeed(seed, stream: UInt64(l + 1)), switches)
         }
         head = [
             Conv2d(inChannels: 2 * h, outChannels: ModelConfig.headWidth, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 1001)),
+                   mask: .B, colors: maskColours, seed: SeededGenerator.derivedSeed(seed, stream: 1001)),
             Conv2d(inChannels: ModelConfig.headWidth, outChannels: config.outputChannels, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 1002)),
+                   mask: .B, colors: maskColours, seed: SeededGenerator.derivedSeed(seed, stream: 1002)),
         ]
     }
 

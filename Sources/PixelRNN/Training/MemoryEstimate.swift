@@ -28,7 +28,7 @@ public enum MemoryEstimate {
         bare.layers = 0
         let outer = try PixelNetwork(config: bare).parameterCount
         guard config.layers > 0 else { return outer }
-        let block = config.kind.entry.makeBlock(config.hidden, config.colors, 0)   // after PixelNetwork checked the config
+        let block = config.kind.entry.makeBlock(config.hidden, config.colors, 0, .paper)   // after PixelNetwork checked the config
         return outer + config.layers * block.namedParameters.reduce(0) { $0 + $1.1.value.count }
     }
 
