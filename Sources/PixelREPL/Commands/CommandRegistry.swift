@@ -14,6 +14,7 @@ public struct CommandRegistry {
         modelCommands,
         factorizeCommands,
         receptiveFieldCommands,
+        checkCommands,
         skewCommands,
         traceCommands,
         sampleCommands,

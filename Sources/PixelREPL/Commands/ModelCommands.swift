@@ -6,19 +6,23 @@ let modelCommands: [Command] = [
     Command(
         name: "model",
         summary: "make a new network, show its layers, save or load it",
-        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE",
-        examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model show",
+        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] [--bug NAME] | model show | model save FILE | model load FILE",
+        examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model new diagbilstm --layers 2 --bug no-shift", "model show",
                    "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors"],
         subcommands: ["new", "show", "save", "load"],
         options: [OptionSpec("layers", help: "L, the number of residual blocks (default 7)"),
                   OptionSpec("hidden", help: "h; the residual stream has 2h channels (default 16)"),
                   OptionSpec("levels", values: ["2", "256"], help: "2 (binary, sigmoid) or 256 (softmax per colour)"),
                   OptionSpec("colors", values: ["1", "3"], help: "1 (grey) or 3 (RGB)"),
-                  OptionSpec("seed", help: "seed of the initial weights (default 0)")],
+                  OptionSpec("seed", help: "seed of the initial weights (default 0)"),
+                  OptionSpec("bug", help: "build in a known bug of public code (below); 'check causality' finds the leaks")],
         details: """
         Defaults follow the paper's binarized-MNIST Diagonal BiLSTM: 7 layers, h = 16, 1 colour, \
         binary output. Every network is the 7×7 mask-A input layer, L residual blocks of its \
         kind, and the head (ReLU, 1×1 mask B 2h→32, ReLU, 1×1 mask B 32→K).
+        --bug NAME builds in a known bug of public PixelRNN code; the checkpoint keeps it and \
+        'model show' prints it in red. What each one breaks:
+        \(knownBugLines)
         """,
         completesFiles: true,
         subcommandArguments: ["new": ModelKind.allCases.map(\.rawValue), "save": ["<file>"], "load": ["<file>"]],
@@ -42,11 +46,15 @@ private func newModel(_ session: Session, _ args: ParsedArguments) throws {
         let names = ModelKind.allCases.map(\.rawValue)
         throw CommandError("model new expects \(names.dropLast().joined(separator: ", ")) or \(names.last!), e.g. 'model new rowlstm --layers 2'")
     }
+    let bugName = try args.choice("bug", from: KnownBug.allCases.map(\.rawValue), default: "")
+    let bug = KnownBug(rawValue: bugName)
     let config = ModelConfig(kind: kind,
                              layers: try args.int("layers", default: 7, in: 0...64),
                              hidden: try args.int("hidden", default: 16, in: 1...512),
                              colors: try args.int("colors", default: 1, in: 1...3),
-                             levels: try args.int("levels", default: 2, in: 2...256))
+                             levels: try args.int("levels", default: 2, in: 2...256),
+                             bug: bug)
+    if let bug, let why = bug.refusal(kind: kind, colors: config.colors) { throw CommandError(why) }
     let seed = UInt64(try args.int("seed", default: 0, in: 0...Int(Int32.max)))
     try checkMemory(for: config, available: MachineMemory.available())
     let network: PixelNetwork
@@ -57,6 +65,21 @@ private func newModel(_ session: Session, _ args: ParsedArguments) throws {
     }
     session.model = network
     session.say("new \(describe(config)), seed \(seed): \(network.parameterCount) parameters")
+    if let bug {
+        session.say(bugLine(bug, session))
+        if bug.runsPlainPath { session.say("note: this bug exists on the plain path only: the LSTMs run it whatever the fast paths say (slower)") }
+    }
+}
+
+/// `  sigmoid-g (rowlstm, diagbilstm): …` — one line per known bug, for `help model`.
+let knownBugLines = KnownBug.allCases.map { bug in
+    let kinds = bug.kinds == ModelKind.allCases ? "any kind" : bug.kinds.map(\.rawValue).joined(separator: ", ")
+    return "  \(bug.rawValue) (\(kinds)\(bug == .noColourMask ? ", --colors 3" : "")): \(bug.breaks)"
+}.joined(separator: "\n")
+
+/// `bug: no-shift — …`, in red on a terminal.
+func bugLine(_ bug: KnownBug, _ session: Session) -> String {
+    TerminalStyle.red("bug: \(bug.rawValue) — \(bug.breaks)\(bug.leaks ? "" : " (not a leak)")", in: session)
 }
 
 /// Refuses a model whose parameters and training activations (default batch, 28×28)
@@ -84,6 +107,7 @@ func describe(_ config: ModelConfig) -> String {
 private func showModel(_ session: Session) throws {
     let network = try session.requireModel()
     session.say(describe(network.config))
+    if let bug = network.config.bug { session.say(bugLine(bug, session)) }
     let rows = ModelTable.rows(network)
     let nameWidth = max(5, rows.map { $0.name.count }.max() ?? 0)
     let whatWidth = max(4, rows.map { $0.what.count }.max() ?? 0)

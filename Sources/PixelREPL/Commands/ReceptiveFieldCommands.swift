@@ -80,7 +80,7 @@ private func report(_ session: Session, _ field: ReceptiveField, config: ModelCo
     session.say("structural field (union over \(counted(field.trials, "random input"))): \(counted(field.size, "pixel")); causal context: \(counted(context, "pixel"))")
     let sample = unseen.prefix(4).map { "(\($0.0), \($0.1))" }.joined(separator: " ")
     session.say("context the pixel cannot see: \(counted(unseen.count, "pixel"))" + (unseen.isEmpty ? "" : " — e.g. \(sample)"))
-    session.say("pixels outside the causal context it sees: \(field.violations.count)" + (field.violations.isEmpty ? " (as it must be)" : " — THE MODEL SEES THE FUTURE"))
+    session.say("pixels outside the causal context it sees: \(field.violations.count)" + (field.violations.isEmpty ? " (as it must be)" : " — THE MODEL SEES THE FUTURE (outlined in blue)"))
 }
 
 private func growth(_ session: Session, _ network: PixelNetwork, row: Int, col: Int, size: Int, trials: Int) throws {
@@ -120,14 +120,19 @@ private func compareFields(_ session: Session, _ args: ParsedArguments, row: Int
                weightedToo: false)
 }
 
-/// One panel per field (binary, plus weighted when asked), target marked, context outlined.
+/// The outline of the pixels a field sees outside the causal context (a leak).
+private let leakColour = Palette.channels[2]
+
+/// One panel per field (binary, plus weighted when asked), target marked, context outlined,
+/// leaked pixels outlined in blue.
 private func render(_ session: Session, _ fields: [(String, ReceptiveField)], name: String, title: String,
                     weightedToo: Bool) throws {
     guard let first = fields.first?.1 else { return }
     do {
         var panels: [Panel] = []
         for (label, field) in fields {
-            let overlays: [Overlay] = [.outline(mask: field.causalContext), .mark(row: field.row, col: field.col, color: Palette.highlight)]
+            var overlays: [Overlay] = [.outline(mask: field.causalContext), .mark(row: field.row, col: field.col, color: Palette.highlight)]
+            if !field.violations.isEmpty { overlays.append(.outline(mask: field.leaked, color: leakColour)) }
             var binary = try HeatMap(title: "", values: field.binary.map { $0 ? 1 : 0 }, rows: field.height,
                                      cols: field.width, colormap: .grayscale, range: 0...1, barLabel: "seen (1) / not (0)")
             binary.overlays = overlays
@@ -143,6 +148,9 @@ private func render(_ session: Session, _ fields: [(String, ReceptiveField)], na
         composed.legend = [LegendItem("orange square: the target pixel", color: Palette.highlight),
                            LegendItem("red outline: its causal context (every pixel before it in raster order)"),
                            LegendItem("white: input pixels the prediction depends on (union over \(first.trials) random inputs)")]
+        if fields.contains(where: { !$0.1.violations.isEmpty }) {
+            composed.legend.append(LegendItem("blue outline: leaked pixels — seen, but not before the target (the model sees the future)", color: leakColour))
+        }
         let preview = TerminalPreview.lines(gray: fields.last!.1.binary.map { $0 ? 1 : 0 }, width: first.width,
                                             height: first.height, color: session.previewColour)
         try session.show(composed.render(), name: name, title: title, preview: preview)

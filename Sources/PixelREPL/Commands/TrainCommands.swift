@@ -75,6 +75,21 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     }
     session.endProgress()
     try summarize(session, trainer, outcome: outcome, checkpoint: checkpoint)
+    warnIfTooGood(session, trainer, data: data)
+}
+
+/// `warning: …` when the training loss of the last steps is below `ImplausibleLoss`'s floor:
+/// the tell of a model that sees the pixel it predicts.
+private func warnIfTooGood(_ session: Session, _ trainer: Trainer, data: LoadedDataSet) {
+    let shape = data.test.images.shape
+    let config = trainer.network.config
+    guard let floor = ImplausibleLoss.floor(height: shape[2], width: shape[3], colors: config.colors, levels: config.levels) else { return }
+    let last = trainer.state.lossHistory.suffix(50).map(\.loss)
+    guard !last.isEmpty else { return }
+    let mean = last.reduce(0, +) / Double(last.count)
+    guard mean < floor else { return }
+    session.say(TerminalStyle.red(String(format: "warning: a training loss of %.2f nats/image is too good to be true: below %.0f, far under the best "
+        + "published NLL on binarized MNIST (79.20) — the model probably sees the pixel it predicts; try 'check causality'", mean, floor), in: session))
 }
 
 /// The run to continue (`previous`, when it trains `network` with the same choices),

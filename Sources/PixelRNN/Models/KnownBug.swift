@@ -44,17 +44,17 @@ public enum KnownBug: String, CaseIterable, Sendable {
     public var breaks: String {
         switch self {
         case .sigmoidG:
-            return "σ(g) ∈ (0, 1) instead of tanh(g) ∈ (−1, 1): the cell can only be added to, never subtracted from; causal, so nothing detects it but a worse NLL"
+            return "σ(g) ∈ (0, 1) instead of tanh(g): the cell can only grow; causal, only a worse NLL shows it"
         case .noShift:
-            return "bwd's state at (r, c) has read (r, c+1), (r, c+2), … — the rest of its own row: leaks the future"
+            return "bwd's state at (r, c) has read the rest of its own row, (r, c+1), …: leaks the future"
         case .samePadding:
-            return "each state reads the previous diagonal at rows r and r+1: the pixel below-left, two columns back — leaks the future"
+            return "s_s reads rows r and r+1 of the previous diagonal, the pixel below-left: leaks the future"
         case .maskBFirst:
-            return "the first layer reads the pixel it predicts: the model learns to copy it (NLL near 0) and samples nothing"
+            return "the first layer reads the pixel it predicts: the model learns to copy it (NLL near 0), samples nothing"
         case .noColourMask:
-            return "every colour reads all three colours of its own pixel: R sees G and B, and each its own value — leaks"
+            return "each colour reads all three colours of its own pixel (R sees G and B): leaks"
         case .flipSkewed:
-            return "bwd walks the wrong diagonals (its state at (r, c) reads (r, c+1) and (r−1, c+2)): causal, but its field leans right and misses pixels above"
+            return "bwd at (r, c) reads (r, c+1) and (r−1, c+2): causal, but its field leans right and misses context"
         }
     }
 
