@@ -120,6 +120,17 @@ final class KnownBugTests: XCTestCase {
         }
     }
 
+    /// A buggy model samples on the reference path: the incremental sampler assumes that a
+    /// position's maps are final once the pixels before it are drawn, which a leak breaks.
+    func testBuggyModelsHaveNoIncrementalSampler() throws {
+        for bug in KnownBug.allCases {
+            let net = try network(bug.kinds[0], bug, colors: colours(for: bug))
+            XCTAssertFalse(Sampler.hasIncrementalPath(net), bug.rawValue)
+            XCTAssertThrowsError(try IncrementalStepper(network: net, batch: 1, height: 4, width: 4), bug.rawValue)
+        }
+        XCTAssertTrue(Sampler.hasIncrementalPath(try network(.pixelcnn, nil)))
+    }
+
     /// A bug that does not apply to a kind is refused with the reason.
     func testInapplicableBugsAreRefused() {
         XCTAssertThrowsError(try network(.pixelcnn, .sigmoidG)) { XCTAssertTrue("\($0)".contains("no LSTM content gate"), "\($0)") }

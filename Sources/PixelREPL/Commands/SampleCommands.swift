@@ -299,7 +299,9 @@ private func samplingMethod(_ args: ParsedArguments) throws -> SamplingMethod {
 func pathDescription(_ network: PixelNetwork, _ method: SamplingMethod = .automatic) -> String {
     let incremental = method == .incremental || (method == .automatic && Sampler.hasIncrementalPath(network))
     if incremental { return "fast incremental path (each position of each layer computed once)" }
-    let why = method == .reference ? "as asked" : "\(network.config.kind.paperName) blocks have no incremental form yet"
+    let why = method == .reference ? "as asked"
+        : network.config.bug.map { "--bug \($0.rawValue): the model samples what its forward pass computes" }
+        ?? "\(network.config.kind.paperName) blocks have no incremental form yet"
     return "slow reference path (a full forward pass per pixel; \(why))"
 }
 

@@ -31,6 +31,9 @@ public final class IncrementalStepper: ConditionalStepper {
 
     /// A stepper for `batch` images of height×width; throws if a block has no incremental form.
     public init(network: PixelNetwork, batch: Int, height: Int, width: Int) throws {
+        if let bug = network.config.bug {
+            throw SamplingError.noFastPath("a model with --bug \(bug.rawValue) samples what its forward pass computes, one full pass per pixel")
+        }
         guard let states = IncrementalStepper.blockStates(network, batch: batch, height: height, width: width) else {
             throw SamplingError.noFastPath("\(network.config.kind.paperName) blocks have no incremental form yet")
         }
@@ -49,7 +52,6 @@ public final class IncrementalStepper: ConditionalStepper {
 
     /// Each block's incremental state, or nil if some block has none.
     private static func blockStates(_ network: PixelNetwork, batch: Int, height: Int, width: Int) -> [IncrementalBlockState]? {
-        guard network.config.bug == nil else { return nil }    // a known bug: sample what `forward` computes
         var out: [IncrementalBlockState] = []
         for block in network.blocks {
             guard let b = block as? IncrementalBlock, b.hasIncrementalForm else { return nil }

@@ -50,7 +50,7 @@ public enum Sampler {
 
     /// True if `method: .automatic` takes the incremental path for this network.
     public static func hasIncrementalPath(_ network: PixelNetwork) -> Bool {
-        network.blocks.allSatisfy { ($0 as? IncrementalBlock)?.hasIncrementalForm == true }
+        network.config.bug == nil && network.blocks.allSatisfy { ($0 as? IncrementalBlock)?.hasIncrementalForm == true }
     }
 
     private static func makeTrace(network: PixelNetwork, start: Tensor, keep: Tensor?, seed: UInt64,

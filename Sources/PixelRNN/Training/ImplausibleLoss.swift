@@ -7,8 +7,8 @@
 /// the bundled 4,000 digits: after 10 epochs they test at 88.7–97.3 nats (README, "Results"),
 /// and a PixelCNN (L = 3, h = 8) trains at 105.0 nats/image after one epoch (250 steps); the same
 /// PixelCNN with `--bug mask-b-first` trains at 0.00 nats/image within 150 steps (measured;
-/// the commands are in the README). Any causal model would need to beat the literature by
-/// 20 nats per image to fall below the floor; every leaking model measured falls far under it.
+/// the commands are in the Models README, "Known bugs"). A causal model would have to beat the literature by
+/// 18 nats per image to fall below the floor; every leaking model measured falls far under it.
 ///
 /// Scaled with the number of binary values (H·W·C / 784). For 256 levels nothing was
 /// measured, so there is no floor (nil).
