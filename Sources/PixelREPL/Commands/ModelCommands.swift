@@ -6,7 +6,7 @@ let modelCommands: [Command] = [
     Command(
         name: "model",
         summary: "make a new network, show its layers, save or load it",
-        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] [--bug NAME] | model show | model save FILE | model load FILE",
+        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] [--residual on|off] [--skip on|off] [--bug NAME] | model show | model save FILE | model load FILE",
         examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model new diagbilstm --layers 2 --bug no-shift", "model show",
                    "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors"],
         subcommands: ["new", "show", "save", "load"],
@@ -15,6 +15,8 @@ let modelCommands: [Command] = [
                   OptionSpec("levels", values: ["2", "256"], help: "2 (binary, sigmoid) or 256 (softmax per colour)"),
                   OptionSpec("colors", values: ["1", "3"], help: "1 (grey) or 3 (RGB)"),
                   OptionSpec("seed", help: "seed of the initial weights (default 0)"),
+                  OptionSpec("residual", values: ["on", "off"], help: "x_{l+1} = x_l + F(x_l) (on, default) or F(x_l) (off)"),
+                  OptionSpec("skip", values: ["on", "off"], help: "on: the head reads x_1 + … + x_L, every block's output (default off)"),
                   OptionSpec("bug", help: "build in a known bug of public code (below); 'check causality' finds the leaks")],
         details: """
         Defaults follow the paper's binarized-MNIST Diagonal BiLSTM: 7 layers, h = 16, 1 colour, \
@@ -53,7 +55,9 @@ private func newModel(_ session: Session, _ args: ParsedArguments) throws {
                              hidden: try args.int("hidden", default: 16, in: 1...512),
                              colors: try args.int("colors", default: 1, in: 1...3),
                              levels: try args.int("levels", default: 2, in: 2...256),
-                             bug: bug)
+                             bug: bug,
+                             residual: try args.choice("residual", from: ["on", "off"], default: "on") == "on",
+                             skip: try args.choice("skip", from: ["on", "off"], default: "off") == "on")
     if let bug, let why = bug.refusal(kind: kind, colors: config.colors) { throw CommandError(why) }
     let seed = UInt64(try args.int("seed", default: 0, in: 0...Int(Int32.max)))
     try checkMemory(for: config, available: MachineMemory.available())
@@ -101,7 +105,8 @@ func checkMemory(for config: ModelConfig, available: Int) throws {
 func describe(_ config: ModelConfig) -> String {
     let colours = config.colors == 1 ? "1 colour" : "3 colours"
     let output = config.levels == 2 ? "binary output (sigmoid)" : "256-way softmax output"
-    return "\(config.kind.paperName), \(config.layers) layer\(config.layers == 1 ? "" : "s"), h = \(config.hidden), \(colours), \(output)"
+    let connections = (config.residual ? "" : ", no residual connections") + (config.skip ? ", skip connections" : "")
+    return "\(config.kind.paperName), \(config.layers) layer\(config.layers == 1 ? "" : "s"), h = \(config.hidden), \(colours), \(output)\(connections)"
 }
 
 private func showModel(_ session: Session) throws {

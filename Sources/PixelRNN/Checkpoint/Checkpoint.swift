@@ -86,8 +86,14 @@ public enum Checkpoint {
         var out = ["model": config.kind.rawValue, "layers": String(config.layers), "hidden": String(config.hidden),
                    "colors": String(config.colors), "levels": String(config.levels)]
         if let bug = config.bug { out[bugKey] = bug.rawValue }
+        if !config.residual { out[residualKey] = "off" }
+        if config.skip { out[skipKey] = "on" }
         return out
     }
+
+    /// The optional metadata keys of the connections (`on`/`off`); a file without them has
+    /// today's default: residual on, skip off.
+    public static let residualKey = "residual", skipKey = "skip"
 
     /// The optional metadata key naming a known bug built into the model (`KnownBug`);
     /// a file without it is the paper's model.
@@ -97,7 +103,7 @@ public enum Checkpoint {
     static func metadata(for config: ModelConfig, adding extra: [String: String], file: String) throws -> [String: String] {
         var out = metadata(for: config)
         for (key, value) in extra {
-            guard out[key] == nil, key != optimizerDigestKey, key != bugKey else {
+            guard out[key] == nil, key != optimizerDigestKey, ![bugKey, residualKey, skipKey].contains(key) else {
                 throw CheckpointError(file: file, fault: .reservedKey(key))
             }
             out[key] = value
@@ -127,8 +133,16 @@ public enum Checkpoint {
             }
             bug = known
         }
+        func onOff(_ key: String, default def: Bool) throws -> Bool {
+            guard let text = metadata[key] else { return def }
+            guard text == "on" || text == "off" else {
+                throw CheckpointError(file: file, fault: .cannotBuild("metadata \"\(key)\" is \"\(text)\", expected on or off"))
+            }
+            return text == "on"
+        }
         return ModelConfig(kind: kind, layers: try number("layers"), hidden: try number("hidden"),
-                           colors: try number("colors"), levels: try number("levels"), bug: bug)
+                           colors: try number("colors"), levels: try number("levels"), bug: bug,
+                           residual: try onOff(residualKey, default: true), skip: try onOff(skipKey, default: false))
     }
 
     /// FNV-1a (64 bit) of `bytes`, as `fnv1a64:` and 16 hex digits.
