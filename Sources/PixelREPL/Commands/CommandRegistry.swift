@@ -21,6 +21,7 @@ public struct CommandRegistry {
         benchmarkCommands,
         trainCommands,
         evalCommands,
+        studyCommands,
         lessonCommands,
         notebookCommands,
         helpCommands,

@@ -149,7 +149,7 @@ private func sameRun(_ a: TrainingHyperparameters, _ b: TrainingHyperparameters)
 }
 
 /// The training split as the model reads it: binarized (fresh each epoch when asked) or grey levels.
-private func trainingImages(_ data: LoadedDataSet, network: PixelNetwork) throws -> TrainingImages {
+func trainingImages(_ data: LoadedDataSet, network: PixelNetwork) throws -> TrainingImages {
     guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
     if network.config.levels == 256 { return TrainingImages(try splitLevels(data, .train, network: network)) }
     if case .freshEachEpoch = data.binarization {
