@@ -64,6 +64,19 @@ final class KnownBugTests: XCTestCase {
         XCTAssertTrue(colour.leaks.contains { $0.outputPixel == $0.inputPixel && $0.outputColour == 0 && $0.inputColour == 2 })
     }
 
+    /// flip-skewed is causal but its field misses the upper right that the paper's model sees
+    /// (one pixel unseen, the end of the row above; with the bug 18 on a 10×10 image).
+    func testFlipSkewedMissesContext() throws {
+        func unseen(_ bug: KnownBug?) throws -> Int {
+            let net = try PixelNetwork(config: ModelConfig(kind: .diagbilstm, layers: 1, hidden: 4, bug: bug), seed: 0)
+            let field = ReceptiveField.compute(network: net, row: 6, col: 3, height: 10, width: 10)
+            XCTAssertTrue(field.violations.isEmpty)
+            return field.unseenContext.count
+        }
+        XCTAssertEqual(try unseen(nil), 1)
+        XCTAssertEqual(try unseen(.flipSkewed), 18)
+    }
+
     /// Each bug changes the logits of a model with the same seed (the switch is real).
     func testEachBugChangesTheModel() throws {
         var rng = SeededGenerator(seed: 8)
