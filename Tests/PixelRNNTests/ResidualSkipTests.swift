@@ -93,6 +93,26 @@ final class ResidualSkipTests: XCTestCase {
         }
     }
 
+    /// `ResidualStreamNorms` measures x_l and F_l(x_l) of the forward pass: with residual
+    /// connections x_{l+1} = x_l + F_l(x_l), without them x_{l+1} = F_l(x_l).
+    func testResidualStreamNorms() throws {
+        var rng = SeededGenerator(seed: 2)
+        let pixels = Tensor(shape: [2, 1, 5, 5], data: (0..<50).map { _ in rng.nextUniform() < 0.5 ? 1 : 0 })
+        let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 3, hidden: 2), seed: 1)
+        let norms = try ResidualStreamNorms.measure(network: net, pixels: pixels)
+        let pass = net.forward(pixels)
+        func rms(_ t: Tensor) -> Double { (t.data.map { Double($0) * Double($0) }.reduce(0, +) / Double(t.count)).squareRoot() }
+        XCTAssertEqual(norms.stream.count, 4)
+        XCTAssertEqual(norms.added.count, 3)
+        for l in 0..<3 {
+            XCTAssertEqual(norms.added[l], rms(pass.blockPasses[l].residual), accuracy: 1e-9)
+            XCTAssertEqual(norms.stream[l + 1], rms(pass.streams[l] + pass.blockPasses[l].residual), accuracy: 1e-6)
+        }
+        let plain = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 3, hidden: 2, residual: false), seed: 1)
+        let n = try ResidualStreamNorms.measure(network: plain, pixels: pixels)
+        XCTAssertEqual(Array(n.stream.dropFirst()), n.added, "without residual connections the stream is F")
+    }
+
     /// Checkpoints keep the connections; a file without the keys has today's default; a bad value is refused.
     func testCheckpointMetadata() throws {
         let config = ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2, residual: false, skip: true)

@@ -95,9 +95,26 @@ private func growth(_ session: Session, _ network: PixelNetwork, row: Int, col: 
     for (name, field) in fields {
         session.say("  \(name): \(counted(field.size, "pixel")), \(field.unseenContext.count) of the context unseen, \(field.violations.count) outside it")
     }
+    // What each block adds to the residual stream, on 4 random images (seed 0).
+    var rng = SeededGenerator(seed: 0)
+    let (colors, levels) = (network.config.colors, network.config.levels)
+    let pixels = Tensor(shape: [4, colors, size, size], data: (0..<(4 * colors * size * size)).map { _ in Float(rng.next() % UInt64(levels)) })
+    let norms = try Interruption.stoppable { try ResidualStreamNorms.measure(network: network, pixels: pixels, shouldStop: Interruption.shouldStop) }
+    var extra: [Panel] = []
+    if !norms.added.isEmpty {
+        let plot = try? LinePlot(title: "", xLabel: "after block l (0: the input layer)", yLabel: "RMS", series: [
+            Series(name: "|x_l|, the stream", points: norms.stream.enumerated().map { (Double($0.offset), $0.element) }),
+            Series(name: "|F(x_(l-1))|, what block l adds", points: norms.added.enumerated().map { (Double($0.offset + 1), $0.element) }),
+        ])
+        if let plot { extra.append(Panel(subtitle: "the residual stream, block by block", canvas: plot.render())) }
+    }
     try render(session, fields, name: "rf-growth-\(network.config.kind.rawValue)-\(row)-\(col)",
                title: "Growth of the receptive field of pixel (\(row), \(col)): \(network.config.kind.paperName)",
-               weightedToo: false)
+               weightedToo: false, extra: extra)
+    session.say("residual stream (RMS over 4 random images): |x_0| \(String(format: "%.3f", norms.stream[0]))")
+    for (l, added) in norms.added.enumerated() {
+        session.say(String(format: "  block %d adds |F(x_%d)| %.3f: |x_%d| %.3f", l + 1, l, added, l + 1, norms.stream[l + 1]))
+    }
 }
 
 private func compareFields(_ session: Session, _ args: ParsedArguments, row: Int, col: Int, size: Int, trials: Int) throws {
@@ -126,7 +143,7 @@ private let leakColour = Palette.channels[2]
 /// One panel per field (binary, plus weighted when asked), target marked, context outlined,
 /// leaked pixels outlined in blue.
 private func render(_ session: Session, _ fields: [(String, ReceptiveField)], name: String, title: String,
-                    weightedToo: Bool) throws {
+                    weightedToo: Bool, extra: [Panel] = []) throws {
     guard let first = fields.first?.1 else { return }
     do {
         var panels: [Panel] = []
@@ -144,6 +161,7 @@ private func render(_ session: Session, _ fields: [(String, ReceptiveField)], na
                 panels.append(Panel(subtitle: "weighted: |∂ output / ∂ input|", canvas: weighted.render()))
             }
         }
+        panels += extra
         var composed = try Panels(title: title, panels: panels, columns: min(panels.count, 4))
         composed.legend = [LegendItem("orange square: the target pixel", color: Palette.highlight),
                            LegendItem("red outline: its causal context (every pixel before it in raster order)"),
