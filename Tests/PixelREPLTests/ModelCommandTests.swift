@@ -84,6 +84,9 @@ final class ModelCommandTests: XCTestCase, ShellHarnessTestCase {
         XCTAssertTrue(out.contains { $0.hasPrefix("wrote ") && $0.hasSuffix("rf-pixelcnn-5-5.png") })
         let growth = run("rf 5 5 --size 10 --growth")
         XCTAssertEqual(growth.filter { $0.contains("after block") }.count, 2)
+        // What each block adds to the residual stream, after the picture.
+        XCTAssertTrue(growth[growth.count - 3].hasPrefix("residual stream (RMS over 4 random images): |x_0| "), "\(growth)")
+        XCTAssertTrue(growth[growth.count - 1].hasPrefix("  block 2 adds |F(x_1)| "), "\(growth)")
         fails("rf 10 3 --size 10", saying: "outside the 10×10 image")
         fails("rf 3", saying: "a row and a column")
     }

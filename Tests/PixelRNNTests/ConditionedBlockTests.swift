@@ -9,7 +9,7 @@ final class ConditionedBlockTests: XCTestCase {
     private let kinds: [ModelKind] = [.pixelcnn, .rowlstm, .diagbilstm]
 
     private func block(_ kind: ModelKind, hidden: Int = 2, seed: UInt64 = 3) -> ConditionedBlock {
-        kind.entry.makeBlock(hidden, 1, seed) as! ConditionedBlock
+        kind.entry.makeBlock(hidden, 1, seed, .paper) as! ConditionedBlock
     }
 
     func testBiasChannels() {

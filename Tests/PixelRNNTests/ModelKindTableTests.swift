@@ -19,7 +19,7 @@ final class ModelKindTableTests: XCTestCase {
     /// `samplesIncrementally` is true exactly when the kind's blocks have an incremental form.
     func testIncrementalSamplingFlagMatchesTheBlocks() {
         for entry in ModelKinds.table {
-            let block = entry.makeBlock(2, 1, 7)
+            let block = entry.makeBlock(2, 1, 7, .paper)
             let incremental = (block as? IncrementalBlock)?.hasIncrementalForm ?? false
             XCTAssertEqual(entry.samplesIncrementally, incremental, entry.paperName)
         }
@@ -30,7 +30,7 @@ final class ModelKindTableTests: XCTestCase {
         for entry in ModelKinds.table {
             let net = try PixelNetwork(config: ModelConfig(kind: entry.kind, layers: 2, hidden: 2), seed: 9)
             for l in 0..<2 {
-                let expected = entry.makeBlock(2, 1, SeededGenerator.derivedSeed(9, stream: UInt64(l + 1)))
+                let expected = entry.makeBlock(2, 1, SeededGenerator.derivedSeed(9, stream: UInt64(l + 1)), .paper)
                 XCTAssertEqual(net.blocks[l].namedParameters.map(\.0), expected.namedParameters.map(\.0))
                 XCTAssertEqual(net.blocks[l].namedParameters.map(\.1.value), expected.namedParameters.map(\.1.value),
                                "\(entry.paperName) block \(l)")

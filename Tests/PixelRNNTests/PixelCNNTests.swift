@@ -106,7 +106,7 @@ final class PixelCNNTests: XCTestCase {
         try checkAgainstPyTorch(net, golden)
     }
 
-    private func checkAgainstPyTorch(_ net: PixelNetwork, _ golden: GoldenFixture,
+    func checkAgainstPyTorch(_ net: PixelNetwork, _ golden: GoldenFixture,
                                      file: StaticString = #filePath, line: UInt = #line) throws {
         let names = Set(net.namedParameters.map { $0.0 })
         try net.load(parameters: golden.tensors.filter { names.contains($0.key) })

@@ -6,8 +6,8 @@ let modelCommands: [Command] = [
     Command(
         name: "model",
         summary: "make a new network, show its layers, save, load or export it (PyTorch)",
-        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] | model show | model save FILE | model load FILE|pretrained:NAME | model export pytorch DIR",
-        examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model show",
+        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] [--residual on|off] [--skip on|off] [--bug NAME] | model show | model save FILE | model load FILE|pretrained:NAME | model export pytorch DIR",
+        examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model new diagbilstm --layers 2 --bug no-shift", "model show",
                    "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors",
                    "model load pretrained:diagbilstm", "model export pytorch out/pytorch"],
         subcommands: ["new", "show", "save", "load", "export"],
@@ -15,7 +15,10 @@ let modelCommands: [Command] = [
                   OptionSpec("hidden", help: "h; the residual stream has 2h channels (default 16)"),
                   OptionSpec("levels", values: ["2", "256"], help: "2 (binary, sigmoid) or 256 (softmax per colour)"),
                   OptionSpec("colors", values: ["1", "3"], help: "1 (grey) or 3 (RGB)"),
-                  OptionSpec("seed", help: "seed of the initial weights (default 0)")] + multiScaleModelOptions,
+                  OptionSpec("seed", help: "seed of the initial weights (default 0)"),
+                  OptionSpec("residual", values: ["on", "off"], help: "x_{l+1} = x_l + F(x_l) (on, default) or F(x_l) (off)"),
+                  OptionSpec("skip", values: ["on", "off"], help: "on: the head reads x_1 + … + x_L, every block's output (default off)"),
+                  OptionSpec("bug", help: "build in a known bug of public code (below); 'check causality' finds the leaks")] + multiScaleModelOptions,
         details: """
         Defaults follow the paper's binarized-MNIST Diagonal BiLSTM: 7 layers, h = 16, 1 colour, \
         binary output. Every network is the 7×7 mask-A input layer, L residual blocks of its \
@@ -27,6 +30,9 @@ let modelCommands: [Command] = [
         'model export pytorch DIR' writes the model as a PyTorch module (pixelrnn_model.py), its \
         checkpoint (model.safetensors) and a training script (train.py, one process or torchrun \
         with DistributedDataParallel) whose checkpoints 'model load' reads back.
+        --bug NAME builds in a known bug of public PixelRNN code; the checkpoint keeps it and \
+        'model show' prints it in red. What each one breaks:
+        \(knownBugLines)
 
         """ + multiScaleModelHelp,
         completesFiles: true,
@@ -59,11 +65,17 @@ private func newModel(_ session: Session, _ args: ParsedArguments) throws {
     guard args.positional.count == 2, let kind = ModelKind(rawValue: args.positional[1].lowercased()) else {
         throw CommandError("model new expects \(ModelKinds.namesInWords()), e.g. 'model new rowlstm --layers 2'")
     }
+    let bugName = try args.choice("bug", from: KnownBug.allCases.map(\.rawValue), default: "")
+    let bug = KnownBug(rawValue: bugName)
     let config = ModelConfig(kind: kind,
                              layers: try args.int("layers", default: 7, in: 0...64),
                              hidden: try args.int("hidden", default: 16, in: 1...512),
                              colors: try args.int("colors", default: 1, in: 1...3),
-                             levels: try args.int("levels", default: 2, in: 2...256))
+                             levels: try args.int("levels", default: 2, in: 2...256),
+                             bug: bug,
+                             residual: try args.choice("residual", from: ["on", "off"], default: "on") == "on",
+                             skip: try args.choice("skip", from: ["on", "off"], default: "off") == "on")
+    if let bug, let why = bug.refusal(kind: kind, colors: config.colors) { throw CommandError(why) }
     let seed = UInt64(try args.int("seed", default: 0, in: 0...Int(Int32.max)))
     try checkMemory(for: config, available: MachineMemory.available())
     let network: any PixelModel
@@ -74,6 +86,21 @@ private func newModel(_ session: Session, _ args: ParsedArguments) throws {
     }
     session.model = network
     session.say("new \(describe(config)), seed \(seed): \(network.parameterCount) parameters")
+    if let bug {
+        session.say(bugLine(bug, session))
+        if bug.runsPlainPath { session.say("note: this bug exists on the plain path only: the LSTMs run it whatever the fast paths say (slower)") }
+    }
+}
+
+/// `  sigmoid-g (rowlstm, diagbilstm): …` — one line per known bug, for `help model`.
+let knownBugLines = KnownBug.allCases.map { bug in
+    let kinds = bug.kinds == ModelKind.allCases ? "any kind" : bug.kinds.map(\.rawValue).joined(separator: ", ")
+    return "  \(bug.rawValue) (\(kinds)\(bug == .noColourMask ? ", --colors 3" : "")): \(bug.breaks)"
+}.joined(separator: "\n")
+
+/// `bug: no-shift — …`, in red on a terminal.
+func bugLine(_ bug: KnownBug, _ session: Session) -> String {
+    TerminalStyle.red("bug: \(bug.rawValue) — \(bug.breaks)\(bug.leaks ? "" : " (not a leak)")", in: session)
 }
 
 /// Refuses a model whose parameters and training activations (default batch, 28×28)
@@ -96,12 +123,14 @@ func describe(_ config: ModelConfig) -> String {
     let colours = config.colors == 1 ? "1 colour" : "3 colours"
     let output = config.levels == 2 ? "binary output (sigmoid)" : "256-way softmax output"
     if let settings = config.multiScale { return describeMultiScale(config, settings, output: output) }
-    return "\(config.kind.paperName), \(config.layers) layer\(config.layers == 1 ? "" : "s"), h = \(config.hidden), \(colours), \(output)"
+    let connections = (config.residual ? "" : ", no residual connections") + (config.skip ? ", skip connections" : "")
+    return "\(config.kind.paperName), \(config.layers) layer\(config.layers == 1 ? "" : "s"), h = \(config.hidden), \(colours), \(output)\(connections)"
 }
 
 private func showModel(_ session: Session) throws {
     let network = try session.requireModel()
     session.say(describe(network.config))
+    if let bug = network.config.bug { session.say(bugLine(bug, session)) }
     let rows = ModelTable.rows(network)
     let nameWidth = max(5, rows.map { $0.name.count }.max() ?? 0)
     let whatWidth = max(4, rows.map { $0.what.count }.max() ?? 0)

@@ -81,7 +81,7 @@ private func report(_ session: Session, _ field: ReceptiveField, config: ModelCo
     let sample = unseen.prefix(4).map { "(\($0.0), \($0.1))" }.joined(separator: " ")
     session.say("context the pixel cannot see: \(counted(unseen.count, "pixel"))" + (unseen.isEmpty ? "" : " — e.g. \(sample)"))
     if let settings = config.multiScale { return reportMultiScale(session, field, factor: settings.factor) }
-    session.say("pixels outside the causal context it sees: \(field.violations.count)" + (field.violations.isEmpty ? " (as it must be)" : " — THE MODEL SEES THE FUTURE"))
+    session.say("pixels outside the causal context it sees: \(field.violations.count)" + (field.violations.isEmpty ? " (as it must be)" : " — THE MODEL SEES THE FUTURE (outlined in blue)"))
 }
 
 private func growth(_ session: Session, _ network: any PixelModel, row: Int, col: Int, size: Int, trials: Int) throws {
@@ -96,9 +96,30 @@ private func growth(_ session: Session, _ network: any PixelModel, row: Int, col
     for (name, field) in fields {
         session.say("  \(name): \(counted(field.size, "pixel")), \(field.unseenContext.count) of the context unseen, \(field.violations.count) outside it")
     }
+    // What each block adds to the residual stream, on 4 random images (seed 0).
+    var rng = SeededGenerator(seed: 0)
+    let (colors, levels) = (network.config.colors, network.config.levels)
+    let pixels = Tensor(shape: [4, colors, size, size], data: (0..<(4 * colors * size * size)).map { _ in Float(rng.next() % UInt64(levels)) })
+    // The residual stream's norms are a single stack of blocks' (not the multi-scale model's two).
+    let norms = try (network as? PixelNetwork).map { stack in
+        try Interruption.stoppable { try ResidualStreamNorms.measure(network: stack, pixels: pixels, shouldStop: Interruption.shouldStop) }
+    }
+    var extra: [Panel] = []
+    if let norms, !norms.added.isEmpty {
+        let plot = try? LinePlot(title: "", xLabel: "after block l (0: the input layer)", yLabel: "RMS", series: [
+            Series(name: "|x_l|, the stream", points: norms.stream.enumerated().map { (Double($0.offset), $0.element) }),
+            Series(name: "|F(x_(l-1))|, what block l adds", points: norms.added.enumerated().map { (Double($0.offset + 1), $0.element) }),
+        ])
+        if let plot { extra.append(Panel(subtitle: "the residual stream, block by block", canvas: plot.render())) }
+    }
     try render(session, fields, name: "rf-growth-\(network.config.kind.rawValue)-\(row)-\(col)",
                title: "Growth of the receptive field of pixel (\(row), \(col)): \(network.config.kind.paperName)",
-               weightedToo: false)
+               weightedToo: false, extra: extra)
+    guard let norms, let first = norms.stream.first else { return }
+    session.say("residual stream (RMS over 4 random images): |x_0| \(String(format: "%.3f", first))")
+    for (l, added) in norms.added.enumerated() {
+        session.say(String(format: "  block %d adds |F(x_%d)| %.3f: |x_%d| %.3f", l + 1, l, added, l + 1, norms.stream[l + 1]))
+    }
 }
 
 private func compareFields(_ session: Session, _ args: ParsedArguments, row: Int, col: Int, size: Int, trials: Int) throws {
@@ -121,14 +142,19 @@ private func compareFields(_ session: Session, _ args: ParsedArguments, row: Int
                weightedToo: false)
 }
 
-/// One panel per field (binary, plus weighted when asked), target marked, context outlined.
+/// The outline of the pixels a field sees outside the causal context (a leak).
+private let leakColour = Palette.channels[2]
+
+/// One panel per field (binary, plus weighted when asked), target marked, context outlined,
+/// leaked pixels outlined in blue.
 private func render(_ session: Session, _ fields: [(String, ReceptiveField)], name: String, title: String,
-                    weightedToo: Bool) throws {
+                    weightedToo: Bool, extra: [Panel] = []) throws {
     guard let first = fields.first?.1 else { return }
     do {
         var panels: [Panel] = []
         for (label, field) in fields {
-            let overlays: [Overlay] = [.outline(mask: field.causalContext), .mark(row: field.row, col: field.col, color: Palette.highlight)]
+            var overlays: [Overlay] = [.outline(mask: field.causalContext), .mark(row: field.row, col: field.col, color: Palette.highlight)]
+            if !field.violations.isEmpty { overlays.append(.outline(mask: field.leaked, color: leakColour)) }
             var binary = try HeatMap(title: "", values: field.binary.map { $0 ? 1 : 0 }, rows: field.height,
                                      cols: field.width, colormap: .grayscale, range: 0...1, barLabel: "seen (1) / not (0)")
             binary.overlays = overlays
@@ -140,10 +166,14 @@ private func render(_ session: Session, _ fields: [(String, ReceptiveField)], na
                 panels.append(Panel(subtitle: "weighted: |∂ output / ∂ input|", canvas: weighted.render()))
             }
         }
+        panels += extra
         var composed = try Panels(title: title, panels: panels, columns: min(panels.count, 4))
         composed.legend = [LegendItem("orange square: the target pixel", color: Palette.highlight),
                            LegendItem("red outline: its causal context (every pixel before it in raster order)"),
                            LegendItem("white: input pixels the prediction depends on (union over \(first.trials) random inputs)")]
+        if fields.contains(where: { !$0.1.violations.isEmpty }) {
+            composed.legend.append(LegendItem("blue outline: leaked pixels — seen, but not before the target (the model sees the future)", color: leakColour))
+        }
         let preview = TerminalPreview.lines(gray: fields.last!.1.binary.map { $0 ? 1 : 0 }, width: first.width,
                                             height: first.height, color: session.previewColour)
         try session.show(composed.render(), name: name, title: title, preview: preview)

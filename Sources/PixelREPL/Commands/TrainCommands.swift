@@ -83,6 +83,7 @@ private func runTrain(_ session: Session, _ args: ParsedArguments) throws {
     session.endProgress()
     try summarize(session, trainer, outcome: outcome, checkpoint: checkpoint, imageShape: validation.shape)
     if keep == .bestValidation { sayKept(session, trainer) }
+    warnIfTooGood(session, trainer, data: data)
 }
 
 /// After `--keep best-valid`: which epoch's weights the model holds.
@@ -104,6 +105,20 @@ private func sayKept(_ session: Session, _ trainer: Trainer) {
 private func remedy(for error: Error) -> String {
     guard case TrainingError.nonFinite = error else { return "" }
     return " — try a lower learning rate or --clip"
+}
+
+/// `warning: …` when the training loss of the last steps is below `ImplausibleLoss`'s floor:
+/// the tell of a model that sees the pixel it predicts.
+private func warnIfTooGood(_ session: Session, _ trainer: Trainer, data: LoadedDataSet) {
+    let shape = data.test.images.shape
+    let config = trainer.network.config
+    guard let floor = ImplausibleLoss.floor(height: shape[2], width: shape[3], colors: config.colors, levels: config.levels) else { return }
+    let last = trainer.state.lossHistory.suffix(50).map(\.loss)
+    guard !last.isEmpty else { return }
+    let mean = last.reduce(0, +) / Double(last.count)
+    guard mean < floor else { return }
+    session.say(TerminalStyle.red(String(format: "warning: a training loss of %.2f nats/image is too good to be true: below %.0f, far under the best "
+        + "published NLL on binarized MNIST (79.20) — the model probably sees the pixel it predicts; try 'check causality'", mean, floor), in: session))
 }
 
 /// The run to continue (`previous`, when it trains `network` with the same choices),
@@ -164,7 +179,7 @@ private func sameRun(_ a: TrainingHyperparameters, _ b: TrainingHyperparameters)
 }
 
 /// The training split as the model reads it: its levels (binarized afresh each epoch when asked).
-private func trainingImages(_ data: LoadedDataSet, network: any PixelModel) throws -> TrainingImages {
+func trainingImages(_ data: LoadedDataSet, network: any PixelModel) throws -> TrainingImages {
     try checkData(data, matches: network.config)
     if data.levels == 2, case .freshEachEpoch = data.binarization {
         return TrainingImages(count: data.train.count) { epoch in data.levels(.train, epoch: epoch) }

@@ -87,16 +87,27 @@ public enum Checkpoint {
 
     /// The metadata describing `config` (the model keys), as strings.
     public static func metadata(for config: ModelConfig) -> [String: String] {
-        let common = ["model": config.kind.rawValue, "layers": String(config.layers), "hidden": String(config.hidden),
-                      "colors": String(config.colors), "levels": String(config.levels)]
-        return common.merging(config.multiScale?.metadata ?? [:]) { first, _ in first }   // + base, factor, small_… (multiscale)
+        var out = ["model": config.kind.rawValue, "layers": String(config.layers), "hidden": String(config.hidden),
+                   "colors": String(config.colors), "levels": String(config.levels)]
+        if let bug = config.bug { out[bugKey] = bug.rawValue }
+        if !config.residual { out[residualKey] = "off" }
+        if config.skip { out[skipKey] = "on" }
+        return out.merging(config.multiScale?.metadata ?? [:]) { first, _ in first }   // + base, factor, small_… (multiscale)
     }
+
+    /// The optional metadata keys of the connections (`on`/`off`); a file without them has
+    /// today's default: residual on, skip off.
+    public static let residualKey = "residual", skipKey = "skip"
+
+    /// The optional metadata key naming a known bug built into the model (`KnownBug`);
+    /// a file without it is the paper's model.
+    public static let bugKey = "bug"
 
     /// The model keys plus `extra`, which may not redefine them.
     static func metadata(for config: ModelConfig, adding extra: [String: String], file: String) throws -> [String: String] {
         var out = metadata(for: config)
         for (key, value) in extra {
-            guard out[key] == nil, key != optimizerDigestKey else {
+            guard out[key] == nil, key != optimizerDigestKey, ![bugKey, residualKey, skipKey].contains(key) else {
                 throw CheckpointError(file: file, fault: .reservedKey(key))
             }
             out[key] = value
@@ -118,8 +129,24 @@ public enum Checkpoint {
             }
             return n
         }
+        var bug: KnownBug?
+        if let name = metadata[bugKey] {
+            guard let known = KnownBug(rawValue: name) else {
+                let names = KnownBug.allCases.map(\.rawValue).joined(separator: ", ")
+                throw CheckpointError(file: file, fault: .cannotBuild("metadata \"bug\" is \"\(name)\", expected one of \(names)"))
+            }
+            bug = known
+        }
+        func onOff(_ key: String, default def: Bool) throws -> Bool {
+            guard let text = metadata[key] else { return def }
+            guard text == "on" || text == "off" else {
+                throw CheckpointError(file: file, fault: .cannotBuild("metadata \"\(key)\" is \"\(text)\", expected on or off"))
+            }
+            return text == "on"
+        }
         return ModelConfig(kind: kind, layers: try number("layers"), hidden: try number("hidden"),
-                           colors: try number("colors"), levels: try number("levels"))
+                           colors: try number("colors"), levels: try number("levels"), bug: bug,
+                           residual: try onOff(residualKey, default: true), skip: try onOff(skipKey, default: false))
     }
 
     /// FNV-1a (64 bit) of `bytes`, as `fnv1a64:` and 16 hex digits.

@@ -41,6 +41,12 @@ public struct ReceptiveField {
         return (0..<(height * width)).filter { binary[$0] && !ctx[$0] }.map { ($0 / width, $0 % width) }
     }
 
+    /// Row-major H·W: the binary-field pixels outside the causal context (the `violations`, as a mask).
+    public var leaked: [Bool] {
+        let ctx = causalContext
+        return (0..<(height * width)).map { binary[$0] && !ctx[$0] }
+    }
+
     /// Causal-context pixels the output does not see (PixelCNN's blind spot, the Row LSTM's
     /// missing sides, the one pixel the Diagonal BiLSTM cannot reach).
     public var unseenContext: [(Int, Int)] {

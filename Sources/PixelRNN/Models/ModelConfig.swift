@@ -12,13 +12,24 @@ public struct ModelConfig: Equatable, Sendable {
     /// The multi-scale PixelRNN's own settings (`kind == .multiscale`; nil for every other
     /// network). `layers` and `hidden` are then its conditional network's.
     public var multiScale: MultiScaleSettings? = nil
+    /// A known bug built in (`model new … --bug NAME`), nil for the paper's model.
+    public var bug: KnownBug?
+    /// Residual connections (Models README, "Residual and skip connections"): x_{l+1} = x_l + F_l(x_l)
+    /// when true (the default), x_{l+1} = F_l(x_l) when false.
+    public var residual: Bool
+    /// Skip connections: the head reads x_1 + … + x_L (every block's output) instead of x_L alone.
+    public var skip: Bool
 
-    public init(kind: ModelKind, layers: Int, hidden: Int, colors: Int = 1, levels: Int = 2) {
+    public init(kind: ModelKind, layers: Int, hidden: Int, colors: Int = 1, levels: Int = 2, bug: KnownBug? = nil,
+                residual: Bool = true, skip: Bool = false) {
         self.kind = kind
         self.layers = layers
         self.hidden = hidden
         self.colors = colors
         self.levels = levels
+        self.bug = bug
+        self.residual = residual
+        self.skip = skip
     }
 
     /// K, the output channels: C logits (binary) or 256·C (softmax).

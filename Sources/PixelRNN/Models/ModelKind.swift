@@ -41,8 +41,9 @@ public struct ModelKindEntry: Sendable {
     public let kind: ModelKind
     /// The name used in the paper.
     public let paperName: String
-    /// Makes one residual block: hidden h, colours C, the block's own (derived) seed.
-    public let makeBlock: @Sendable (_ hidden: Int, _ colors: Int, _ seed: UInt64) -> ResidualBlock
+    /// Makes one residual block: hidden h, colours C, the block's own (derived) seed, and the
+    /// switches choosing a variant (a known bug).
+    public let makeBlock: @Sendable (_ hidden: Int, _ colors: Int, _ seed: UInt64, _ switches: BlockSwitches) -> ResidualBlock
     /// For `MemoryEstimate`: about how many floats per pixel, per unit of h, one block keeps
     /// for backward in a training step (its input and the maps its backward reads).
     public let floatsPerPixelPerHidden: Int

@@ -8,12 +8,16 @@ extension PixelNetwork: ResidualStack {
 
     /// True when every block has an incremental form.
     public var samplesIncrementally: Bool {
-        blocks.allSatisfy { ($0 as? IncrementalBlock)?.hasIncrementalForm == true }
+        config.bug == nil && blocks.allSatisfy { ($0 as? IncrementalBlock)?.hasIncrementalForm == true }
     }
 
-    /// An `IncrementalStepper` on this network's weights.
+    /// An `IncrementalStepper` on this network's weights (none for a model with a known bug
+    /// built in: the incremental forms are written for the paper's model only).
     public func makeIncrementalStepper(batch: Int, height: Int, width: Int) throws -> ConditionalStepper {
-        try IncrementalStepper(network: self, batch: batch, height: height, width: width)
+        if let bug = config.bug {
+            throw ModelError.notAvailable("the known bug \(bug.rawValue) is built in: the model samples what its forward pass computes")
+        }
+        return try IncrementalStepper(network: self, batch: batch, height: height, width: width)
     }
 
     /// L + 1: after the input layer and after each block.
@@ -53,7 +57,7 @@ extension PixelNetwork {
         bare.layers = 0
         let outer = try PixelNetwork(config: bare).parameterCount
         guard config.layers > 0 else { return outer }
-        let block = config.kind.entry.makeBlock(config.hidden, config.colors, 0)   // after the network checked the config
+        let block = config.kind.entry.makeBlock(config.hidden, config.colors, 0, .paper)   // after the network checked the config
         return outer + config.layers * block.namedParameters.reduce(0) { $0 + $1.1.value.count }
     }
 }

@@ -40,19 +40,27 @@ public final class PixelNetwork: PixelModel {
         if config.colors == 3 && config.hidden % 3 != 0 {
             throw ModelError.invalidConfig("with 3 colours the hidden size must be a multiple of 3, got \(config.hidden)")
         }
+        if let bug = config.bug, let why = bug.refusal(kind: config.kind, colors: config.colors) {
+            throw ModelError.invalidConfig(why)
+        }
         self.config = config
         self.seed = seed
         let (h, c) = (config.hidden, config.colors)
+        // The known bugs of the network's own layers (Models README, "Known bugs"): the first
+        // layer with mask B; masks without colour groups (colours 1 to the masks, mask B first).
+        let maskColours = config.bug == .noColourMask ? 1 : c
+        let firstMask: MaskType = config.bug == .maskBFirst || config.bug == .noColourMask ? .B : inputMask
+        let switches = BlockSwitches(bug: config.bug)
         input = Conv2d(inChannels: c, outChannels: 2 * h, kernelHeight: 7, kernelWidth: 7,
-                       mask: inputMask, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 0))
+                       mask: firstMask, colors: maskColours, seed: SeededGenerator.derivedSeed(seed, stream: 0))
         blocks = (0..<config.layers).map { l in
-            config.kind.entry.makeBlock(h, c, SeededGenerator.derivedSeed(seed, stream: UInt64(l + 1)))
+            config.kind.entry.makeBlock(h, maskColours, SeededGenerator.derivedSeed(seed, stream: UInt64(l + 1)), switches)
         }
         head = [
             Conv2d(inChannels: 2 * h, outChannels: ModelConfig.headWidth, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 1001)),
+                   mask: .B, colors: maskColours, seed: SeededGenerator.derivedSeed(seed, stream: 1001)),
             Conv2d(inChannels: ModelConfig.headWidth, outChannels: config.outputChannels, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: c, seed: SeededGenerator.derivedSeed(seed, stream: 1002)),
+                   mask: .B, colors: maskColours, seed: SeededGenerator.derivedSeed(seed, stream: 1002)),
         ]
     }
 
@@ -98,16 +106,24 @@ public final class PixelNetwork: PixelModel {
         for block in blocks {
             if stopBefore(passes.count) { return nil }
             let pass = block.forward(streams.last!)
-            streams.append(streams.last! + pass.residual)   // x_{l+1} = x_l + F(x_l)
+            // x_{l+1} = x_l + F(x_l); without residual connections x_{l+1} = F(x_l).
+            streams.append(config.residual ? streams.last! + pass.residual : pass.residual)
             passes.append(pass)
         }
         if stopBefore(passes.count) { return nil }
-        let r1 = Activation.relu(streams.last!)             // (B, 2h, H, W)
+        let r1 = Activation.relu(headStream(streams))       // (B, 2h, H, W)
         let z1 = head[0].forward(r1)                        // (B, 32, H, W)
         let r2 = Activation.relu(z1)
         let logits = head[1].forward(r2)                    // (B, K, H, W)
         return NetworkForward(encodedInput: x, streams: streams, blockPasses: passes,
                               headInput: r1, headHidden: z1, headHiddenActivated: r2, logits: logits)
+    }
+
+    /// What the head reads: x_L, or with skip connections x_1 + … + x_L, summed in that order
+    /// (x_0 when there is no block).
+    private func headStream(_ streams: [Tensor]) -> Tensor {
+        guard config.skip, streams.count > 1 else { return streams.last! }
+        return streams.dropFirst(2).reduce(streams[1], +)
     }
 
     /// Back-propagates ∂L/∂logits to ∂L/∂(encoded input), accumulating every gradient.
@@ -116,8 +132,10 @@ public final class PixelNetwork: PixelModel {
         let dr2 = head[1].backward(input: pass.headHiddenActivated, outputGradient: dLogits)
         let dz1 = Activation.reluBackward(input: pass.headHidden, outputGradient: dr2)
         let dr1 = head[0].backward(input: pass.headInput, outputGradient: dz1)
-        let dStream = Activation.reluBackward(input: pass.streams.last!, outputGradient: dr1)
-        return backward(pass, fromStream: blocks.count, streamGradient: dStream)
+        // ReLU(s) > 0 exactly where s > 0: the head's input tells where its ReLU passed.
+        let dStream = Activation.reluBackward(input: pass.headInput, outputGradient: dr1)
+        return try! backward(pass, fromStream: blocks.count, streamGradient: dStream,
+                             skipGradient: config.skip ? dStream : nil, shouldStop: { false })
     }
 
     /// Back-propagates a gradient given at stream `l` (0 = after the input layer,
@@ -134,10 +152,19 @@ public final class PixelNetwork: PixelModel {
     @discardableResult
     public func backward(_ pass: NetworkForward, fromStream l: Int, streamGradient: Tensor,
                          shouldStop: () -> Bool) throws -> Tensor {
+        try backward(pass, fromStream: l, streamGradient: streamGradient, skipGradient: nil, shouldStop: shouldStop)
+    }
+
+    /// The backward through the blocks: `skipGradient`, with skip connections, is what the head
+    /// sends to each of x_1 … x_{l−1} directly (besides `streamGradient` at x_l).
+    private func backward(_ pass: NetworkForward, fromStream l: Int, streamGradient: Tensor, skipGradient: Tensor?,
+                          shouldStop: () -> Bool) throws -> Tensor {
         var d = streamGradient
         for k in stride(from: l - 1, through: 0, by: -1) {
             try Stopped.check(shouldStop, done: l - 1 - k, of: l, "blocks")
-            d += blocks[k].backward(pass.blockPasses[k], outputGradient: d)   // identity + F path
+            let dF = blocks[k].backward(pass.blockPasses[k], outputGradient: d)
+            if config.residual { d += dF } else { d = dF }                   // identity + F path, or F alone
+            if let skipGradient, k >= 1 { d += skipGradient }                // x_k feeds the head directly
         }
         return input.backward(input: pass.encodedInput, outputGradient: d)
     }

@@ -32,6 +32,9 @@ public final class IncrementalStepper: ConditionalStepper {
 
     /// A stepper for `batch` images of height×width; throws if a block has no incremental form.
     public init(network: PixelNetwork, batch: Int, height: Int, width: Int) throws {
+        if let bug = network.config.bug {
+            throw SamplingError.noFastPath("a model with --bug \(bug.rawValue) samples what its forward pass computes, one full pass per pixel")
+        }
         guard let states = IncrementalStepper.blockStates(network, batch: batch, height: height, width: width) else {
             throw SamplingError.noFastPath("\(network.config.kind.paperName) blocks have no incremental form yet")
         }
@@ -82,19 +85,29 @@ public final class IncrementalStepper: ConditionalStepper {
                             batch: batch, out: s.baseAddress!)                     // x_0 = input(x)
             }
         }
-        for block in blocks {
+        for (l, block) in blocks.enumerated() {
             stream.withUnsafeBufferPointer { s in
                 residual.withUnsafeMutableBufferPointer { r in
                     block.step(row: row, column: column, input: s.baseAddress!, output: r.baseAddress!)
                 }
             }
-            for i in 0..<stream.count { stream[i] += residual[i] }                 // x_{l+1} = x_l + F(x_l)
+            if config.residual {
+                for i in 0..<stream.count { stream[i] += residual[i] }             // x_{l+1} = x_l + F(x_l)
+            } else {
+                swap(&stream, &residual)                                         // x_{l+1} = F(x_l)
+            }
+            if config.skip {                                                     // x_1 + … + x_L for the head
+                if l == 0 { skipSum = stream } else { for i in 0..<stream.count { skipSum[i] += stream[i] } }
+            }
         }
     }
 
+    /// With skip connections (and a block), x_1 + … + x_L at the current position.
+    private var skipSum: [Float] = []
+
     /// The head at the current position: logits = head.1(ReLU(head.0(ReLU(x_L)))).
     private func computeHead() {
-        stream.withUnsafeBufferPointer { s in
+        (config.skip && !blocks.isEmpty ? skipSum : stream).withUnsafeBufferPointer { s in
             headIn.withUnsafeMutableBufferPointer { r1 in
                 headHidden.withUnsafeMutableBufferPointer { z1 in
                     logitsAt.withUnsafeMutableBufferPointer { out in

@@ -26,7 +26,7 @@ import Foundation
 /// path's, and the result agrees to Float rounding.
 extension DiagonalBiLSTMBlock: IncrementalBlock {
     /// Not for the test-only variant without the shift: that one sees the future.
-    public var hasIncrementalForm: Bool { shiftsBackwardDirection }
+    public var hasIncrementalForm: Bool { isPaperBlock }
 
     public func makeIncrementalState(batch: Int, height: Int, width: Int) -> IncrementalBlockState {
         DiagonalBiLSTMIncrementalState(block: self, batch: batch, height: height, width: width)

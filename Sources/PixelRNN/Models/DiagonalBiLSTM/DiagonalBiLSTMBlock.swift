@@ -63,6 +63,23 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
                      mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 3))
     }
 
+    /// A block with the variant `switches` asks for (Models README, "Known bugs"):
+    /// `no-shift` (bwd not shifted down), `sigmoid-g` (both directions), `same-padding` (both
+    /// directions' s_s read rows r and r+1), `flip-skewed` (bwd walks the flipped skewed map).
+    public convenience init(hidden: Int, colors: Int, seed: UInt64, switches: BlockSwitches) {
+        self.init(hidden: hidden, colors: colors, seed: seed)
+        switch switches.bug {
+        case .noShift?: shiftsBackwardDirection = false
+        case .sigmoidG?: (fwd.sigmoidOnContent, bwd.sigmoidOnContent) = (true, true)
+        case .samePadding?: (fwd.stateToState.readsRowBelow, bwd.stateToState.readsRowBelow) = (true, true)
+        case .flipSkewed?: bwd.flipsSkewedMap = true
+        case .maskBFirst?, .noColourMask?, nil: break
+        }
+    }
+
+    /// True for the paper's block; false when a known bug is switched on.
+    var isPaperBlock: Bool { shiftsBackwardDirection && !fwd.runsPlainPath && !bwd.runsPlainPath }
+
     public var namedParameters: [(String, Parameter)] {
         prefixedParameters([("fwd", fwd.namedParameters), ("bwd", bwd.namedParameters), ("out", out.namedParameters)])
     }

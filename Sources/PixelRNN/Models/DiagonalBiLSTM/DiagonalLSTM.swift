@@ -32,6 +32,23 @@ public final class DiagonalLSTM {
     /// `s_s`: 2-tap convolution down a column, h → 4h, unmasked.
     public let stateToState: DiagonalStateToState
 
+    /// `--bug sigmoid-g`: σ instead of tanh on the content gate g (plain path only).
+    var sigmoidOnContent = false
+    /// `--bug flip-skewed` (bwd only): the walk runs on the skewed map flipped left–right,
+    /// skewed column k being column Ws−1−k of skew(x), instead of on the skew of the
+    /// flipped image (plain path only).
+    var flipsSkewedMap = false
+
+    /// True for the buggy variants the fast kernels do not have: they run plain whatever
+    /// `ComputePath.current` says.
+    var runsPlainPath: Bool { sigmoidOnContent || flipsSkewedMap || stateToState.readsRowBelow }
+
+    /// Whether (r, k) of the walked skewed map is a pixel (with `flipsSkewedMap`, of the flipped map).
+    func isPixel(row r: Int, walkedColumn k: Int, height: Int, width: Int) -> Bool {
+        let column = flipsSkewedMap ? Skew.skewedWidth(height: height, width: width) - 1 - k : k
+        return Skew.isPixel(row: r, skewedColumn: column, width: width)
+    }
+
     /// A direction for `hidden` = h, initialised from `seed`.
     public init(hidden: Int, colors: Int, seed: UInt64) {
         self.hidden = hidden
@@ -51,7 +68,7 @@ public final class DiagonalLSTM {
     /// `inputToStateBias` (B, 4h, H, W), if given, is added to i_s(x) before it is skewed
     /// (the multi-scale PixelRNN's conditioning, paper §3.6).
     public func beginWalk(_ x: Tensor, inputToStateBias: Tensor? = nil) -> DiagonalLSTMWalk {
-        DiagonalLSTMWalk(lstm: self, input: x, fastPath: ComputePath.isFast, inputToStateBias: inputToStateBias)
+        DiagonalLSTMWalk(lstm: self, input: x, fastPath: ComputePath.isFast && !runsPlainPath, inputToStateBias: inputToStateBias)
     }
 
     /// The whole forward pass of this direction: every column in turn.
@@ -66,7 +83,7 @@ public final class DiagonalLSTM {
     public func backwardWithGateGradient(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> (input: Tensor, gates: Tensor) {
         precondition(dOutput.shape == pass.output.shape,
                      "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
-        let dz = ComputePath.isFast ? gateGradientFast(pass, outputGradient: dOutput) : gateGradientPlain(pass, outputGradient: dOutput)
+        let dz = ComputePath.isFast && !runsPlainPath ? gateGradientFast(pass, outputGradient: dOutput) : gateGradientPlain(pass, outputGradient: dOutput)
         return (inputToState.backward(input: pass.input, outputGradient: dz), dz)
     }
 
@@ -75,7 +92,7 @@ public final class DiagonalLSTM {
     public func backward(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
         precondition(dOutput.shape == pass.output.shape,
                      "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
-        return ComputePath.isFast ? backwardFast(pass, outputGradient: dOutput)
+        return ComputePath.isFast && !runsPlainPath ? backwardFast(pass, outputGradient: dOutput)
                                         : backwardPlain(pass, outputGradient: dOutput)
     }
 
@@ -98,14 +115,17 @@ public final class DiagonalLSTM {
     func gateGradientPlain(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
         let (batch, h, height, width) = (dOutput.shape[0], hidden, dOutput.shape[2], dOutput.shape[3])
         let ws = Skew.skewedWidth(height: height, width: width)
-        var dHidden = Skew.unskewBackward(outputGradient: dOutput)       // (B, h, H, Ws): ∂L/∂h from above
+        // The maps in the order the walk visited them (flipped back for `flipsSkewedMap`).
+        let walked: (Tensor) -> Tensor = { self.flipsSkewedMap ? DiagonalBiLSTMBlock.flipLeftRight($0) : $0 }
+        var dHidden = walked(Skew.unskewBackward(outputGradient: dOutput)) // (B, h, H, Ws): ∂L/∂h from above
         var dPre = Tensor(zeros: [batch, 4 * h, height, ws])              // (B, 4h, H, Ws): ∂L/∂[o, f, i, g] pre-activations
         var dcCarry = Tensor(zeros: [batch, h, height])                   // ∂L/∂c_k through c_{k+1}
-        let (gates, cell, hiddenMap) = (pass.gates.skewedTensor(), pass.cell.skewedTensor(), pass.hidden.skewedTensor())
+        let (gates, cell, hiddenMap) = (walked(pass.gates.skewedTensor()), walked(pass.cell.skewedTensor()),
+                                        walked(pass.hidden.skewedTensor()))
         for k in stride(from: ws - 1, through: 0, by: -1) {
             var nextCarry = Tensor(zeros: [batch, h, height])
             for n in 0..<batch {
-                for r in 0..<height where Skew.isPixel(row: r, skewedColumn: k, width: width) {
+                for r in 0..<height where isPixel(row: r, walkedColumn: k, height: height, width: width) {
                     for j in 0..<h {
                         let cPrev: Float = k > 0 ? cell[n, j, r, k - 1] : 0
                         let d = LSTMCell.backward(o: gates[n, j, r, k], f: gates[n, h + j, r, k],
@@ -115,7 +135,8 @@ public final class DiagonalLSTM {
                         dPre[n, j, r, k] = d.dO
                         dPre[n, h + j, r, k] = d.dF
                         dPre[n, 2 * h + j, r, k] = d.dI
-                        dPre[n, 3 * h + j, r, k] = d.dG
+                        let g = gates[n, 3 * h + j, r, k]
+                        dPre[n, 3 * h + j, r, k] = sigmoidOnContent ? d.dc * gates[n, 2 * h + j, r, k] * g * (1 - g) : d.dG
                         nextCarry.data[(n * h + j) * height + r] = d.dcPrev              // dc_{k−1}
                     }
                 }
@@ -127,7 +148,7 @@ public final class DiagonalLSTM {
             let dhPrev = stateToState.backward(input: hPrev, outputGradient: dPreColumn) // (B, h, H)
             if k > 0 { DiagonalLSTM.addColumn(dhPrev, into: &dHidden, k - 1) }
         }
-        return Skew.skewBackward(outputGradient: dPre, width: width)        // ∂z (B, 4h, H, W)
+        return Skew.skewBackward(outputGradient: walked(dPre), width: width)  // ∂z (B, 4h, H, W)
     }
 
     // MARK: columns of skewed maps (plain path)
@@ -218,6 +239,7 @@ public final class DiagonalLSTMWalk {
             prepareFast()
         } else {
             skewedZ = Skew.skew(inputToState)                           // (B, 4h, H, Ws)
+            if lstm.flipsSkewedMap { skewedZ = DiagonalBiLSTMBlock.flipLeftRight(skewedZ) }   // the bug
             gatesMap = Tensor(zeros: [batch, 4 * h, height, skewedWidth])
             cellMap = Tensor(zeros: [batch, h, height, skewedWidth])
             hiddenMap = Tensor(zeros: [batch, h, height, skewedWidth])
@@ -259,8 +281,11 @@ public final class DiagonalLSTMWalk {
             return DiagonalLSTMForward(input: input, gates: gateColumns, cell: cellColumns,
                                        hidden: hiddenColumns, output: hiddenColumns.unskewedTensor())
         }
-        return DiagonalLSTMForward(input: input, gates: SkewedColumns(packing: gatesMap, width: width),
-                                   cell: SkewedColumns(packing: cellMap, width: width, pad: 1),
+        // With `flipsSkewedMap` the maps are flipped back before they are unskewed and packed.
+        let unwalked: (Tensor) -> Tensor = { self.lstm.flipsSkewedMap ? DiagonalBiLSTMBlock.flipLeftRight($0) : $0 }
+        let hiddenMap = unwalked(self.hiddenMap)
+        return DiagonalLSTMForward(input: input, gates: SkewedColumns(packing: unwalked(gatesMap), width: width),
+                                   cell: SkewedColumns(packing: unwalked(cellMap), width: width, pad: 1),
                                    hidden: SkewedColumns(packing: hiddenMap, width: width, pad: 1),
                                    output: Skew.unskew(hiddenMap, width: width))
     }
@@ -279,14 +304,15 @@ public final class DiagonalLSTMWalk {
         }
         for n in 0..<batch {
             // Cells that are not pixels keep h = c = 0 (and show zero gates).
-            for r in 0..<height where Skew.isPixel(row: r, skewedColumn: k, width: width) {
+            for r in 0..<height where lstm.isPixel(row: r, walkedColumn: k, height: height, width: width) {
                 for j in 0..<h {
                     let cPrev: Float = k > 0 ? cellMap[n, j, r, k - 1] : 0
                     // c_k = σ(f) ⊙ c_{k−1} + σ(i) ⊙ tanh(g);  h_k = σ(o) ⊙ tanh(c_k)
                     let cell = LSTMCell.forward(o: pre.data[(n * 4 * h + j) * height + r],
                                                 f: pre.data[(n * 4 * h + h + j) * height + r],
                                                 i: pre.data[(n * 4 * h + 2 * h + j) * height + r],
-                                                g: pre.data[(n * 4 * h + 3 * h + j) * height + r], previousCell: cPrev)
+                                                g: pre.data[(n * 4 * h + 3 * h + j) * height + r], previousCell: cPrev,
+                                                sigmoidOnContent: lstm.sigmoidOnContent)
                     gatesMap[n, j, r, k] = cell.o
                     gatesMap[n, h + j, r, k] = cell.f
                     gatesMap[n, 2 * h + j, r, k] = cell.i

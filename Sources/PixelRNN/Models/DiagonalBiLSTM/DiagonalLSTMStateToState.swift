@@ -20,6 +20,14 @@ public final class DiagonalStateToState {
     /// (4h)
     public let bias: Parameter
 
+    /// `--bug same-padding` (Models README, "Known bugs"): "same" padding of a 2-tap kernel puts
+    /// the zero row below, so tap 0 reads row r and tap 1 row r+1 — the pixel below-left.
+    /// The plain path only (`DiagonalLSTM.runsPlainPath`).
+    var readsRowBelow = false
+
+    /// The row tap 0 reads, relative to r: −1, or 0 with `readsRowBelow`.
+    private var firstRow: Int { readsRowBelow ? 0 : -1 }
+
     /// Initialised like PyTorch's `Conv1d` default (uniform in ±1/√(h·2)), from `seed`.
     public init(hidden: Int, seed: UInt64) {
         self.hidden = hidden
@@ -45,9 +53,11 @@ public final class DiagonalStateToState {
                 for r in 0..<rows {
                     var s = b[o]
                     for c in 0..<h {
-                        let above: Float = r > 0 ? column.data[(n * h + c) * rows + r - 1] : 0   // row r−1 (row −1 is zero)
-                        let level = column.data[(n * h + c) * rows + r]                        // row r
-                        s += w[(o * h + c) * 2 + 0] * above + w[(o * h + c) * 2 + 1] * level
+                        // Taps 0 and 1 read rows r−1 and r (row −1 is zero); with the bug, r and r+1.
+                        let (r0, r1) = (r + firstRow, r + firstRow + 1)
+                        let tap0: Float = r0 >= 0 ? column.data[(n * h + c) * rows + r0] : 0
+                        let tap1: Float = r1 < rows ? column.data[(n * h + c) * rows + r1] : 0
+                        s += w[(o * h + c) * 2 + 0] * tap0 + w[(o * h + c) * 2 + 1] * tap1
                     }
                     y.data[(n * 4 * h + o) * rows + r] = s
                 }
@@ -72,12 +82,11 @@ public final class DiagonalStateToState {
                     let g = dy.data[(n * 4 * h + o) * rows + r]
                     bias.grad.data[o] += g
                     for c in 0..<h {
-                        if r > 0 {
-                            dColumn.data[(n * h + c) * rows + r - 1] += w[(o * h + c) * 2 + 0] * g
-                            weight.grad.data[(o * h + c) * 2 + 0] += column.data[(n * h + c) * rows + r - 1] * g
+                        for t in 0..<2 where (0..<rows).contains(r + firstRow + t) {
+                            let read = (n * h + c) * rows + r + firstRow + t
+                            dColumn.data[read] += w[(o * h + c) * 2 + t] * g
+                            weight.grad.data[(o * h + c) * 2 + t] += column.data[read] * g
                         }
-                        dColumn.data[(n * h + c) * rows + r] += w[(o * h + c) * 2 + 1] * g
-                        weight.grad.data[(o * h + c) * 2 + 1] += column.data[(n * h + c) * rows + r] * g
                     }
                 }
             }

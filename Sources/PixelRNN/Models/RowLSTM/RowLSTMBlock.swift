@@ -44,6 +44,12 @@ public final class RowLSTMBlock: ResidualBlock {
         self.init(hidden: hidden, colors: colors, seed: seed, knownBug: nil)
     }
 
+    /// A block for `hidden` = h with the variant `switches` asks for: `--bug sigmoid-g` is
+    /// the test variant `sigmoidOnContent` (run on the plain path).
+    public convenience init(hidden: Int, colors: Int, seed: UInt64, switches: BlockSwitches) {
+        self.init(hidden: hidden, colors: colors, seed: seed, knownBug: switches.bug == .sigmoidG ? .sigmoidOnContent : nil)
+    }
+
     init(hidden: Int, colors: Int, seed: UInt64, knownBug: RowLSTMKnownBug?) {
         self.hidden = hidden
         self.knownBug = knownBug
