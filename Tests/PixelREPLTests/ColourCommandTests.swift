@@ -28,3 +28,21 @@ final class ColourCommandTests: XCTestCase, ShellHarnessTestCase {
         XCTAssertTrue(shell.session.model === kept)
     }
 }
+
+extension ColourCommandTests {
+    func testReceptiveFieldOfEachColour() throws {
+        run("model new rowlstm --colors 3 --levels 256 --layers 2 --hidden 6 --seed 1")
+        let g = run("rf 3 2 --size 6 --colour G")
+        XCTAssertTrue(g.contains("  G sees at its own pixel: R   (allowed: R)"), "\(g)")
+        XCTAssertTrue(g.contains("  pixel colours outside the causal context it sees: 0 (as it must be)"), "\(g)")
+        XCTAssertTrue(g.last!.hasSuffix("rf-rowlstm-3-2-G.png"), g.last!)
+        let all = run("rf 3 2 --size 6")
+        XCTAssertEqual(all.filter { $0.contains("sees at its own pixel") },
+                       ["  R sees at its own pixel: nothing   (allowed: nothing)", "  G sees at its own pixel: R   (allowed: R)",
+                        "  B sees at its own pixel: R, G   (allowed: R, G)"])
+        fails("rf 3 2 --size 6 --colour X", saying: "R|G|B")
+        fails("rf 3 2 --size 6 --growth", saying: "--colour")
+        run("model new rowlstm --layers 1 --hidden 4")
+        fails("rf 3 2 --size 6 --colour G", saying: "colour models")
+    }
+}
