@@ -46,3 +46,51 @@ extension ColourCommandTests {
         fails("rf 3 2 --size 6 --colour G", saying: "colour models")
     }
 }
+
+extension ColourCommandTests {
+    /// factorize on a colour model: the printed NLL is the likelihood of the RGB image, the
+    /// NLLs by colour add up to it, and the three distributions of --pixel are drawn.
+    func testFactorizeInColourGivesThreeFactorsPerPixel() throws {
+        run("data load")
+        run("model new diagbilstm --colors 3 --levels 16 --layers 1 --hidden 6 --seed 2")
+        let out = run("factorize 4 --pixel 10,12")
+        let nllLine = try XCTUnwrap(out.first { $0.hasPrefix("NLL = ") })
+        let printed = try XCTUnwrap(Double(nllLine.dropFirst(6).split(separator: " ")[0]))
+        let session = shell.session
+        let grey = session.data!.test.intensities([4])
+        let pixels = Tensor(shape: [1, 3, 28, 28], data: (0..<3).flatMap { _ in grey.data.map { ($0 * 15).rounded() } })
+        let expected = Likelihood.negativeLogLikelihood(logits: session.model!.forward(pixels).logits, pixels: pixels, levels: 16)[0]
+        XCTAssertEqual(printed, expected, accuracy: 0.006)
+        XCTAssertTrue(nllLine.contains("over 784·3 = 2352 dimensions"), nllLine)
+        let byColour = try XCTUnwrap(out.first { $0.hasPrefix("NLL by colour: ") })
+        let parts = byColour.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: CharacterSet(charactersIn: ","))) }
+        XCTAssertEqual(parts.count, 3, byColour)
+        XCTAssertEqual(parts.reduce(0, +), expected, accuracy: 0.02)
+        let value = Int(pixels[0, 0, 10, 12])
+        XCTAssertTrue(out.contains { $0.hasPrefix("  p(G | x_<i, R) : value there \(String(format: "%3d", value)), p = ") }, "\(out)")
+        XCTAssertEqual(out.filter { $0.hasPrefix("wrote ") }.map { URL(fileURLWithPath: String($0.dropFirst(6))).lastPathComponent },
+                       ["factorize-test-4.png", "factorize-test-4-pixel-10-12.png"])
+        fails("factorize 4 --pixel 28,0", saying: "outside the 28×28 image")
+        fails("factorize 4 --pixel 3", saying: "row,column")
+        run("model new pixelcnn --layers 1 --hidden 4")
+        fails("factorize 4 --pixel 3,3", saying: "colour models")
+    }
+}
+
+extension ColourCommandTests {
+    /// A grey model with K = 16 levels reads the digits as intensity·15, rounded (not as
+    /// 0…255, which a 16-way softmax cannot score): factorize prints that image's NLL.
+    func testAGreyModelWithSixteenLevelsReadsSixteenLevels() throws {
+        run("data load")
+        run("model new pixelcnn --levels 16 --layers 1 --hidden 4 --seed 3")
+        let out = run("factorize 2")
+        XCTAssertTrue(out.contains { $0.hasSuffix("16 grey levels") }, "\(out)")
+        let nllLine = try XCTUnwrap(out.first { $0.hasPrefix("NLL = ") })
+        let printed = try XCTUnwrap(Double(nllLine.dropFirst(6).split(separator: " ")[0]))
+        let grey = shell.session.data!.test.intensities([2])
+        let pixels = Tensor(shape: grey.shape, data: grey.data.map { ($0 * 15).rounded() })
+        XCTAssertEqual(Set(pixels.data).count, 16, "the digit uses all 16 levels")
+        let expected = Likelihood.negativeLogLikelihood(logits: shell.session.model!.forward(pixels).logits, pixels: pixels, levels: 16)[0]
+        XCTAssertEqual(printed, expected, accuracy: 0.006)
+    }
+}

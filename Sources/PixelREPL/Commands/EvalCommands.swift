@@ -36,7 +36,7 @@ private func runEval(_ session: Session, _ args: ParsedArguments) throws {
     let result = try wrap {
         try Interruption.stoppable { try Evaluation.evaluate(network: network, images: images, shouldStop: Interruption.shouldStop) }
     }
-    let what = network.config.levels == 2 ? "binarization: \(data.binarization)" : "256 grey levels"
+    let what = network.config.levels == 2 ? "binarization: \(data.binarization)" : "\(network.config.levels) grey levels"
     session.say(String(format: "%@ NLL: %.2f nats/image = %.4f bits/dim  (%d images of %@, %@)", split.rawValue,
                        result.natsPerImage, result.bitsPerDimension, result.images, data.name, what))
 }

@@ -340,7 +340,8 @@ func displayImages(_ images: Tensor, levels: Int) -> [[Float]] {
 
 /// What black and white mean in the pictures.
 func levelsLegend(_ config: ModelConfig) -> String {
-    config.levels == 2 ? "binary pixels: white = 1, black = 0" : "256 levels: level k drawn as intensity k / 255"
+    config.levels == 2 ? "binary pixels: white = 1, black = 0"
+        : "\(config.levels) levels: level k drawn as intensity k / \(config.levels - 1)" + (config.colors == 3 ? " in each of R, G, B" : "")
 }
 
 /// A terminal preview: the first images side by side at full size, as many as fit in
