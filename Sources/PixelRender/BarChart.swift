@@ -79,7 +79,7 @@ public struct BarChart {
             canvas.fill(x: a.x + k * barWidth, y: a.y + a.height - h, width: barWidth, height: h,
                         color: isMarked ? Palette.highlight : color)
         }
-        for t in xScale.ticks {
+        for t in xScale.ticks where Int(t) < values.count {
             let x = a.x + Int(t) * barWidth + barWidth / 2
             canvas.line(x0: x, y0: a.y + a.height, x1: x, y1: a.y + a.height + BarChart.tickLength - 1, color: Palette.axis)
             canvas.text(xScale.label(t), x: x, y: a.y + a.height + BarChart.tickLength + 3, font: font, align: .center)

@@ -94,3 +94,31 @@ extension ColourCommandTests {
         XCTAssertEqual(printed, expected, accuracy: 0.006)
     }
 }
+
+extension ColourCommandTests {
+    /// trace sample on a colour model draws one colour of one pixel per step (R, then G,
+    /// then B), and the finished image is the one `sample` draws with the same seed.
+    func testTraceSampleDrawsRThenGThenB() throws {
+        run("model new pixelcnn --colors 3 --levels 16 --layers 1 --hidden 6 --seed 4")
+        run("trace sample --seed 5")
+        let steps = (0..<4).map { _ in run("step")[0] }
+        XCTAssertEqual(steps.map { $0.components(separatedBy: ", ").prefix(2).joined(separator: ", ") },
+                       ["pixel (0, 0) R", "pixel (0, 0) G", "pixel (0, 0) B", "pixel (0, 1) R"])
+        XCTAssertTrue(steps[1].hasPrefix("pixel (0, 0) G, 2 of 2352: top levels "), steps[1])
+        XCTAssertTrue(run("continue").contains("drew the remaining 2348 of 2352 pixel colours — the image is complete"))
+        let traced = try XCTUnwrap(shell.session.trace as? SampleTraceState).trace.image
+        let sampled = try Sampler.sample(network: shell.session.model!, count: 1, height: 28, width: 28, seed: 5)
+        XCTAssertEqual(traced, sampled)
+        XCTAssertEqual(traced.shape, [1, 3, 28, 28])
+    }
+
+    /// sample on a colour model: N×N colour images at --size, the levels named in the legend.
+    func testSampleInColourAtAGivenSize() throws {
+        run("model new diagbilstm --colors 3 --levels 256 --layers 1 --hidden 6")
+        let out = run("sample 3 --size 6 --seed 1")
+        XCTAssertTrue(out[0].hasPrefix("3 images of 6×6 in "), out[0])
+        XCTAssertTrue(out.last!.hasSuffix("sample-diagbilstm-seed1.png"), out.last!)
+        fails("sample 3 --size 0", saying: "--size")
+        fails("sample 3 --size 65", saying: "--size")
+    }
+}

@@ -8,9 +8,10 @@ let sampleCommands: [Command] = [
     Command(
         name: "sample",
         summary: "draw new images pixel by pixel from the current model",
-        usage: "sample [n] [--seed s] [--method automatic|reference|incremental]",
-        examples: ["sample", "sample 8 --seed 3", "sample 4 --method reference"],
-        options: [seedOption, methodOption],
+        usage: "sample [n] [--seed s] [--size N] [--method automatic|reference|incremental]",
+        examples: ["sample", "sample 8 --seed 3", "sample 4 --method reference", "sample 16 --size 16"],
+        options: [seedOption, methodOption,
+                  OptionSpec("size", help: "image size N×N (default: the data's, else 28)")],
         details: """
         Draws n images (default 16) of the data's size (28×28 when no data is loaded) in raster \
         order: pixel i is drawn from p(x_i | x_<i), given every pixel drawn before it. Same seed, \
@@ -52,7 +53,8 @@ private func runSample(_ session: Session, _ args: ParsedArguments) throws {
     let count = try sampleCount(args)
     let seed = try seedValue(args)
     let method = try samplingMethod(args)
-    let (height, width) = session.imageSize
+    var (height, width) = session.imageSize
+    if args.value("size") != nil { (height, width) = (try args.int("size", default: 28, in: 1...64), try args.int("size", default: 28, in: 1...64)) }
     let draws = height * width * network.config.colors
     var images: Tensor?
     let seconds = try timed {
