@@ -122,3 +122,14 @@ extension ColourCommandTests {
         fails("sample 3 --size 65", saying: "--size")
     }
 }
+
+extension ColourCommandTests {
+    /// complete on a colour model keeps every colour of every given pixel and draws the rest.
+    func testCompleteInColourKeepsTheGivenPixels() throws {
+        run("data load")
+        run("model new rowlstm --colors 3 --levels 16 --layers 1 --hidden 6 --seed 1")
+        let out = run("complete --images 1 --samples 2 --occlude right-half --seed 2")
+        XCTAssertTrue(out.contains("given pixels changed in the completions: 0 — the 392 given pixels of each image are kept in every completion"), "\(out)")
+        XCTAssertTrue(out.last!.hasSuffix("complete-rowlstm-right-half-seed2.png"), out.last!)
+    }
+}
