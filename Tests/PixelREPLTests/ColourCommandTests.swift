@@ -133,3 +133,25 @@ extension ColourCommandTests {
         XCTAssertTrue(out.last!.hasSuffix("complete-rowlstm-right-half-seed2.png"), out.last!)
     }
 }
+
+extension ColourCommandTests {
+    /// train and eval on a colour model read the grey digits as R = G = B: the loss falls,
+    /// and R costs more than G, G more than B (G is given R of the same pixel, B also G).
+    func testATinyColourModelLearnsThatGAndBFollowR() throws {
+        run("data load")
+        run("model new pixelcnn --colors 3 --levels 4 --layers 1 --hidden 6 --seed 2")
+        run("train --epochs 1 --steps 60 --lr 0.01")
+        let history = try XCTUnwrap(shell.session.trainer?.state.lossHistory.map(\.loss))
+        XCTAssertEqual(history.count, 60)
+        XCTAssertLessThan(history.suffix(10).reduce(0, +) / 10, 0.5 * history.prefix(5).reduce(0, +) / 5, "the loss falls")
+        let out = run("factorize 3")
+        let byColour = try XCTUnwrap(out.first { $0.hasPrefix("NLL by colour: ") })
+        let parts = byColour.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: CharacterSet(charactersIn: ","))) }
+        XCTAssertEqual(parts.count, 3, byColour)
+        // Each colour knows more of the same pixel than the one before: R > G > B in cost.
+        XCTAssertGreaterThan(parts[0], parts[1], byColour)
+        XCTAssertGreaterThan(parts[1], parts[2], byColour)
+        let eval = run("eval --split valid")
+        XCTAssertTrue(eval[0].hasPrefix("valid NLL: "), "\(eval)")
+    }
+}

@@ -135,17 +135,19 @@ private func sameRun(_ a: TrainingHyperparameters, _ b: TrainingHyperparameters)
 
 /// The training split as the model reads it: binarized (fresh each epoch when asked) or grey levels.
 private func trainingImages(_ data: LoadedDataSet, network: PixelNetwork) throws -> TrainingImages {
-    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
-    if network.config.levels != 2 { return TrainingImages(try splitLevels(data, .train, network: network)) }
+    if network.config.levels != 2 || network.config.colors == 3 { return TrainingImages(try splitLevels(data, .train, network: network)) }
     if case .freshEachEpoch = data.binarization {
         return TrainingImages(count: data.train.count) { epoch in data.binarized(.train, epoch: epoch) }
     }
     return TrainingImages(data.binarized(.train))
 }
 
-/// A whole split as levels: binarized, or grey 0…K−1 for a K-level model (intensity·(K−1), rounded).
+/// A whole split as levels: binarized, or grey 0…K−1 for a K-level model (intensity·(K−1), rounded);
+/// for a colour model, each grey image in R, G and B.
 func splitLevels(_ data: LoadedDataSet, _ split: SplitName, network: PixelNetwork) throws -> Tensor {
-    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
+    if network.config.colors == 3 {   // grey images as R = G = B (colourImageLevels)
+        return colourImageLevels(data, split: split, indices: Array(0..<data[split].count), levels: network.config.levels).0
+    }
     if network.config.levels == 2 { return data.binarized(split) }
     let grey = data[split].images
     let top = Float(network.config.levels - 1)
