@@ -5,11 +5,16 @@ running and testing pixelrnn never need Python).
     python3 scripts/pytorch_twin.py pixelcnn 10     # model, epochs: train, test NLL
     python3 scripts/pytorch_twin.py rowlstm 10
     python3 scripts/pytorch_twin.py bench [RUNS] [STEPS]   # speed, as `benchmark` measures it
+    python3 scripts/pytorch_twin.py bench-colour [RUNS] [STEPS]   # as `benchmark --colors 3`
 
 `bench` times, for each model (L = 7, h = 16, batch 16, random 28x28 binary images,
 fresh weights), STEPS full training steps (loss, backward, clipping, Adam) and STEPS
 forward passes (no gradient), RUNS times (default 5 and 5), after one warm-up step,
 and prints the median images/s of each, with torch's version and thread count.
+`bench-colour` does the same for colour models (L = 7, h = 18, 3 colours, 256 levels,
+random 16x16 RGB images; colour masks: channel c in group c % 3, at the centre mask A
+connects group gi to go when gi < go, mask B when gi <= go; a 256-way softmax per colour
+over the logit channels level*3 + colour), and the binary 28x28 PixelCNN as the reference.
 
 Same recipe as README's "Results": L = 7, h = 16, batch 16, Adam 1e-3, global-norm
 clip 1, the bundled 4,000/500 train/test split (8/1/1 per class in file order, as
@@ -51,20 +56,24 @@ def load_split():
 
 
 
-def mask(kind, out_ch, in_ch, kh, kw):
+def mask(kind, out_ch, in_ch, kh, kw, colors=1):
     m = torch.zeros(out_ch, in_ch, kh, kw)
     cy, cx = kh // 2, kw // 2
     m[:, :, :cy, :] = 1
     m[:, :, cy, :cx] = 1
-    if kind == "B":
-        m[:, :, cy, cx] = 1
+    go = torch.arange(out_ch).view(out_ch, 1) % colors
+    gi = torch.arange(in_ch).view(1, in_ch) % colors
+    m[:, :, cy, cx] = ((gi < go) | ((gi == go) & (kind == "B"))).float()
     return m
+
+
+COLORS = [1]   # the colour groups of the masks of the network being built
 
 
 class MaskedConv(nn.Conv2d):
     def __init__(self, in_ch, out_ch, kh, kw, kind):
         super().__init__(in_ch, out_ch, (kh, kw), padding=(kh // 2, kw // 2))
-        self.register_buffer("mask", mask(kind, out_ch, in_ch, kh, kw))
+        self.register_buffer("mask", mask(kind, out_ch, in_ch, kh, kw, COLORS[0]))
 
     def forward(self, x):
         return F.conv2d(x, self.weight * self.mask, self.bias, padding=self.padding)
@@ -156,21 +165,29 @@ BLOCKS = {"pixelcnn": PixelCNNBlock, "rowlstm": RowLSTMBlock, "diagbilstm": Diag
 
 
 class Network(nn.Module):
-    def __init__(self, kind, layers=7, h=16):
+    def __init__(self, kind, layers=7, h=16, colors=1, levels=2):
         super().__init__()
-        self.input = MaskedConv(1, 2 * h, 7, 7, "A")
+        COLORS[0] = colors
+        self.colors, self.levels = colors, levels
+        self.input = MaskedConv(colors, 2 * h, 7, 7, "A")
         self.blocks = nn.ModuleList([BLOCKS[kind](h) for _ in range(layers)])
-        self.head = nn.ModuleList([MaskedConv(2 * h, 32, 1, 1, "B"), MaskedConv(32, 1, 1, 1, "B")])
+        out = colors if levels == 2 else levels * colors
+        self.head = nn.ModuleList([MaskedConv(2 * h, 32, 1, 1, "B"), MaskedConv(32, out, 1, 1, "B")])
+        COLORS[0] = 1
 
     def forward(self, x):
-        x = self.input(x)
+        x = self.input(x / (self.levels - 1))
         for block in self.blocks:
             x = x + block(x)
         return self.head[1](F.relu(self.head[0](F.relu(x))))
 
 
 def nll(net, x):
-    return F.binary_cross_entropy_with_logits(net(x), x, reduction="none").sum((1, 2, 3))
+    if net.levels == 2:
+        return F.binary_cross_entropy_with_logits(net(x), x, reduction="none").sum((1, 2, 3))
+    n, c, rows, cols = x.shape
+    logits = net(x).view(n, net.levels, c, rows, cols)          # channel level*C + colour
+    return F.cross_entropy(logits, x.long(), reduction="none").sum((1, 2, 3))
 
 
 def train_step(net, optimizer, x):
@@ -195,13 +212,22 @@ def train(kind, epochs):
         print(f"epoch {epoch + 1}: test NLL {test_nll:.2f} nats/image ({time.time() - start:.0f} s)", flush=True)
 
 
-def bench(runs, steps, batch=16):
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; L = 7, h = 16, batch {batch}, "
-          f"28x28 random binary; medians over {runs} runs of {steps} steps", flush=True)
-    for kind in BLOCKS:
-        net = Network(kind)
+def bench(runs, steps, batch=16, colour=False):
+    settings = "L = 7, h = 18, 16x16 random RGB, 256 levels" if colour else "L = 7, h = 16, 28x28 random binary"
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {settings}, batch {batch}; "
+          f"medians over {runs} runs of {steps} steps", flush=True)
+    cases = [(k, True) for k in BLOCKS] + [("pixelcnn", False)] if colour else [(k, False) for k in BLOCKS]
+    for kind, in_colour in cases:
+        generator = torch.Generator().manual_seed(0)
+        if in_colour:
+            net = Network(kind, h=18, colors=3, levels=256)
+            x = torch.randint(256, (batch, 3, 16, 16), generator=generator).float()
+        else:
+            net = Network(kind)
+            x = (torch.rand(batch, 1, 28, 28, generator=generator) < 0.5).float()
+        if colour:
+            kind = kind + (" colour" if in_colour else " binary")
         optimizer = torch.optim.Adam(net.parameters(), 1e-3)
-        x = (torch.rand(batch, 1, 28, 28, generator=torch.Generator().manual_seed(0)) < 0.5).float()
         train_step(net, optimizer, x)                              # warm-up
         training, forward = [], []
         for _ in range(runs):
@@ -214,11 +240,11 @@ def bench(runs, steps, batch=16):
                 for _ in range(steps):
                     nll(net, x)
                 forward.append(batch * steps / (time.perf_counter() - start))
-        print(f"{kind:<11} training {statistics.median(training):8.1f} img/s  forward {statistics.median(forward):8.1f} img/s"
+        print(f"{kind:<18} training {statistics.median(training):8.1f} img/s  forward {statistics.median(forward):8.1f} img/s"
               f"  (training runs: {', '.join(f'{v:.1f}' for v in training)})", flush=True)
 
 
-if kind == "bench":
-    bench(int(sys.argv[2]) if len(sys.argv) > 2 else 5, int(sys.argv[3]) if len(sys.argv) > 3 else 5)
+if kind in ("bench", "bench-colour"):
+    bench(int(sys.argv[2]) if len(sys.argv) > 2 else 5, int(sys.argv[3]) if len(sys.argv) > 3 else 5, colour=kind == "bench-colour")
 else:
     train(kind, int(sys.argv[2]) if len(sys.argv) > 2 else 10)

@@ -72,3 +72,32 @@ final class BenchmarkCommandTests: XCTestCase, ShellHarnessTestCase {
         }
     }
 }
+
+extension BenchmarkCommandTests {
+    /// --colors 3: colour models on random 16×16 RGB images of 256 levels, the colour targets,
+    /// and the binary 28×28 PixelCNN as the reference of the colour training target.
+    func testColourModeMeasuresAColourModelAndTheBinaryReference() throws {
+        let out = run("benchmark --model pixelcnn --colors 3 --runs 1 --steps 1 --samples 2 --layers 1 --hidden 3")
+        XCTAssertTrue(out.contains { $0.hasPrefix("targets colour (issue 17): PixelCNN training ≥ half the images/s of the binary 28×28 PixelCNN") })
+        XCTAssertTrue(out.contains { $0.hasPrefix("settings: L = 1, h = 3, batch 16, 16×16 RGB, 256 levels, ") }, "\(out)")
+        let header = try XCTUnwrap(out.firstIndex { $0.hasPrefix("model ") })
+        let colour = cells(out[header + 1]), reference = cells(out[header + 2])
+        XCTAssertEqual(colour[0], "PixelCNN")
+        XCTAssertEqual(reference[0], "PixelCNN, binary 28×28 (reference)")
+        let half = try number(reference[1]) / 2
+        XCTAssertTrue(colour[1].contains("(≥ ½ ref = "), colour[1])
+        let stated = try number(String(colour[1].components(separatedBy: "ref = ")[1]))
+        // Both cells are rounded (to whole images/s from 10 up): half of a rounded figure is
+        // within 0.25 of the true half, and the stated half is rounded again.
+        XCTAssertEqual(stated, half, accuracy: 0.76, colour[1])
+        XCTAssertTrue(colour[4].contains("(≤ 2.0 "), colour[4])
+        XCTAssertTrue(colour[5].contains(" MB (≤ 500 "), colour[5])
+        XCTAssertEqual(reference[4], "—", "the reference is not sampled")
+        // The colour model's operations are counted on its own 16×16 RGB images.
+        let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 3, colors: 3, levels: 256), seed: 0)
+        let expected = try number(colour[1]) * OperationCount.trainingFLOPsPerImage(network, height: 16, width: 16) / 1e9
+        XCTAssertEqual(try number(colour[2]), expected, accuracy: 0.051 + 0.01 * expected, colour[2])
+        fails("benchmark --colors 3 --hidden 4", saying: "multiple of 3")
+        fails("benchmark --colors 2", saying: "--colors must be one of 1|3")
+    }
+}

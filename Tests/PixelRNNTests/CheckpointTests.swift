@@ -66,6 +66,14 @@ final class CheckpointTests: XCTestCase {
         try assertRoundTrip(ModelConfig(kind: .pixelcnn, layers: 1, hidden: 3, colors: 3, levels: 256))
     }
 
+    func testEveryKindRoundTripsInColourWithAnyNumberOfLevels() throws {
+        for kind in ModelKind.allCases {
+            for levels in [3, 16, 256] {
+                try assertRoundTrip(ModelConfig(kind: kind, layers: 1, hidden: 3, colors: 3, levels: levels))
+            }
+        }
+    }
+
     func testRowLSTMAndDiagonalBiLSTMRoundTripOnceBuilt() throws {
         var built = 0
         for kind in [ModelKind.rowlstm, .diagbilstm] {
@@ -182,7 +190,8 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(try fault(tensors, base.merging(["model": "transformer"]) { $1 }), .unknownModel("transformer"))
         XCTAssertEqual(try fault(tensors, base.merging(["layers": "one"]) { $1 }), .badNumber(key: "layers", value: "one"))
         XCTAssertEqual(try fault(tensors, base.merging(["hidden": "-2"]) { $1 }), .badNumber(key: "hidden", value: "-2"))
-        XCTAssertEqual(try fault(tensors, base.merging(["levels": "16"]) { $1 }), .cannotBuild("levels must be 2 or 256, got 16"))
+        XCTAssertEqual(try fault(tensors, base.merging(["levels": "257"]) { $1 }), .cannotBuild("levels must be 2…256, got 257"))
+        XCTAssertEqual(try fault(tensors, base.merging(["levels": "1"]) { $1 }), .cannotBuild("levels must be 2…256, got 1"))
         guard case .wrongTensors(let shape)? = try fault(tensors, base.merging(["hidden": "3"]) { $1 }) else { return XCTFail() }
         XCTAssertTrue(shape.contains("has shape [4, 1, 7, 7]"), shape)
         var renamed = tensors

@@ -7,15 +7,18 @@ let factorizeCommands: [Command] = [
     Command(
         name: "factorize",
         summary: "the chain rule on one image: p(x) = Π p(x_i | x_<i) under the current model",
-        usage: "factorize [index] [--split train|valid|test] [--numbers]",
-        examples: ["factorize", "factorize 3 --split test", "factorize 0 --numbers"],
+        usage: "factorize [index] [--split train|valid|test] [--numbers] [--pixel r,c]",
+        examples: ["factorize", "factorize 3 --split test", "factorize 0 --numbers", "factorize 2 --pixel 14,14"],
         options: [OptionSpec("split", values: ["train", "valid", "test"], help: "which split the image comes from (default test)"),
-                  OptionSpec("numbers", takesValue: false, help: "also print p(x_i | x_<i) for every pixel")],
+                  OptionSpec("numbers", takesValue: false, help: "also print p(x_i | x_<i) for every pixel"),
+                  OptionSpec("pixel", help: "on a colour model: the pixel whose three softmax distributions are drawn (default the centre)")],
         details: """
         Reads the image in raster order (row by row, left to right), pixel i = (i / W, i mod W). \
         The model gives each pixel a conditional distribution given the pixels before it; the \
         log-likelihood of the image is the sum of the logs of the probabilities it gives to the \
-        values actually there. NLL = −log p(x) in nats per image; bits/dim = NLL / (H·W·C·ln 2).
+        values actually there. NLL = −log p(x) in nats per image; bits/dim = NLL / (H·W·C·ln 2). \
+        On a colour model each pixel has three factors, p(R | x_<i) · p(G | x_<i, R) · p(B | x_<i, R, G): \
+        a heat map per colour, and for one pixel (--pixel r,c) the three softmax distributions as bar charts.
         """,
         run: runFactorize)
 ]
@@ -34,7 +37,14 @@ private func runFactorize(_ session: Session, _ args: ParsedArguments) throws {
         }
         index = i
     }
-    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
+    if network.config.colors == 3 {
+        let (pixels, source) = colourImageLevels(data, split: split, indices: [index], levels: network.config.levels)
+        let label = data[split].labels.map { " (digit \($0[index]))" } ?? ""
+        try ColourFactorization.run(session, network, pixels: pixels, what: "\(split.rawValue) image \(index)\(label)", source: source,
+                                    name: "factorize-\(split.rawValue)-\(index)", pixelWord: args.value("pixel"), numbers: args.flag("numbers"))
+        return
+    }
+    if args.value("pixel") != nil { throw CommandError("--pixel is for colour models (the three distributions of one pixel)") }
     let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)   // (1, 1, H, W)
     let (height, width) = (pixels.shape[2], pixels.shape[3])
     let logits = network.onePassLogits(pixels)
@@ -42,7 +52,7 @@ private func runFactorize(_ session: Session, _ args: ParsedArguments) throws {
     let nll = Likelihood.negativeLogLikelihood(logits: logits, pixels: pixels, levels: network.config.levels)[0]
 
     let label = data[split].labels.map { " (digit \($0[index]))" } ?? ""
-    session.say("image \(index) of the \(split.rawValue) split\(label), \(network.config.levels == 2 ? "binarized: \(data.binarization)" : "256 grey levels")")
+    session.say("image \(index) of the \(split.rawValue) split\(label), \(network.config.levels == 2 ? "binarized: \(data.binarization)" : "\(network.config.levels) grey levels")")
     session.say("raster order: pixel i = (row, col) = (i / \(width), i mod \(width)); p(x) = Π_i p(x_i | x_<i) over \(height * width) pixels")
     for i in [0, 1, 2, width, height * width / 2, height * width - 1] {
         let (r, c) = (i / width, i % width)
@@ -64,7 +74,8 @@ private func runFactorize(_ session: Session, _ args: ParsedArguments) throws {
     try renderFactorization(session, pixels: pixels, probabilities: probabilities, index: index, split: split, nll: nll)
 }
 
-/// The image's levels as the model reads them: binarized (2 levels) or grey 0…255.
+/// The image's levels as the model reads them: binarized (2 levels) or grey 0…K−1
+/// (intensity·(K−1), rounded).
 func imageLevels(_ data: LoadedDataSet, split: SplitName, index: Int, levels: Int) -> Tensor {
     if levels == data.levels { return data.levels(split, indices: [index]) }
     return data.levels(split, indices: [index], levels: levels)

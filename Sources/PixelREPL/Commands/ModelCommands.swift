@@ -6,14 +6,14 @@ let modelCommands: [Command] = [
     Command(
         name: "model",
         summary: "make a new network, show its layers, save, load or export it (PyTorch)",
-        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels 2|256] [--colors 1|3] [--seed N] [--residual on|off] [--skip on|off] [--bug NAME] | model show | model save FILE | model load FILE|pretrained:NAME | model export pytorch DIR",
+        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels K] [--colors 1|3] [--seed N] [--residual on|off] [--skip on|off] [--bug NAME] | model show | model save FILE | model load FILE|pretrained:NAME | model export pytorch DIR",
         examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model new diagbilstm --layers 2 --bug no-shift", "model show",
                    "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors",
                    "model load pretrained:diagbilstm", "model export pytorch out/pytorch"],
         subcommands: ["new", "show", "save", "load", "export"],
         options: [OptionSpec("layers", help: "L, the number of residual blocks (default 7)"),
                   OptionSpec("hidden", help: "h; the residual stream has 2h channels (default 16)"),
-                  OptionSpec("levels", values: ["2", "256"], help: "2 (binary, sigmoid) or 256 (softmax per colour)"),
+                  OptionSpec("levels", help: "K = 2 (binary, sigmoid) or any 3…256 (a K-way softmax per colour; 256 for 8-bit)"),
                   OptionSpec("colors", values: ["1", "3"], help: "1 (grey) or 3 (RGB)"),
                   OptionSpec("seed", help: "seed of the initial weights (default 0)"),
                   OptionSpec("residual", values: ["on", "off"], help: "x_{l+1} = x_l + F(x_l) (on, default) or F(x_l) (off)"),
@@ -121,7 +121,7 @@ func checkMemory(for config: ModelConfig, available: Int) throws {
 /// "PixelCNN, 7 layers, h = 16, 1 colour, binary output".
 func describe(_ config: ModelConfig) -> String {
     let colours = config.colors == 1 ? "1 colour" : "3 colours"
-    let output = config.levels == 2 ? "binary output (sigmoid)" : "256-way softmax output"
+    let output = config.levels == 2 ? "binary output (sigmoid)" : "\(config.levels)-way softmax output"
     if let settings = config.multiScale { return describeMultiScale(config, settings, output: output) }
     let connections = (config.residual ? "" : ", no residual connections") + (config.skip ? ", skip connections" : "")
     return "\(config.kind.paperName), \(config.layers) layer\(config.layers == 1 ? "" : "s"), h = \(config.hidden), \(colours), \(output)\(connections)"

@@ -8,10 +8,11 @@ let receptiveFieldCommands: [Command] = [
     Command(
         name: "rf",
         summary: "the receptive field of one output pixel, computed by back-propagation",
-        usage: "rf [row col] [--growth] [--trials N] [--size N] | rf compare [row col] [--layers L] [--hidden h]",
+        usage: "rf [row col] [--growth] [--colour R|G|B] [--trials N] [--size N] | rf compare [row col] [--layers L] [--hidden h]",
         examples: ["rf 14 14", "rf 10 5 --growth", "rf compare 14 14 --layers 2"],
         subcommands: ["compare"],
         options: [OptionSpec("growth", takesValue: false, help: "render the field after each layer"),
+                  OptionSpec("colour", values: ["R", "G", "B"], help: "on a colour model: the field of this colour (default: each of R, G, B)"),
                   OptionSpec("trials", help: "random inputs whose union makes the structural field (default 4)"),
                   OptionSpec("size", help: "image size N×N (default: the data's, else 28)"),
                   OptionSpec("layers", help: "for compare: L of the three fresh networks (default: the current model's, else 2)"),
@@ -22,7 +23,8 @@ let receptiveFieldCommands: [Command] = [
         gradient is non-zero for at least one of several random inputs — one input can hide a \
         dependency (a dead ReLU), the union does not, and masked weights are exact zeros so no \
         dependency is invented. The outline is the causal context: every pixel before the \
-        target in raster order. A correct model never sees outside it.
+        target in raster order. A correct model never sees outside it. On a colour model the \
+        field is drawn per input colour: G's field holds R of its own pixel, R's holds nothing of it.
         """,
         subcommandsAreExhaustive: false,
         run: runReceptiveField)
@@ -40,7 +42,11 @@ private func runReceptiveField(_ session: Session, _ args: ParsedArguments) thro
         return
     }
     let network = try session.requireModel()
-    guard network.config.colors == 1 else { throw CommandError("rf draws grey images; this model has 3 colours") }
+    if network.config.colors > 1 {
+        try ColourFields.run(session, network, args, row: row, col: col, size: size, trials: trials)
+        return
+    }
+    if args.value("colour") != nil { throw CommandError("--colour is for colour models; this one has 1 colour") }
     if args.flag("growth") {
         try growth(session, network, row: row, col: col, size: size, trials: trials)
         return

@@ -8,9 +8,10 @@ let sampleCommands: [Command] = [
     Command(
         name: "sample",
         summary: "draw new images pixel by pixel from the current model",
-        usage: "sample [n] [--seed s] [--method automatic|reference|incremental]",
-        examples: ["sample", "sample 8 --seed 3", "sample 4 --method reference"],
-        options: [seedOption, methodOption],
+        usage: "sample [n] [--seed s] [--size N] [--method automatic|reference|incremental]",
+        examples: ["sample", "sample 8 --seed 3", "sample 4 --method reference", "sample 16 --size 16"],
+        options: [seedOption, methodOption,
+                  OptionSpec("size", help: "image size N×N (default: the data's, else 28)")],
         details: """
         Draws n images (default 16) of the data's size (28×28 when no data is loaded) in raster \
         order: pixel i is drawn from p(x_i | x_<i), given every pixel drawn before it. Same seed, \
@@ -21,7 +22,7 @@ let sampleCommands: [Command] = [
         run: runSample),
     Command(
         name: "complete",
-        summary: "fill in hidden parts of test digits (the paper's Figure 1)",
+        summary: "fill in hidden parts of test images (the paper's Figure 1)",
         usage: "complete [--occlude bottom-half|right-half|box] [--box r,c,h,w] [--images k] [--samples s] [--seed s] [--split train|valid|test]",
         examples: ["complete", "complete --occlude right-half --images 2 --samples 4", "complete --box 8,8,12,12"],
         options: [OptionSpec("occlude", values: ["bottom-half", "right-half", "box"], help: "pixels to hide (default bottom-half)"),
@@ -52,7 +53,8 @@ private func runSample(_ session: Session, _ args: ParsedArguments) throws {
     let count = try sampleCount(args)
     let seed = try seedValue(args)
     let method = try samplingMethod(args)
-    let (height, width) = session.imageSize
+    var (height, width) = session.imageSize
+    if args.value("size") != nil { (height, width) = (try args.int("size", default: 28, in: 1...64), try args.int("size", default: 28, in: 1...64)) }
     if let multiScale = network as? MultiScaleNetwork {
         return try sampleMultiScale(session, multiScale, count: count, height: height, width: width, seed: seed, method: method)
     }
@@ -107,7 +109,6 @@ private func runComplete(_ session: Session, _ args: ParsedArguments) throws {
     let network = try session.requireModel()
     let data = try session.requireData()
     guard args.positional.isEmpty else { throw CommandError("complete takes only options, e.g. 'complete --occlude right-half'") }
-    guard network.config.colors == 1 else { throw CommandError("the model has 3 colours but MNIST digits are grey: make one with --colors 1") }
     let split = SplitName(rawValue: try args.choice("split", from: SplitName.allCases.map(\.rawValue), default: "test"))!
     let count = try args.int("images", default: 4, in: 1...min(16, data[split].count))
     let perImage = try args.int("samples", default: 3, in: 1...8)
@@ -115,10 +116,12 @@ private func runComplete(_ session: Session, _ args: ParsedArguments) throws {
     let (height, width) = (data[split].images.shape[2], data[split].images.shape[3])
     let occlusion = try parseOcclusion(args, height: height, width: width)
     let keep = occlusion.keepMask(height: height, width: width)
-    let images = levelBatch(data, split: split, count: count, levels: network.config.levels)
+    let images = network.config.colors == 3
+        ? colourImageLevels(data, split: split, indices: Array(0..<count), levels: network.config.levels).0
+        : levelBatch(data, split: split, count: count, levels: network.config.levels)
     var completions: Tensor?
     let seconds = try Benchmark.time {
-        completions = try runSampler(session, totalDraws: height * width) { stop in
+        completions = try runSampler(session, totalDraws: height * width * network.config.colors) { stop in
             try Sampler.complete(network: network, images: images, keep: keep, samplesPerImage: perImage,
                                  seed: seed, method: method, shouldStop: stop)
         }
@@ -138,15 +141,17 @@ private func runComplete(_ session: Session, _ args: ParsedArguments) throws {
     try figure.render(session)
 }
 
-/// How many given (kept) pixels of the grey completions differ from their image — 0
-/// unless the sampler is wrong. Completions of image n are n·s ..< (n+1)·s.
+/// How many given (kept) pixel colours of the completions differ from their image — 0
+/// unless the sampler is wrong. Completions of image n are n·s ..< (n+1)·s; `keep` is one
+/// H×W plane for every colour.
 private func changedGivenPixels(_ images: Tensor, _ completions: Tensor, keep: Tensor) -> Int {
     let plane = keep.count
+    let size = images.count / images.shape[0]       // C·H·W
     let perImage = completions.shape[0] / images.shape[0]
     var changed = 0
     for k in 0..<completions.shape[0] {
-        let (drawn, original) = (k * plane, (k / perImage) * plane)
-        for p in 0..<plane where keep.data[p] != 0 && completions.data[drawn + p] != images.data[original + p] { changed += 1 }
+        let (drawn, original) = (k * size, (k / perImage) * size)
+        for i in 0..<size where keep.data[i % plane] != 0 && completions.data[drawn + i] != images.data[original + i] { changed += 1 }
     }
     return changed
 }
@@ -219,7 +224,7 @@ private struct CompletionFigure {
         let occluded = describe(occlusion, height: height, width: width)
         let title = "Completions by \(describe(config)): \(occluded) hidden — seed \(seed)"
         do {
-            var grid = try ImageGrid(title: "", images: pictures, height: height, width: width)
+            var grid = try ImageGrid(title: "", images: pictures, height: height, width: width, channels: config.colors)
             grid.columns = perImage + 2
             grid.captions = captions
             grid.overlays = overlays
@@ -227,7 +232,7 @@ private struct CompletionFigure {
             panels.legend = legend
             try session.show(panels.render(), name: "complete-\(config.kind.rawValue)-\(occlusionName)-seed\(seed)",
                              title: title, preview: previewLines(session, session.previewColour ? [pictures[0], pictures[1]] : [pictures[1]],
-                                                                 height: height, width: width, channels: 1))
+                                                                 height: height, width: width, channels: config.colors))
         } catch let error as CommandError {
             throw error
         } catch {
@@ -252,7 +257,7 @@ private struct CompletionFigure {
         var pictures: [[Float]] = [], captions: [String] = [], overlays: [[Overlay]] = []
         for i in 0..<count {
             let digit = labels.map { ", digit \($0[i])" } ?? ""
-            pictures.append(zip(originals[i], mask).map { $1 ? 0.5 : $0 })
+            pictures.append(originals[i].enumerated().map { mask[$0.offset % mask.count] ? 0.5 : $0.element })
             captions.append("\(split.rawValue) \(i): occluded")
             overlays.append([.shade(mask: mask, color: Palette.shade, opacity: 0.35), outline])
             for k in 0..<perImage {
@@ -335,7 +340,8 @@ func displayImages(_ images: Tensor, levels: Int) -> [[Float]] {
 
 /// What black and white mean in the pictures.
 func levelsLegend(_ config: ModelConfig) -> String {
-    config.levels == 2 ? "binary pixels: white = 1, black = 0" : "256 levels: level k drawn as intensity k / 255"
+    config.levels == 2 ? "binary pixels: white = 1, black = 0"
+        : "\(config.levels) levels: level k drawn as intensity k / \(config.levels - 1)" + (config.colors == 3 ? " in each of R, G, B" : "")
 }
 
 /// A terminal preview: the first images side by side at full size, as many as fit in

@@ -133,6 +133,12 @@ final class SampleTraceState: TraceState {
                                                  rows: 16, cols: 16, range: 0...max(1e-6, next.data.max() ?? 1),
                                                  colormap: .viridis, barLabel: "p(level)", colTitle: "level mod 16",
                                                  rowTitle: "level / 16"))
+        } else if levels > 2, let next = trace.nextProbabilities(), let index = trace.next {
+            var chart = try BarChart(title: "", xLabel: "level", yLabel: "probability", values: next.data)
+            chart.color = colors == 1 ? Palette.series(0) : Palette.channels[index.colour]
+            let given = colors == 1 ? "" : ["", ", R", ", R, G"][index.colour]
+            let what = colors == 1 ? "x_i" : ["R", "G", "B"][index.colour]
+            panels.append(Panel(subtitle: "next: p(\(what) = level | x_<i\(given))", canvas: chart.render()))
         }
         do {
             var composed = try Panels(title: pictureTitle, panels: panels)
@@ -201,8 +207,12 @@ final class SampleTraceState: TraceState {
         (0..<(height * width)).map { drawnProbability[$0 * colors].isNaN }
     }
 
-    /// The image so far in the terminal (the first colour; gray or blank: not drawn yet).
+    /// The image so far in the terminal (gray or blank: not drawn yet; in colour, black).
     private func previewLines(_ session: Session) -> [String] {
+        if colors > 1 {
+            return PixelREPL.previewLines(session, displayImages(trace.image, levels: levels), height: height, width: width,
+                                          channels: colors)
+        }
         let values = displayImages(trace.image, levels: levels)[0].prefix(height * width)
         let shown = zip(values, notDrawn()).map { $1 ? Float.nan : $0 }
         return TerminalPreview.lines(heatMap: shown, width: width, height: height, colormap: .grayscale,

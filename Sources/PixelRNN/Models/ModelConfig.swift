@@ -7,7 +7,8 @@ public struct ModelConfig: Equatable, Sendable {
     public var hidden: Int
     /// C: 1 (grey) or 3 (RGB).
     public var colors: Int
-    /// 2 (binary, sigmoid) or 256 (8-bit, softmax per colour).
+    /// K, the values a colour can take: 2 (binary, one sigmoid per colour) or any
+    /// 3…256 (a K-way softmax per colour; 256 for 8-bit images).
     public var levels: Int
     /// The multi-scale PixelRNN's own settings (`kind == .multiscale`; nil for every other
     /// network). `layers` and `hidden` are then its conditional network's.
@@ -32,7 +33,10 @@ public struct ModelConfig: Equatable, Sendable {
         self.skip = skip
     }
 
-    /// K, the output channels: C logits (binary) or 256·C (softmax).
+    /// The levels a network may have: 2 (binary) up to 256 (8-bit).
+    public static let levelRange = 2...256
+
+    /// The output channels: C logits (binary) or K·C (a K-way softmax per colour).
     public var outputChannels: Int { levels == 2 ? colors : levels * colors }
 
     /// Width of the output head's hidden layer (Models README, "The network": 32).

@@ -29,14 +29,18 @@ public final class PixelNetwork: PixelModel {
     }
 
     /// Test-only: `inputMask: .B` builds the deliberately wrong network whose first layer
-    /// lets every pixel see itself, so the causality tests can show that they catch it.
-    init(config: ModelConfig, seed: UInt64, inputMask: MaskType) throws {
+    /// lets every pixel see itself, so the causality tests can show that they catch it;
+    /// `colourGroupsAfterInput: false` the one whose later layers mask as if for one colour
+    /// (at the centre every channel sees every colour), for the colour causality tests.
+    init(config: ModelConfig, seed: UInt64, inputMask: MaskType, colourGroupsAfterInput: Bool = true) throws {
         guard config.layers >= 0, config.layers <= PixelNetwork.maxLayers else {
             throw ModelError.invalidConfig("layers must be 0…\(PixelNetwork.maxLayers), got \(config.layers)")
         }
         guard config.hidden >= 1, config.hidden <= 512 else { throw ModelError.invalidConfig("hidden must be 1…512, got \(config.hidden)") }
         guard config.colors == 1 || config.colors == 3 else { throw ModelError.invalidConfig("colors must be 1 or 3, got \(config.colors)") }
-        guard config.levels == 2 || config.levels == 256 else { throw ModelError.invalidConfig("levels must be 2 or 256, got \(config.levels)") }
+        guard ModelConfig.levelRange.contains(config.levels) else {
+            throw ModelError.invalidConfig("levels must be \(ModelConfig.levelRange.lowerBound)…\(ModelConfig.levelRange.upperBound), got \(config.levels)")
+        }
         if config.colors == 3 && config.hidden % 3 != 0 {
             throw ModelError.invalidConfig("with 3 colours the hidden size must be a multiple of 3, got \(config.hidden)")
         }
@@ -53,14 +57,15 @@ public final class PixelNetwork: PixelModel {
         let switches = BlockSwitches(bug: config.bug)
         input = Conv2d(inChannels: c, outChannels: 2 * h, kernelHeight: 7, kernelWidth: 7,
                        mask: firstMask, colors: maskColours, seed: SeededGenerator.derivedSeed(seed, stream: 0))
+        let groups = colourGroupsAfterInput ? maskColours : 1
         blocks = (0..<config.layers).map { l in
-            config.kind.entry.makeBlock(h, maskColours, SeededGenerator.derivedSeed(seed, stream: UInt64(l + 1)), switches)
+            config.kind.entry.makeBlock(h, groups, SeededGenerator.derivedSeed(seed, stream: UInt64(l + 1)), switches)
         }
         head = [
             Conv2d(inChannels: 2 * h, outChannels: ModelConfig.headWidth, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: maskColours, seed: SeededGenerator.derivedSeed(seed, stream: 1001)),
+                   mask: .B, colors: groups, seed: SeededGenerator.derivedSeed(seed, stream: 1001)),
             Conv2d(inChannels: ModelConfig.headWidth, outChannels: config.outputChannels, kernelHeight: 1, kernelWidth: 1,
-                   mask: .B, colors: maskColours, seed: SeededGenerator.derivedSeed(seed, stream: 1002)),
+                   mask: .B, colors: groups, seed: SeededGenerator.derivedSeed(seed, stream: 1002)),
         ]
     }
 
