@@ -257,6 +257,10 @@ public enum DataCommands {
     /// The most digits one `data show` draws.
     static let showLimit = 256
 
+    // Not optimised: Swift 6.3.1's SIL optimiser (SimplifyCFG) crashes on this function in a
+    // release build ("cannot get borrow introducers for unknown guaranteed value"); it draws
+    // at most 256 small images, so nothing is lost.
+    @_optimize(none)
     static func show(_ session: Session, _ args: ParsedArguments) throws {
         guard args.positional.count <= 2 else { throw CommandError("data show takes one range, e.g. 'data show 0..15'") }
         let set = try loaded(session)
@@ -270,12 +274,7 @@ public enum DataCommands {
             throw CommandError("\(set.name) has \(set.levels) levels, not 2: 'data show … --quantized' shows what the model sees")
         }
         let modelView = args.flag("binarized") || args.flag("quantized")
-        let images: Tensor
-        if modelView, let quantization = set.quantization {
-            images = quantization.intensities(ofLevels: set.levels(split, indices: indices))
-        } else {
-            images = modelView ? set.binarized(split, indices: indices) : part.intensities(indices)
-        }
+        let images = shownImages(set, split: split, indices: indices, modelView: modelView)
         let per = set.colors * set.rows * set.columns
         let pictures = (0..<indices.count).map { Array(images.data[($0 * per)..<(($0 + 1) * per)]) }
         let captions = indices.map { i in part.labels.map { "#\(i) (\($0[i]))" } ?? "#\(i)" }
@@ -291,6 +290,14 @@ public enum DataCommands {
             session.say("labels: " + indices.map { String(labels[$0]) }.joined(separator: " "))
         }
         session.say("\(set.name) \(splitName) \(range.lowerBound)..\(range.upperBound): \(look)")
+    }
+
+    /// The images `data show` draws, as intensities: what the model sees (the K levels, or the
+    /// bits) with `modelView`, else the file's own values.
+    static func shownImages(_ set: LoadedDataSet, split: SplitName, indices: [Int], modelView: Bool) -> Tensor {
+        guard modelView else { return set[split].intensities(indices) }
+        guard let quantization = set.quantization else { return set.binarized(split, indices: indices) }
+        return quantization.intensities(ofLevels: set.levels(split, indices: indices))
     }
 
     /// `i..j` or `i...j` (inclusive), `i..<j`, or `i`, within `0..<count`.
