@@ -24,7 +24,7 @@ let package = Package(
         .target(
             name: "PixelRNN",
             dependencies: ["CBLAS", "CZlib", "CGD"],   // CGD: decoding users' PNG and JPEG files (Data/ImageFiles)
-            exclude: ["README.md", "Models/README.md", "Models/PixelCNN/README.md", "Models/RowLSTM/README.md",
+            exclude: ["README.md", "Models/README.md", "Models/MultiScale/README.md", "Models/PixelCNN/README.md", "Models/RowLSTM/README.md",
                       "Models/DiagonalBiLSTM/README.md", "Checkpoint/README.md", "Export/README.md",
                       "Verification/README.md"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]

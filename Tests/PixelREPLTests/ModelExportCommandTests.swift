@@ -45,6 +45,16 @@ final class ModelExportCommandTests: XCTestCase, ShellHarnessTestCase {
         try Data("x".utf8).write(to: file)
         fails("model export pytorch \(file.path)", saying: "it is a file, not a folder")
         XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), "x")
+        // What the generated module cannot be yet is refused, not written wrong.
+        run("model new pixelcnn --layers 1 --hidden 2 --skip on")
+        fails("model export pytorch \(folder.path)/skip", saying: "does not write --residual off or --skip on yet")
+        run("model new pixelcnn --layers 1 --hidden 2 --residual off")
+        fails("model export pytorch \(folder.path)/nores", saying: "does not write --residual off or --skip on yet")
+        run("model new pixelcnn --layers 1 --hidden 2 --bug mask-b-first")
+        fails("model export pytorch \(folder.path)/bug", saying: "has the bug mask-b-first built in")
+        run("model new multiscale --base pixelcnn --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
+        fails("model export pytorch \(folder.path)/ms", saying: "is not exported yet")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("skip").path))
     }
 
     /// The PyTorch-written fixtures and the data they were trained on.
