@@ -111,13 +111,13 @@ private struct BenchmarkPlan {
 
     /// "28×28 binary", "16×16 RGB, 256 levels".
     var imagesDescription: String {
-        "\(size)×\(size)" + (isColour ? " RGB" : "") + (levels == 2 ? " binary" : ", \(levels) levels")
+        "\(size)×\(size)" + (isColour ? " RGB" : levels == 2 ? "" : " grey") + (levels == 2 ? " binary" : ", \(levels) levels")
     }
 }
 
 private func runBenchmark(_ session: Session, _ args: ParsedArguments) throws {
     let plan = try BenchmarkPlan(args)
-    for line in machineLines() + BLASDescription.lines() { session.say(line) }
+    for line in machineLines(colour: plan.isColour) + BLASDescription.lines() { session.say(line) }
     session.progress("measuring the sgemm peak")
     let peak = MatrixMultiplyPeak.measure()
     session.say(String(format: "sgemm peak: %.1f GFLOP/s (n = %d, %d thread%@, the fastest of %d products in 0.3 s)",
@@ -139,13 +139,12 @@ private func runBenchmark(_ session: Session, _ args: ParsedArguments) throws {
 }
 
 /// Cores and load average: what the figures depend on besides the code.
-private func machineLines() -> [String] {
+private func machineLines(colour: Bool) -> [String] {
     let cores = Cores.count
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
         .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "unknown"
     return ["machine: \(cores) core\(cores == 1 ? "" : "s") available, load average \(load) (1, 5, 15 min; other work slows every figure)",
-            "targets (2 cores, L = 7, h = 16): " + Target.tableLine,
-            "targets " + Target.colourLine]
+            colour ? "targets " + Target.colourLine : "targets (2 cores, L = 7, h = 16): " + Target.tableLine]
 }
 
 /// Every run of one model (`Benchmark.run`), with progress lines; nil if Ctrl-C stopped
@@ -211,8 +210,8 @@ private func cells(_ row: BenchmarkResult, reference: BenchmarkResult?, plan: Be
     }
     let trainingCell: String
     if plan.isColour {
-        // Half the reference's images/s, when the reference was measured (issue 17).
-        trainingCell = reference.map { ref in
+        // Half the reference's images/s, when the reference was measured: the PixelCNN's target (issue 17).
+        trainingCell = kind != .pixelcnn ? grouped(training) : reference.map { ref in
             let half = Target.colourShareOfBinary * ref.trainingImagesPerSecond
             return "\(grouped(training)) (≥ ½ ref = \(grouped(half)) \(mark(training >= half)))"
         } ?? grouped(training)

@@ -35,6 +35,9 @@ private func runCheck(_ session: Session, _ args: ParsedArguments) throws {
     let size = try args.int("size", default: 12, in: 2...28)
     let seed = UInt64(try args.int("seed", default: 0, in: 0...Int(Int32.max)))
     let network = try session.requireModel()
+    if network is MultiScaleNetwork {
+        throw CommandError("check causality does not know the multi-scale model's allowed pixels (the whole small image) yet — 'rf r c' shows its field, small-image pixels counted apart")
+    }
     let check = try Interruption.stoppable {
         try CausalityCheck.run(model: network, height: size, width: size, seed: seed, shouldStop: Interruption.shouldStop)
     }

@@ -28,3 +28,9 @@ func checkData(_ data: LoadedDataSet, matches config: ModelConfig) throws {
 
 /// C·H·W, the dimensions of one image of `data` (784 for MNIST, 768 for the 16×16 emoji).
 func dimensions(_ data: LoadedDataSet) -> Int { data.colors * data.rows * data.columns }
+
+/// The images of a grey model come from grey data only (a colour model may read grey data
+/// as R = G = B, `colourImageLevels`): one line otherwise, before any image is built.
+func checkGreyModelReadsGreyData(_ data: LoadedDataSet, _ config: ModelConfig) throws {
+    if config.colors == 1 && data.colors != 1 { try checkData(data, matches: config) }
+}

@@ -36,7 +36,7 @@ private func runEval(_ session: Session, _ args: ParsedArguments) throws {
     guard args.positional.isEmpty else { throw CommandError("eval takes no arguments besides --split") }
     let images = try splitLevels(data, split, network: network)
     if let multiScale = network as? MultiScaleNetwork {
-        let what = network.config.levels == 2 ? "binarization: \(data.binarization)" : "256 grey levels"
+        let what = data.levels == 2 ? "binarization: \(data.binarization)" : data.levelsDescription
         return try evalMultiScale(session, multiScale, images: images, split: split, about: "\(data.name), \(what)")
     }
     let result = try wrap {

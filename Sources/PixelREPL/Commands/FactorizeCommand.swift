@@ -45,6 +45,7 @@ private func runFactorize(_ session: Session, _ args: ParsedArguments) throws {
         return
     }
     if args.value("pixel") != nil { throw CommandError("--pixel is for colour models (the three distributions of one pixel)") }
+    try checkGreyModelReadsGreyData(data, network.config)
     let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)   // (1, 1, H, W)
     let (height, width) = (pixels.shape[2], pixels.shape[3])
     let logits = network.onePassLogits(pixels)

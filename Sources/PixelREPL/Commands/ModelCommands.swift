@@ -57,6 +57,9 @@ private func runModel(_ session: Session, _ args: ParsedArguments) throws {
 
 private func newModel(_ session: Session, _ args: ParsedArguments) throws {
     if args.positional.count == 2 && args.positional[1].lowercased() == ModelKind.multiscale.rawValue {
+        if let given = ["bug", "residual", "skip"].first(where: { args.value($0) != nil }) {
+            throw CommandError("--\(given) is an option of the single-scale models; 'model new multiscale' does not take it yet")
+        }
         return try newMultiScaleModel(session, args)
     }
     if let given = multiScaleModelOptions.first(where: { args.value($0.name) != nil }) {

@@ -14,6 +14,9 @@ enum ModelExport {
         }
         // The generated module has the paper's connections and no known bug (Export README).
         if let bug = network.config.bug { throw CommandError("model export pytorch writes the paper's model; this one has the bug \(bug.rawValue) built in, which the generated module does not have") }
+        if network.config.levels != 2 && network.config.levels != 256 {
+            throw CommandError("model export pytorch writes 2- or 256-level models; this one has \(network.config.levels) levels")
+        }
         if !network.config.residual || network.config.skip {
             throw CommandError("model export pytorch does not write --residual off or --skip on yet: the generated module has residual connections and no skip connections")
         }

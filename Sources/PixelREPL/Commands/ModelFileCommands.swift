@@ -54,7 +54,8 @@ enum ModelFiles {
         session.say("loaded \(describe(loaded.config)) from \(name.map { "\($0) (\(url.path))" } ?? url.path): \(loaded.network.parameterCount) parameters")
         // Where the weights came from (training run, kept epoch, evaluations) is for 'model show'.
         let provenance = ModelProvenance.keys(of: loaded.metadata)
-        let shown = loaded.metadata.filter { !Checkpoint.modelKeys.contains($0.key) && $0.key != Checkpoint.optimizerDigestKey
+        let configKeys = Set(Checkpoint.metadata(for: loaded.config).keys)   // incl. bug, residual, skip, multi-scale keys
+        let shown = loaded.metadata.filter { !Checkpoint.modelKeys.contains($0.key) && !configKeys.contains($0.key) && $0.key != Checkpoint.optimizerDigestKey
             && !$0.key.hasSuffix("_history") && provenance[$0.key] == nil }
         if !shown.isEmpty {
             // Values come from the file: each is shown as an excerpt (a 5 MB value is not printed).

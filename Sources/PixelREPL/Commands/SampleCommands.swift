@@ -116,6 +116,7 @@ private func runComplete(_ session: Session, _ args: ParsedArguments) throws {
     let (height, width) = (data[split].images.shape[2], data[split].images.shape[3])
     let occlusion = try parseOcclusion(args, height: height, width: width)
     let keep = occlusion.keepMask(height: height, width: width)
+    try checkGreyModelReadsGreyData(data, network.config)
     let images = network.config.colors == 3
         ? colourImageLevels(data, split: split, indices: Array(0..<count), levels: network.config.levels).0
         : levelBatch(data, split: split, count: count, levels: network.config.levels)

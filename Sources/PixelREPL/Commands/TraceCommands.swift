@@ -86,6 +86,7 @@ private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
     }
     guard let stack = network.residualStack, !stack.blocks.isEmpty else { throw CommandError("the model has no layers to trace") }
     let layer = try args.int("layer", default: 0, in: 0...(stack.blocks.count - 1))
+    try checkGreyModelReadsGreyData(data, network.config)
     let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)
     let name = "\(split.rawValue) image \(index)"
     let trace = try makeTrace(stack, layer, pixels, name)

@@ -41,7 +41,10 @@ extension PixelNetwork: ResidualStack {
     /// input(encode(pixels)), then blocks 0 ..< layer.
     public func stream(enteringBlock layer: Int, pixels: Tensor) -> Tensor {
         var stream = input.forward(encode(pixels))                                 // (B, 2h, H, W)
-        for k in 0..<layer { stream = stream + blocks[k].forward(stream).residual }  // x_{k+1} = x_k + F(x_k)
+        for k in 0..<layer {
+            let added = blocks[k].forward(stream).residual
+            stream = config.residual ? stream + added : added   // x_{k+1} = x_k + F(x_k), or F(x_k) alone
+        }
         return stream
     }
 }

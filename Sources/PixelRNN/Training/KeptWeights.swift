@@ -24,6 +24,13 @@ public struct BestValidationWeights {
 }
 
 extension Trainer {
+    /// Takes over `previous`'s best-on-validation weights: this trainer continues the same
+    /// run (`Trainer(network:state:)` on its state), so `--keep best-valid` chooses over every
+    /// epoch of the run, not only those of this call.
+    public func continueKeeping(from previous: Trainer) {
+        bestValidation = previous.bestValidation
+    }
+
     /// After an epoch's validation `nll`: keeps the current weights if they are the best so far.
     func considerForBestValidation(epoch: Int, nll: Double) {
         guard nll.isFinite, nll < (bestValidation?.nll ?? .infinity) else { return }
