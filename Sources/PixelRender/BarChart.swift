@@ -30,8 +30,13 @@ public struct BarChart {
         self.values = values
     }
 
-    /// The y axis: 0 to a little above the tallest bar.
-    public var yScale: NiceScale { NiceScale(min: 0, max: Double(max(values.max() ?? 0, 1e-6)) * 1.05, targetTicks: 4) }
+    /// The top of the y axis when the values have a natural one (probabilities: 1); nil: a
+    /// little above the tallest bar.
+    public var yLimit: Double?
+    /// The y axis: 0 to `yLimit`, or to a little above the tallest bar.
+    public var yScale: NiceScale {
+        NiceScale(min: 0, max: yLimit ?? Double(max(values.max() ?? 0, 1e-6)) * 1.05, targetTicks: 4)
+    }
     /// The x axis: the bar indices.
     public var xScale: NiceScale { NiceScale(min: 0, max: Double(values.count - 1), targetTicks: 8, minimumStep: 1) }
 

@@ -155,4 +155,18 @@ extension ColourCommandTests {
         let eval = run("eval --split valid")
         XCTAssertTrue(eval[0].hasPrefix("valid NLL: "), "\(eval)")
     }
+
+    /// `trace rowlstm|diagbilstm` on a colour model and a colour image: the row-by-row and
+    /// diagonal-by-diagonal walks equal the ordinary forward pass exactly.
+    func testBlockTracesOfColourModelsEqualTheForwardPass() {
+        run("data load emoji --levels 4")
+        for (kind, word) in [("rowlstm", "row-by-row"), ("diagbilstm", "diagonal-by-diagonal")] {
+            run("model new \(kind) --colors 3 --levels 4 --layers 2 --hidden 6")
+            run("trace \(kind) 3")
+            XCTAssertTrue(run("step").contains { $0.hasPrefix("wrote ") }, kind)
+            XCTAssertTrue(run("continue").contains("\(word) trace vs the ordinary forward pass: largest difference 0"), "\(kind): \(lines)")
+        }
+        run("model new rowlstm --layers 1 --hidden 2")
+        fails("trace rowlstm 3", saying: "the model reads 1 colour (grey) but emoji has 3 colours")
+    }
 }

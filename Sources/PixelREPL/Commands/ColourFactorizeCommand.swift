@@ -134,6 +134,7 @@ enum ColourFactorization {
             var panels: [Panel] = []
             for c in 0..<3 {
                 var chart = try BarChart(title: "", xLabel: "level of \(names[c])", yLabel: "probability", values: distributions[c])
+                chart.yLimit = 1   // probabilities: every chart on the same 0…1 axis
                 chart.color = Palette.channels[c]
                 chart.marked = (values[c], String(format: "value there: %d (p = %.3f)", values[c], distributions[c][values[c]]))
                 panels.append(Panel(subtitle: ["p(R | x_<i)", "p(G | x_<i, R)", "p(B | x_<i, R, G)"][c], canvas: chart.render()))

@@ -73,7 +73,6 @@ private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
     guard case .steps(let unit) = entry.trace, let makeTrace = BlockTraceStates.byKind[entry.kind] else {
         throw CommandError("the REPL has no trace for a \(entry.paperName) yet")
     }
-    guard network.config.colors == 1 else { throw CommandError("trace draws grey images; this model has 3 colours") }
     guard words.count <= 1 else { throw CommandError("trace takes one image index, e.g. 'trace rowlstm 3'") }
     let data = try session.requireData()
     let split = SplitName(rawValue: args.value("split") ?? "test") ?? .test
@@ -87,7 +86,10 @@ private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
     guard let stack = network.residualStack, !stack.blocks.isEmpty else { throw CommandError("the model has no layers to trace") }
     let layer = try args.int("layer", default: 0, in: 0...(stack.blocks.count - 1))
     try checkGreyModelReadsGreyData(data, network.config)
-    let pixels = imageLevels(data, split: split, index: index, levels: network.config.levels)
+    // A colour model reads a colour image (grey data as R = G = B), a grey one a grey image.
+    let pixels = network.config.colors == 3
+        ? colourImageLevels(data, split: split, indices: [index], levels: network.config.levels).0
+        : imageLevels(data, split: split, index: index, levels: network.config.levels)
     let name = "\(split.rawValue) image \(index)"
     let trace = try makeTrace(stack, layer, pixels, name)
     session.trace = trace

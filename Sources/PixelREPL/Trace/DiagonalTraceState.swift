@@ -69,7 +69,7 @@ final class DiagonalTraceState: BlockTraceState<DiagonalTrace>, BlockTraceViews 
                                    range: TraceDrawing.symmetricRange(state), colormap: .diverging, barLabel: "mean h",
                                    overlays: [.outline(mask: columnMask, color: Palette.highlight)], cellSize: cell,
                                    colTitle: "skewed column"),
-            try TraceDrawing.panel("the same cells on the image", values: pixels.data, rows: height, cols: width, range: 0...1,
+            try TraceDrawing.panel("the same cells on the image", values: shownImage, rows: height, cols: width, range: 0...1,
                                    colormap: .grayscale, barLabel: "pixel",
                                    overlays: [.shade(mask: imageMask, color: Palette.highlight, opacity: 0.6)], cellSize: cell),
         ]

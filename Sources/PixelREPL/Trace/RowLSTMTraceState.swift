@@ -44,7 +44,7 @@ final class RowLSTMTraceState: BlockTraceState<RowLSTMTrace>, BlockTraceViews {
         let overlays: [Overlay] = row == nil ? [] : [.outline(mask: rowMask, color: Palette.highlight)]
         let hidden = TraceDrawing.channelMean(trace.hidden), cell = TraceDrawing.channelMean(trace.cell)
         let panels = [
-            try TraceDrawing.panel("the image", values: pixels.data, rows: height, cols: width, range: 0...1,
+            try TraceDrawing.panel(pixels.shape[1] == 3 ? "the image (mean of R, G, B)" : "the image", values: shownImage, rows: height, cols: width, range: 0...1,
                                    colormap: .grayscale, barLabel: "pixel", overlays: overlays),
             try TraceDrawing.panel("h: hidden state (mean over channels)", values: hidden, rows: height, cols: width,
                                    range: TraceDrawing.symmetricRange(hidden), colormap: .diverging, barLabel: "mean h", overlays: overlays),

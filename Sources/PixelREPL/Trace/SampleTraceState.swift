@@ -135,6 +135,7 @@ final class SampleTraceState: TraceState {
                                                  rowTitle: "level / 16"))
         } else if levels > 2, let next = trace.nextProbabilities(), let index = trace.next {
             var chart = try BarChart(title: "", xLabel: "level", yLabel: "probability", values: next.data)
+            chart.yLimit = 1   // probabilities
             chart.color = colors == 1 ? Palette.series(0) : Palette.channels[index.colour]
             let given = colors == 1 ? "" : ["", ", R", ", R, G"][index.colour]
             let what = colors == 1 ? "x_i" : ["R", "G", "B"][index.colour]

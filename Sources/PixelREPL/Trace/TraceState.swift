@@ -128,7 +128,7 @@ extension DiagonalTrace: SteppedBlockTrace {
 class BlockTraceState<Trace: SteppedBlockTrace> {
     let network: any ResidualStack
     let layer: Int
-    let pixels: Tensor          // (1, 1, H, W)
+    let pixels: Tensor          // (1, C, H, W) of levels
     let imageName: String
     let trace: Trace
 
@@ -143,6 +143,13 @@ class BlockTraceState<Trace: SteppedBlockTrace> {
         } catch {
             throw CommandError("cannot trace: \(error)")
         }
+    }
+
+    /// The image as the pictures draw it: intensities 0…1 (level / (K − 1)); for a colour
+    /// image the mean of R, G and B.
+    var shownImage: [Float] {
+        let top = Float(max(network.config.levels - 1, 1))
+        return TraceDrawing.channelMean(pixels).map { $0 / top }
     }
 
     /// "Row LSTM block 0 of 2 on test image 3".
