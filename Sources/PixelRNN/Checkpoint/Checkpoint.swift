@@ -43,14 +43,28 @@ public enum Checkpoint {
             return LoadedCheckpoint(network: loaded.network, metadata: loaded.metadata, notes: loaded.notes)
         }
         let config = try self.config(fromMetadata: file.metadata, file: url.path)
+        let network = try build(file, url: url, config: config, describing: "the \(config.kind.paperName)",
+                                make: { try ModelKinds.makeNetwork(config: $0, seed: $1) })
+        do {
+            try network.load(parameters: file.tensors)
+        } catch let error as ModelError {
+            throw CheckpointError(file: url.path, fault: .wrongTensors(error.description))
+        }
+        return LoadedCheckpoint(network: network, metadata: file.metadata, notes: file.notes)
+    }
+
+    /// What every load does once the configuration is read from the file's metadata: the
+    /// seed; a bound on what is allocated — the file must hold (nearly) every value of the
+    /// model it describes (`describing`, e.g. "the PixelCNN"), so a 60-byte file cannot ask
+    /// for GBs (a small shortfall is left to `load(parameters:)`, which names the tensor);
+    /// the new model (`make`); and no NaN or infinite tensor. The caller loads the values.
+    static func build<Network>(_ file: SafeTensorsFile, url: URL, config: ModelConfig, describing what: String,
+                               make: (ModelConfig, UInt64) throws -> Network) throws -> Network {
         var seed: UInt64 = 0
         if let text = file.metadata["seed"] {
             guard let value = UInt64(text) else { throw CheckpointError(file: url.path, fault: .badNumber(key: "seed", value: text)) }
             seed = value
         }
-        // The file must hold (nearly) every value of the network it describes, so what is
-        // allocated below is bounded by what was read: a 60-byte file cannot ask for GBs.
-        // A small shortfall is left to `load(parameters:)`, which names the tensor.
         let needed: Int
         do { needed = try MemoryEstimate.parameterCount(config: config) } catch let error as ModelError {
             throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
@@ -58,21 +72,14 @@ public enum Checkpoint {
         let held = file.tensors.values.reduce(0) { $0 + $1.count }
         guard needed <= held + Self.unheldParameterAllowance else {
             throw CheckpointError(file: url.path, fault: .wrongTensors(
-                "its tensors hold \(held) values, but the \(config.kind.paperName) it describes has \(needed) parameters"))
+                "its tensors hold \(held) values, but \(what) it describes has \(needed) parameters"))
         }
-        let network: any PixelModel
-        do {
-            network = try ModelKinds.makeNetwork(config: config, seed: seed)
-        } catch let error as ModelError {
+        let network: Network
+        do { network = try make(config, seed) } catch let error as ModelError {
             throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
         }
         try checkFinite(file.tensors, file: url.path)
-        do {
-            try network.load(parameters: file.tensors)
-        } catch let error as ModelError {
-            throw CheckpointError(file: url.path, fault: .wrongTensors(error.description))
-        }
-        return LoadedCheckpoint(network: network, metadata: file.metadata, notes: file.notes)
+        return network
     }
 
     /// Refuses tensors holding NaN or an infinity, naming the first such tensor (by name order).

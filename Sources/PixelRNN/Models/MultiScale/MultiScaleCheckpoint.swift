@@ -20,25 +20,8 @@ extension Checkpoint {
     public static func loadMultiScale(from url: URL) throws -> LoadedMultiScaleCheckpoint {
         let file = try SafeTensors.read(contentsOf: url)
         let config = try multiScaleConfig(fromMetadata: file.metadata, file: url.path)
-        var seed: UInt64 = 0
-        if let text = file.metadata["seed"] {
-            guard let value = UInt64(text) else { throw CheckpointError(file: url.path, fault: .badNumber(key: "seed", value: text)) }
-            seed = value
-        }
-        let needed: Int
-        do { needed = try MultiScaleNetwork.parameterCount(config: config) } catch let error as ModelError {
-            throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
-        }
-        let held = file.tensors.values.reduce(0) { $0 + $1.count }
-        guard needed <= held + Self.unheldParameterAllowance else {
-            throw CheckpointError(file: url.path, fault: .wrongTensors(
-                "its tensors hold \(held) values, but the multi-scale model it describes has \(needed) parameters"))
-        }
-        let network: MultiScaleNetwork
-        do { network = try MultiScaleNetwork(config: config, seed: seed) } catch let error as ModelError {
-            throw CheckpointError(file: url.path, fault: .cannotBuild(error.description))
-        }
-        try checkFinite(file.tensors, file: url.path)
+        let network = try build(file, url: url, config: config, describing: "the multi-scale model",
+                                make: { try MultiScaleNetwork(config: $0, seed: $1) })
         do { try network.load(parameters: file.tensors) } catch let error as ModelError {
             throw CheckpointError(file: url.path, fault: .wrongTensors(error.description))
         }
