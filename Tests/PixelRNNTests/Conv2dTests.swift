@@ -4,27 +4,13 @@ import XCTest
 // Helpers shared by the PixelCNN-half tests (Conv2d, Mask, Activation, Likelihood,
 // PixelCNN, Causality), prefixed `pcnn` so they cannot clash with other test files.
 
-/// A tensor of uniform values in [−scale, scale), from a seed.
-func pcnnRandomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-    var rng = SeededGenerator(seed: seed)
-    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(-scale, scale) })
-}
-
-/// Σ t ⊙ r in Double: a scalar loss whose gradient with respect to t is r.
-func pcnnWeightedSum(_ t: Tensor, _ r: Tensor) -> Double {
-    precondition(t.shape == r.shape)
-    var s = 0.0
-    for i in 0..<t.count { s += Double(t.data[i]) * Double(r.data[i]) }
-    return s
-}
-
 /// A masked convolution whose masked-out weight entries hold random non-zero values
 /// (as a PyTorch checkpoint may store them): the layer must ignore them.
 func pcnnConv(in cin: Int, out cout: Int, kernel: (Int, Int), mask: MaskType?, colors: Int, seed: UInt64) -> Conv2d {
     let conv = Conv2d(inChannels: cin, outChannels: cout, kernelHeight: kernel.0, kernelWidth: kernel.1,
                       mask: mask, colors: colors, seed: seed)
-    conv.weight.value = pcnnRandomTensor(conv.weight.value.shape, seed: seed &+ 99, scale: 0.5)
-    conv.bias.value = pcnnRandomTensor([cout], seed: seed &+ 98, scale: 0.5)
+    conv.weight.value = randomTensor(conv.weight.value.shape, seed: seed &+ 99, scale: 0.5)
+    conv.bias.value = randomTensor([cout], seed: seed &+ 98, scale: 0.5)
     return conv
 }
 
@@ -49,8 +35,8 @@ final class Conv2dTests: XCTestCase {
             let what = "trial \(trial): \(kernel.0)×\(kernel.1) mask \(mask?.rawValue ?? "none"), \(colors) colours, \(cin)→\(cout), x \([batch, cin, height, width])"
 
             let conv = pcnnConv(in: cin, out: cout, kernel: kernel, mask: mask, colors: colors, seed: 500 + UInt64(trial))
-            let x = pcnnRandomTensor([batch, cin, height, width], seed: 700 + UInt64(trial))
-            let dy = pcnnRandomTensor([batch, cout, height, width], seed: 900 + UInt64(trial))
+            let x = randomTensor([batch, cin, height, width], seed: 700 + UInt64(trial))
+            let dy = randomTensor([batch, cout, height, width], seed: 900 + UInt64(trial))
 
             assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-5, "forward, \(what)")
             assertClose(conv.forwardFast(x, thenReLU: true), Activation.relu(conv.forwardPlain(x)), tolerance: 1e-5,
@@ -87,8 +73,8 @@ final class Conv2dTests: XCTestCase {
         ]
         for (k, (cin, cout, kernel, mask, colors)) in layers.enumerated() {
             let conv = pcnnConv(in: cin, out: cout, kernel: kernel, mask: mask, colors: colors, seed: 40 + UInt64(k))
-            let x = pcnnRandomTensor([2, cin, 9, 11], seed: 60 + UInt64(k))
-            let dy = pcnnRandomTensor([2, cout, 9, 11], seed: 80 + UInt64(k))
+            let x = randomTensor([2, cin, 9, 11], seed: 60 + UInt64(k))
+            let dy = randomTensor([2, cout, 9, 11], seed: 80 + UInt64(k))
             let what = "\(cin)→\(cout) \(kernel) mask \(mask) \(colors) colours"
             assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-5, "forward \(what)")
             conv.weight.zeroGrad(); conv.bias.zeroGrad()
@@ -132,12 +118,12 @@ final class Conv2dTests: XCTestCase {
             for fast in [false, true] {
                 let what = "\(kernel) mask \(mask?.rawValue ?? "none") \(colors) colours \(fast ? "fast" : "plain")"
                 let conv = pcnnConv(in: cin, out: cout, kernel: kernel, mask: mask, colors: colors, seed: 10 + UInt64(k))
-                var x = pcnnRandomTensor([2, cin, 5, 6], seed: 20 + UInt64(k))
-                let r = pcnnRandomTensor([2, cout, 5, 6], seed: 30 + UInt64(k))
+                var x = randomTensor([2, cin, 5, 6], seed: 20 + UInt64(k))
+                let r = randomTensor([2, cout, 5, 6], seed: 30 + UInt64(k))
                 let forward = { fast ? conv.forwardFast(x) : conv.forwardPlain(x) }
                 conv.weight.zeroGrad(); conv.bias.zeroGrad()
                 let dx = fast ? conv.backwardFast(input: x, outputGradient: r) : conv.backwardPlain(input: x, outputGradient: r)
-                let loss = { pcnnWeightedSum(forward(), r) }
+                let loss = { weightedSum(forward(), r) }
 
                 checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] },
                                        get: { x.data[$0] }, set: { x.data[$0] = $1 }, loss: loss,

@@ -9,7 +9,7 @@ final class RowLSTMTraceTests: XCTestCase {
         for fast in [true, false] {
             withComputePath(fast: fast) {
                 let block = RowLSTMBlock(hidden: 3, colors: 1, seed: 41)
-                let x = rowLSTMRandomTensor([1, 6, 5, 7], seed: 42, scale: 2)
+                let x = randomTensor([1, 6, 5, 7], seed: 42, scale: 2)
                 let pass = block.forward(x)
                 let trace = RowLSTMTrace(block: block, input: x)
                 XCTAssertEqual(trace.currentRow, 0)
@@ -48,7 +48,7 @@ final class RowLSTMTraceTests: XCTestCase {
 
     func testGatesAndStatistics() throws {
         let block = RowLSTMBlock(hidden: 4, colors: 1, seed: 43)
-        let trace = RowLSTMTrace(block: block, input: rowLSTMRandomTensor([1, 8, 3, 6], seed: 44, scale: 3))
+        let trace = RowLSTMTrace(block: block, input: randomTensor([1, 8, 3, 6], seed: 44, scale: 3))
         let step = trace.step()
         for gate in LSTMGate.allCases {
             let values = step.gate(gate)
