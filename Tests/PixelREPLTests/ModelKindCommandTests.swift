@@ -69,6 +69,7 @@ final class ModelKindCommandTests: ShellTestCase {
             try inner.inputGradient(pixels, stream: stream, outputGradient: outputGradient, shouldStop: shouldStop)
         }
         let residualStack: (any ResidualStack)? = nil
+        func activationFloatsPerImage(height: Int, width: Int) -> Double { inner.activationFloatsPerImage(height: height, width: width) }
     }
 
     /// Without an incremental sampler, `--method incremental` is one line saying why, and

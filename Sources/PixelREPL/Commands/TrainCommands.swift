@@ -128,8 +128,7 @@ private func warnIfTooGood(_ session: Session, _ trainer: Trainer, data: LoadedD
 private func prepareTrainer(_ network: any PixelModel, _ data: LoadedDataSet, _ args: ParsedArguments,
                             previous: Trainer?) throws -> Trainer {
     let requested = try hyperparameters(args, base: previous?.hyperparameters)
-    let estimate = MemoryEstimate.trainingBytes(config: network.config, parameters: network.parameterCount,
-                                                batch: requested.effectiveBatchSize(trainingImages: data.train.count),
+    let estimate = MemoryEstimate.trainingBytes(model: network, batch: requested.effectiveBatchSize(trainingImages: data.train.count),
                                                 height: data.train.images.shape[2], width: data.train.images.shape[3])
     let available = MachineMemory.available()
     guard estimate <= Double(available) else {
