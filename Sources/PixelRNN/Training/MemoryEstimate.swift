@@ -2,7 +2,7 @@
 /// requests ("more layers than fit in memory") are refused before they start.
 ///
 /// The model says how many floats it keeps per image for backward
-/// (`PixelModel.activationFloatsPerImage`: for a `PixelNetwork` its blocks' maps, stream and
+/// (`PixelModel.activationFloatsPerImage`: for one network its blocks' maps, stream and
 /// head; for the multi-scale network both networks and the upsampler); the backward pass
 /// holds about as much again in gradients. Each parameter is held six times (value,
 /// gradient, two Adam moments, and the gradient and value of the two-halves twin,
@@ -23,10 +23,10 @@ public enum MemoryEstimate {
     }
 
     /// The model's `activationFloatsPerImage` from its `config`, without building it: the
-    /// multi-scale network's, or the `PixelNetwork`'s of its kind.
+    /// multi-scale network's, or its kind's `ModelKindEntry.countActivationFloats`.
     public static func activationFloatsPerImage(config: ModelConfig, height: Int, width: Int) -> Double {
-        config.multiScale != nil ? MultiScaleNetwork.activationFloatsPerImage(config: config, height: height, width: width)
-                                 : PixelNetwork.activationFloatsPerImage(config: config, height: height, width: width)
+        if config.multiScale != nil { return MultiScaleNetwork.activationFloatsPerImage(config: config, height: height, width: width) }
+        return config.kind.entry.countActivationFloats(config, height, width)
     }
 
     /// Activations and their gradients (2 · 4 bytes a float) for `batch` images, and six

@@ -2,10 +2,10 @@
 /// (Models/MultiScale/README.md), found from the configuration alone: both networks and the
 /// upsampler between them, with s = ⌈H/k⌉, s′ = ⌈W/k⌉ and c = h the map's channels:
 ///
-///     small      its PixelNetwork (L_small, h_small) on the s × s′ small image
+///     small      its small network (L_small, h_small) on the s × s′ small image
 ///     upsample   C·s·s′ (x_small) + c·s·s′ (ReLU of 0) + c·(s·k + k mod 2)·(s′·k + k mod 2)
 ///                (ReLU of the transposed conv) + 2·c·H·W (the crop and u)
-///     cond       its PixelNetwork (L, h) on H × W, and each block's bias map b_l, ch_l·H·W
+///     cond       its conditional network (L, h) on H × W, and each block's bias map b_l, ch_l·H·W
 ///                (ch_l = 2h, 4h or 8h, the block's `conditioningChannels`: some blocks keep it)
 extension MultiScaleNetwork {
     /// The floats a multi-scale `config` model keeps per image of height×width.
@@ -18,8 +18,8 @@ extension MultiScaleNetwork {
         let upsampler = (config.colors + c) * s * s2 + c * (s * k + k % 2) * (s2 * k + k % 2) + 2 * c * height * width
         let biasChannels = config.layers == 0 ? 0   // per block, asked of one block of the base kind, as `parameterCount`
             : (settings.base.entry.makeBlock(1, 1, 0, .paper) as! ConditionedBlock).conditioningChannels * config.hidden
-        return PixelNetwork.activationFloatsPerImage(config: small, height: s, width: s2) + Double(upsampler)
-            + PixelNetwork.activationFloatsPerImage(config: conditional, height: height, width: width)
+        return MemoryEstimate.activationFloatsPerImage(config: small, height: s, width: s2) + Double(upsampler)
+            + MemoryEstimate.activationFloatsPerImage(config: conditional, height: height, width: width)
             + Double(config.layers * biasChannels * height * width)
     }
 
