@@ -42,14 +42,9 @@ final class Conv2dTests: XCTestCase {
             assertClose(conv.forwardFast(x, thenReLU: true), Activation.relu(conv.forwardPlain(x)), tolerance: 1e-5,
                         "forward then ReLU, \(what)")
 
-            conv.weight.zeroGrad(); conv.bias.zeroGrad()
-            let dxPlain = conv.backwardPlain(input: x, outputGradient: dy)
-            let (dWPlain, dbPlain) = (conv.weight.grad, conv.bias.grad)
-            conv.weight.zeroGrad(); conv.bias.zeroGrad()
-            let dxFast = conv.backwardFast(input: x, outputGradient: dy)
-            assertClose(dxFast, dxPlain, tolerance: 1e-5, "dx, \(what)")
-            assertClose(conv.weight.grad, dWPlain, tolerance: 1e-5, "dW, \(what)")
-            assertClose(conv.bias.grad, dbPlain, tolerance: 1e-5, "db, \(what)")
+            assertBackwardPathsAgree(weight: conv.weight, bias: conv.bias, tolerance: 1e-5, what,
+                                     plain: { conv.backwardPlain(input: x, outputGradient: dy) },
+                                     fast: { conv.backwardFast(input: x, outputGradient: dy) })
         }
     }
 
@@ -77,13 +72,9 @@ final class Conv2dTests: XCTestCase {
             let dy = randomTensor([2, cout, 9, 11], seed: 80 + UInt64(k))
             let what = "\(cin)→\(cout) \(kernel) mask \(mask) \(colors) colours"
             assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-5, "forward \(what)")
-            conv.weight.zeroGrad(); conv.bias.zeroGrad()
-            let dxPlain = conv.backwardPlain(input: x, outputGradient: dy)
-            let (dWPlain, dbPlain) = (conv.weight.grad, conv.bias.grad)
-            conv.weight.zeroGrad(); conv.bias.zeroGrad()
-            assertClose(conv.backwardFast(input: x, outputGradient: dy), dxPlain, tolerance: 1e-5, "dx \(what)")
-            assertClose(conv.weight.grad, dWPlain, tolerance: 1e-5, "dW \(what)")
-            assertClose(conv.bias.grad, dbPlain, tolerance: 1e-5, "db \(what)")
+            assertBackwardPathsAgree(weight: conv.weight, bias: conv.bias, tolerance: 1e-5, what,
+                                     plain: { conv.backwardPlain(input: x, outputGradient: dy) },
+                                     fast: { conv.backwardFast(input: x, outputGradient: dy) })
         }
     }
 
