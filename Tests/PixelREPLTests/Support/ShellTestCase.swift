@@ -8,7 +8,15 @@ import XCTest
 class ShellTestCase: XCTestCase, ShellHarnessTestCase {
     var harness: ShellHarness!
 
-    override func setUpWithError() throws { harness = ShellHarness(name: "\(type(of: self))") }
+    /// The class's name without "CommandTests" or "Tests", lower-cased ("provenance"), kept
+    /// short: messages shorten long paths, and some tests read a path back whole.
+    private var harnessName: String {
+        let name = "\(type(of: self))"
+        let suffix = ["CommandTests", "Tests"].first { name.hasSuffix($0) } ?? ""
+        return name.dropLast(suffix.count).lowercased()
+    }
+
+    override func setUpWithError() throws { harness = ShellHarness(name: harnessName) }
 
     override func tearDownWithError() throws { Interruption.clear(); harness.removeFolder() }
 }
