@@ -5,13 +5,7 @@ import PixelRNN
 
 /// `benchmark` with tiny settings: the shape of its table and that its figures are
 /// positive. No speed thresholds — a test must not depend on how busy the machine is.
-final class BenchmarkCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "benchmark") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class BenchmarkCommandTests: ShellTestCase {
     /// The cells of a table line (columns are separated by at least three spaces).
     func cells(_ line: String) -> [String] {
         line.components(separatedBy: "   ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -5,12 +5,7 @@ import PixelRNN
 
 /// Combinations of models and data, and of model options, that a command cannot honour:
 /// one line each, never a crash and never an option silently dropped.
-final class ModelDataMismatchTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUp() { harness = ShellHarness(name: "mismatch") }
-    override func tearDown() { harness.removeFolder() }
-
+final class ModelDataMismatchTests: ShellTestCase {
     func testAGreyModelRefusesColourDataWhereItReadsAnImage() {
         run("data load emoji")
         run("model new pixelcnn --layers 1 --hidden 2")

@@ -6,12 +6,7 @@ import PixelRNN
 /// `model export pytorch DIR`, and the way back: checkpoints written by the exported training
 /// script (PyTorch; Tests/PixelRNNTests/Fixtures/export) load with `model load`, and every
 /// inspection runs on them.
-final class ModelExportCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "export") }
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class ModelExportCommandTests: ShellTestCase {
     func testExportWritesTheModuleTheCheckpointAndTheScript() throws {
         run("data load")
         run("model new rowlstm --layers 1 --hidden 3 --seed 4")

@@ -5,10 +5,8 @@ import XCTest
 
 /// The REPL's word on model kinds comes from `ModelKinds.table`: usage strings, completion,
 /// `benchmark --model`, and a one-line refusal where a kind has no trace.
-final class ModelKindCommandTests: XCTestCase {
+final class ModelKindCommandTests: ShellTestCase {
     func testUsageCompletionAndOptionsListEveryKind() throws {
-        let harness = ShellHarness(name: "kinds")
-        defer { harness.removeFolder() }
         let registry = CommandRegistry.standard
         let names = ModelKind.allCases.map(\.rawValue)
         let model = try XCTUnwrap(registry.command(named: "model"))
@@ -23,8 +21,6 @@ final class ModelKindCommandTests: XCTestCase {
 
     /// The messages that name the kinds name every kind of the table (and the traced ones).
     func testMessagesNameTheKindsOfTheTable() throws {
-        let harness = ShellHarness(name: "kinds")
-        defer { harness.removeFolder() }
         let names = ModelKind.allCases.map(\.rawValue)
         let traced = BlockTraceStates.kinds.map(\.rawValue)
         XCTAssertEqual(ModelKinds.namesInWords(), names.dropLast().joined(separator: ", ") + " or " + names.last!)
@@ -45,8 +41,6 @@ final class ModelKindCommandTests: XCTestCase {
 
     /// A kind without a trace says so in one line, with the table's reason.
     func testAKindWithoutATraceSaysSoInOneLine() throws {
-        let harness = ShellHarness(name: "kinds")
-        defer { harness.removeFolder() }
         harness.run("data load")
         harness.run("model new pixelcnn --layers 1 --hidden 2")
         guard case .none(let why) = ModelKind.pixelcnn.entry.trace else { return XCTFail("the PixelCNN has no trace") }
@@ -75,14 +69,13 @@ final class ModelKindCommandTests: XCTestCase {
             try inner.inputGradient(pixels, stream: stream, outputGradient: outputGradient, shouldStop: shouldStop)
         }
         let residualStack: (any ResidualStack)? = nil
+        func activationFloatsPerImage(height: Int, width: Int) -> Double { inner.activationFloatsPerImage(height: height, width: width) }
     }
 
     /// Without an incremental sampler, `--method incremental` is one line saying why, and
     /// `sample` names the slow path and why; without a block stack, `trace` says so in one
     /// line. The samples are the reference sampler's.
     func testAModelWithoutAnIncrementalSamplerOrATraceSaysSo() throws {
-        let harness = ShellHarness(name: "kinds")
-        defer { harness.removeFolder() }
         harness.run("data load")
         let network = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 1, hidden: 2), seed: 4)
         harness.session.model = ReferenceOnlyModel(network)

@@ -6,21 +6,9 @@ import PixelRender
 /// one line saying what they are. A grey data set's image becomes the grey RGB image
 /// R = G = B (intensity·(K−1), rounded) until a colour data set is loaded.
 func colourImageLevels(_ data: LoadedDataSet, split: SplitName, indices: [Int], levels: Int) -> (Tensor, String) {
-    if data.colors == 3 {   // a colour data set (e.g. the emoji): its own images, at the model's levels
-        let images = levels == data.levels ? data.levels(split, indices: indices) : data.levels(split, indices: indices, levels: levels)
-        return (images, "\(data.name) colour images, \(levels) levels")
-    }
-    let grey = levels == 2 ? data.binarized(split, indices: indices)
-                           : Tensor(shape: [indices.count, 1] + Array(data[split].images.shape.dropFirst(2)),
-                                    data: data[split].intensities(indices).data.map { ($0 * Float(levels - 1)).rounded() })
-    let plane = grey.shape[2] * grey.shape[3]
-    var rgb = Tensor(zeros: [indices.count, 3, grey.shape[2], grey.shape[3]])
-    for n in 0..<indices.count {
-        for c in 0..<3 {
-            for p in 0..<plane { rgb.data[(n * 3 + c) * plane + p] = grey.data[n * plane + p] }
-        }
-    }
-    return (rgb, "the grey image in each of R, G and B (R = G = B: the data set has no colours), \(levels) levels")
+    let images = data.colourLevels(split, indices: indices, levels: levels)
+    if data.colors == 3 { return (images, "\(data.name) colour images, \(levels) levels") }
+    return (images, "the grey image in each of R, G and B (R = G = B: the data set has no colours), \(levels) levels")
 }
 
 /// `factorize` on a colour model: p(x_i | x_<i) = p(R_i | x_<i) · p(G_i | x_<i, R_i) ·

@@ -78,8 +78,7 @@ private func runFactorize(_ session: Session, _ args: ParsedArguments) throws {
 /// The image's levels as the model reads them: binarized (2 levels) or grey 0…K−1
 /// (intensity·(K−1), rounded).
 func imageLevels(_ data: LoadedDataSet, split: SplitName, index: Int, levels: Int) -> Tensor {
-    if levels == data.levels { return data.levels(split, indices: [index]) }
-    return data.levels(split, indices: [index], levels: levels)
+    data.modelLevels(split, indices: [index], levels: levels)
 }
 
 private func renderFactorization(_ session: Session, pixels: Tensor, probabilities: [Float],

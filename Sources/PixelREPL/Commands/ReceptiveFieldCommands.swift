@@ -108,8 +108,8 @@ private func growth(_ session: Session, _ network: any PixelModel, row: Int, col
     let (colors, levels) = (network.config.colors, network.config.levels)
     let pixels = Tensor(shape: [4, colors, size, size], data: (0..<(4 * colors * size * size)).map { _ in Float(rng.next() % UInt64(levels)) })
     // The residual stream's norms are a single stack of blocks' (not the multi-scale model's two).
-    let norms = try (network as? PixelNetwork).map { stack in
-        try Interruption.stoppable { try ResidualStreamNorms.measure(network: stack, pixels: pixels, shouldStop: Interruption.shouldStop) }
+    let norms = try network.residualStack.map { stack in
+        try Interruption.stoppable { try ResidualStreamNorms.measure(stack: stack, pixels: pixels, shouldStop: Interruption.shouldStop) }
     }
     var extra: [Panel] = []
     if let norms, !norms.added.isEmpty {

@@ -74,6 +74,11 @@ public struct ModelKindEntry: Sendable {
     public var countParameters: @Sendable (_ config: ModelConfig) throws -> Int = {
         try PixelNetwork.parameterCount(config: $0)
     }
+    /// About how many floats a network of this kind keeps per image of height×width for
+    /// backward, without building it (`MemoryEstimate`); by default a `PixelNetwork`'s.
+    public var countActivationFloats: @Sendable (_ config: ModelConfig, _ height: Int, _ width: Int) -> Double = {
+        PixelNetwork.activationFloatsPerImage(config: $0, height: $1, width: $2)
+    }
 
     /// What `trace` does with a kind.
     public enum TraceSupport: Sendable, Equatable {
