@@ -64,8 +64,13 @@ final class MultiScaleCommandTests: XCTestCase {
         harness.run("model new multiscale --base pixelcnn --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
         let said = harness.run("sample 2 --seed 5")
         XCTAssertTrue(said[0].contains("stage 1: 14×14 small images"), "\(said)")
+        XCTAssertTrue(said[0].contains("stage 1: 14×14 small images (fast incremental path"), "\(said)")
+        XCTAssertTrue(said[0].contains("stage 2: the other pixels given them (fast incremental path"), "\(said)")
         let png = harness.folder.appendingPathComponent("sample-multiscale-seed5.png")
         let first = try Data(contentsOf: png)
+        let reference = harness.run("sample 2 --seed 5 --method reference")
+        XCTAssertTrue(reference[0].contains("stage 2: the other pixels given them (slow reference path"), "\(reference)")
+        XCTAssertEqual(try Data(contentsOf: png), first, "the reference path draws the same samples")
         harness.run("sample 2 --seed 5")
         XCTAssertEqual(try Data(contentsOf: png), first, "same seed, same samples")
     }

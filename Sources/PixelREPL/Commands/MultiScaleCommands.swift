@@ -100,9 +100,9 @@ func sampleMultiScale(_ session: Session, _ network: MultiScaleNetwork, count: I
     }
     guard let small, let full else { return }
     let config = network.config
-    session.say(String(format: "%d image%@ of %d×%d in %.2f s — stage 1: %d×%d small image%@ (%@); stage 2: the other pixels given them (reference path)",
+    session.say(String(format: "%d image%@ of %d×%d in %.2f s — stage 1: %d×%d small image%@ (%@); stage 2: the other pixels given them (%@)",
                        count, count == 1 ? "" : "s", height, width, seconds, small.shape[2], small.shape[3], count == 1 ? "" : "s",
-                       pathDescription(network.small, method)))
+                       pathDescription(network.small, method), pathDescription(network.conditionalStage, method)))
     let title = "\(counted(count, "sample")) from \(describe(config)) — seed \(seed)"
     do {
         var panels: [Panel] = []

@@ -5,8 +5,11 @@
 ///    stream 1 of `seed`;
 /// 2. the rest of each image from the conditional network given its small image: a completion
 ///    (`Sampler.complete`) that keeps the small pixels exactly and draws the others in raster
-///    order, each from p_cond(x_i | x_<i, x_small), seed stream 2. This stage takes the
-///    reference path (one forward pass of the conditional network per pixel).
+///    order, each from p_cond(x_i | x_<i, x_small), seed stream 2 — incremental too where the
+///    base kind has a stepper (`ConditionalStageStepper`: the bias maps computed once from the
+///    given small image), else the reference path (one forward pass per pixel).
+///
+/// `method` applies to both stages; the same seed gives the same images on either path.
 public enum MultiScaleSampler {
     /// `count` samples of height×width: the small images (count, C, s, s′) and the full ones
     /// (count, C, H, W), whose small pixels are the small images'. Same seed, same images.
@@ -18,14 +21,14 @@ public enum MultiScaleSampler {
         let small = try Sampler.sample(network: network.small, count: count, height: (height + k - 1) / k, width: (width + k - 1) / k,
                                        seed: SeededGenerator.derivedSeed(seed, stream: 1), method: method, shouldStop: shouldStop)
         let full = try complete(network: network, small: small, height: height, width: width,
-                                seed: SeededGenerator.derivedSeed(seed, stream: 2), shouldStop: shouldStop)
+                                seed: SeededGenerator.derivedSeed(seed, stream: 2), method: method, shouldStop: shouldStop)
         return (small, full)
     }
 
     /// Stage 2 alone: full images (N, C, H, W) given small ones (N, C, s, s′), the small pixels
     /// kept exactly.
     public static func complete(network: MultiScaleNetwork, small: Tensor, height: Int, width: Int, seed: UInt64,
-                                shouldStop: () -> Bool = { false }) throws -> Tensor {
+                                method: SamplingMethod = .automatic, shouldStop: () -> Bool = { false }) throws -> Tensor {
         let k = network.settings.factor
         guard small.rank == 4, small.shape[1] == network.config.colors,
               small.shape[2] == (height + k - 1) / k, small.shape[3] == (width + k - 1) / k else {
@@ -37,8 +40,14 @@ public enum MultiScaleSampler {
         network.forEachSmallPixel(full: shape, small: small.shape) { full, s in images.data[full] = small.data[s] }
         network.forEachSmallPixel(full: keep.shape, small: [1] + Array(small.shape.dropFirst())) { full, _ in keep.data[full] = 1 }
         return try Sampler.complete(network: ConditionalStage(network), images: images, keep: keep, samplesPerImage: 1,
-                                    seed: seed, method: .reference, shouldStop: shouldStop)
+                                    seed: seed, method: method, shouldStop: shouldStop)
     }
+}
+
+extension MultiScaleNetwork {
+    /// Stage 2 as a model of its own, for what asks a `PixelModel` how it samples (e.g. whether
+    /// it has an incremental path): p_cond(x_i | x_<i, x_small), the small pixels given.
+    public var conditionalStage: any PixelModel { ConditionalStage(self) }
 }
 
 /// The second stage as a model of its own: p_cond(x_i | x_<i, x_small), x_small read from the
@@ -69,9 +78,10 @@ final class ConditionalStage: PixelModel {
         return (try! model.terms(pixels)).conditional
     }
 
-    var samplesIncrementally: Bool { false }
+    /// True when the conditional network's blocks have incremental forms (`ConditionalStageStepper`).
+    var samplesIncrementally: Bool { model.conditional.network.samplesIncrementally }
     func makeIncrementalStepper(batch: Int, height: Int, width: Int) throws -> ConditionalStepper {
-        throw SamplingError.noFastPath("the conditional stage of a multi-scale model has no incremental stepper yet")
+        try ConditionalStageStepper(model: model, batch: batch, height: height, width: width)
     }
     var streamCount: Int { model.streamCount }
     func inputGradient(_ pixels: Tensor, stream: Int?, outputGradient: (_ shape: [Int]) -> Tensor,
