@@ -74,14 +74,9 @@ func evalMultiScale(_ session: Session, _ network: MultiScaleNetwork, images: Te
     let r = try wrap {
         try Interruption.stoppable { try network.evaluateTerms(images, shouldStop: Interruption.shouldStop) }
     }
-    let (small, rest) = (r.smallDimensions, r.dimensions - r.smallDimensions)
     session.say(String(format: "%@ NLL: %.2f nats/image = %.4f bits/dim  (%d images of %@)", split.rawValue,
                        r.totalNats, r.bitsPerDimension(r.totalNats), r.images, about))
-    session.say(String(format: "  small image (%d pixels):            %.2f nats/image = %.4f bits/dim", small,
-                       r.smallNats, r.bitsPerDimension(r.smallNats)))
-    session.say(String(format: "  the rest given it (%d pixels):      %.2f nats/image = %.4f bits/dim", rest,
-                       r.conditionalNats, r.bitsPerDimension(r.conditionalNats)))
-    session.say("  (bits/dim of each term over all \(r.dimensions) dimensions, so that they add up)")
+    sayMultiScaleTermLines(session, r, colors: network.config.colors)
 }
 
 /// `sample` for a multi-scale model: stage 1 (the small images), then stage 2 (the rest of
