@@ -25,6 +25,33 @@ public enum MultiScaleSampler {
         return (small, full)
     }
 
+    /// Completions of `images` (N, C, H, W) in the two stages: the entries where `keep` is 1
+    /// are kept (`keep` as in `Sampler.complete`); stage 1 completes each small image (the given
+    /// pixels among x[k·r, k·c] kept, the others drawn by the small network), stage 2 the full
+    /// one given it (the given pixels and the whole small image kept). Returns the small
+    /// completions (N·samplesPerImage, C, s, s′) and the full ones (N·samplesPerImage, C, H, W),
+    /// image 0's first. Seed streams as `sample`'s: 1 for stage 1, 2 for stage 2.
+    public static func complete(network: MultiScaleNetwork, images: Tensor, keep: Tensor, samplesPerImage: Int, seed: UInt64,
+                                method: SamplingMethod = .automatic,
+                                shouldStop: () -> Bool = { false }) throws -> (small: Tensor, full: Tensor) {
+        let (start, mask) = try Sampler.completionStart(images, keep: keep, samplesPerImage: samplesPerImage, config: network.config)
+        let small = try Sampler.complete(network: network.small, images: network.subsample(start), keep: network.subsample(mask),
+                                         samplesPerImage: 1, seed: SeededGenerator.derivedSeed(seed, stream: 1), method: method,
+                                         shouldStop: shouldStop)
+        let (full, fullKeep) = stageTwoStart(network, images: start, keep: mask, small: small)
+        let done = try Sampler.complete(network: ConditionalStage(network), images: full, keep: fullKeep, samplesPerImage: 1,
+                                        seed: SeededGenerator.derivedSeed(seed, stream: 2), method: method, shouldStop: shouldStop)
+        return (small, done)
+    }
+
+    /// Stage 2's start: `images` (N, C, H, W) with the small images (N, C, s, s′) in place, and
+    /// `keep` (N, C, H, W) or nil (nothing else given) with 1 at every small pixel.
+    static func stageTwoStart(_ network: MultiScaleNetwork, images: Tensor, keep: Tensor?, small: Tensor) -> (Tensor, Tensor) {
+        var (full, fullKeep) = (images, keep ?? Tensor(zeros: images.shape))
+        network.forEachSmallPixel(full: images.shape, small: small.shape) { f, s in (full.data[f], fullKeep.data[f]) = (small.data[s], 1) }
+        return (full, fullKeep)
+    }
+
     /// Stage 2 alone: full images (N, C, H, W) given small ones (N, C, s, s′), the small pixels
     /// kept exactly.
     public static func complete(network: MultiScaleNetwork, small: Tensor, height: Int, width: Int, seed: UInt64,
@@ -34,11 +61,8 @@ public enum MultiScaleSampler {
               small.shape[2] == (height + k - 1) / k, small.shape[3] == (width + k - 1) / k else {
             throw SamplingError.invalidArgument("small images of \(small.shape) do not fit \(height)×\(width) images subsampled by \(k)")
         }
-        let shape = [small.shape[0], small.shape[1], height, width]
-        var images = Tensor(zeros: shape)
-        var keep = Tensor(zeros: [1, small.shape[1], height, width])
-        network.forEachSmallPixel(full: shape, small: small.shape) { full, s in images.data[full] = small.data[s] }
-        network.forEachSmallPixel(full: keep.shape, small: [1] + Array(small.shape.dropFirst())) { full, _ in keep.data[full] = 1 }
+        let (images, keep) = stageTwoStart(network, images: Tensor(zeros: [small.shape[0], small.shape[1], height, width]),
+                                           keep: nil, small: small)
         return try Sampler.complete(network: ConditionalStage(network), images: images, keep: keep, samplesPerImage: 1,
                                     seed: seed, method: method, shouldStop: shouldStop)
     }
