@@ -53,7 +53,6 @@ final class MultiScaleCommandTests: XCTestCase {
         harness.fails("model new multiscale --base multiscale", saying: "--base must be one of pixelcnn|rowlstm|diagbilstm")
         harness.fails("model new rowlstm --small-layers 2", saying: "'model new multiscale'")
         harness.run("model new multiscale --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
-        harness.fails("complete", saying: "two stages")
         harness.fails("trace", saying: "multi-scale")
     }
 
