@@ -86,7 +86,7 @@ func sampleMultiScale(_ session: Session, _ network: MultiScaleNetwork, count: I
     var small: Tensor?
     var full: Tensor?
     let seconds = try Benchmark.time {
-        full = try runSampler(session, totalDraws: sampledSteps(network, height: height, width: width)) { stop in
+        full = try runSampler(session, totalDraws: Sampler.drawCount(network, height: height, width: width)) { stop in
             let drawn = try MultiScaleSampler.sample(network: network, count: count, height: height, width: width, seed: seed,
                                                      method: method, shouldStop: stop)
             small = drawn.small
@@ -131,14 +131,6 @@ func reportMultiScale(_ session: Session, _ field: ReceptiveField, factor k: Int
     session.say("(\(field.row), \(field.col)) is \(target)")
     session.say("small-image pixels after it that it sees: \(givenLater) (allowed: the small image is drawn first)")
     session.say("other pixels outside the causal context it sees: \(future)" + (future == 0 ? " (as it must be)" : " — THE MODEL SEES THE FUTURE"))
-}
-
-/// The draws a sampler makes for one batch of height×width images (its progress line's total):
-/// H·W·C, and for a multi-scale model the small image's s·s′·C before them.
-func sampledSteps(_ network: any PixelModel, height: Int, width: Int) -> Int {
-    let k = (network as? MultiScaleNetwork)?.settings.factor
-    let small = k.map { ((height + $0 - 1) / $0) * ((width + $0 - 1) / $0) } ?? 0
-    return (height * width + small) * network.config.colors
 }
 
 /// The hidden pixels of the small image, row-major H·W: what stage 1 of a completion draws.

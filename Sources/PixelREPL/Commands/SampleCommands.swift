@@ -125,7 +125,7 @@ private func runComplete(_ session: Session, _ args: ParsedArguments) throws {
     let multiScale = network as? MultiScaleNetwork
     var completions: Tensor?
     let seconds = try Benchmark.time {
-        completions = try runSampler(session, totalDraws: sampledSteps(network, height: height, width: width)) { stop in
+        completions = try runSampler(session, totalDraws: Sampler.drawCount(network, height: height, width: width)) { stop in
             if let multiScale {
                 return try MultiScaleSampler.complete(network: multiScale, images: images, keep: keep, samplesPerImage: perImage,
                                                       seed: seed, method: method, shouldStop: stop).full

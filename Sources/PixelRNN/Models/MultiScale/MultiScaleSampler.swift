@@ -68,6 +68,24 @@ public enum MultiScaleSampler {
     }
 }
 
+extension Sampler {
+    /// The draws (pixel colours, for the whole batch) sampling height×width images makes: H·W·C,
+    /// and for a multi-scale model the small image's s·s′·C before them (progress lines' totals).
+    public static func drawCount(_ network: any PixelModel, height: Int, width: Int) -> Int {
+        let small = (network as? MultiScaleNetwork).map { m in
+            let k = m.settings.factor
+            return ((height + k - 1) / k) * ((width + k - 1) / k)
+        } ?? 0
+        return (height * width + small) * network.config.colors
+    }
+
+    /// Whether sampling takes the incremental path — for a multi-scale model, in both stages.
+    public static func samplesIncrementallyInEveryStage(_ network: any PixelModel) -> Bool {
+        guard let multiScale = network as? MultiScaleNetwork else { return hasIncrementalPath(network) }
+        return hasIncrementalPath(multiScale.small) && hasIncrementalPath(multiScale.conditionalStage)
+    }
+}
+
 extension MultiScaleNetwork {
     /// Stage 2 as a model of its own, for what asks a `PixelModel` how it samples (e.g. whether
     /// it has an incremental path): p_cond(x_i | x_<i, x_small), the small pixels given.
