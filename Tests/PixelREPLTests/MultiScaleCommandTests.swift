@@ -79,7 +79,8 @@ final class MultiScaleCommandTests: XCTestCase {
         defer { harness.removeFolder() }
         let help = harness.run("help model").joined(separator: " ")
         for phrase in ["model new multiscale", "x[k·r, k·c]", "not counted twice", "transposed conv", "input-to-state",
-                       "--small-layers", "--base"] {
+                       "--small-layers", "--base", "both stages on the incremental path", "'check causality'",
+                       "'benchmark --model multiscale --base KIND'"] {
             XCTAssertTrue(help.contains(phrase), "help model says \(phrase)")
         }
     }

@@ -25,7 +25,11 @@ h channels, nothing masked) turns x_small into a map of the full size; for each 
 conditional network a 1×1 convolution of that map is added to the block's input-to-state map \
 (the Row LSTM's K^is ⊛ x, each Diagonal BiLSTM direction's i_s, a PixelCNN block's input). \
 So the conditional network sees every small pixel, those after the current pixel too. \
---layers and --hidden are the conditional network's, --small-layers and --small-hidden the small one's.
+--layers and --hidden are the conditional network's, --small-layers and --small-hidden the small one's. \
+'sample', 'complete' and 'trace sample' draw the small image first, then the rest given it, both stages \
+on the incremental path (stage 2's bias maps computed once from the small image); 'eval' and \
+'factorize' show the two terms apart; 'check causality' and 'rf' allow every small-image pixel to a \
+pixel outside the small image; 'benchmark --model multiscale --base KIND' measures it.
 """
 
 /// `model new multiscale …`.
