@@ -57,7 +57,7 @@ func sayMultiScaleTerms(_ session: Session, _ network: MultiScaleNetwork, pixels
 func sayMultiScaleTermLines(_ session: Session, _ r: MultiScaleEvaluationResult, colors: Int) {
     let count = { (dims: Int) in colors == 1 ? "\(dims) pixels" : "\(dims / colors) pixels, \(dims) dimensions" }
     let (small, rest) = ("small image (\(count(r.smallDimensions))):", "the rest given it (\(count(r.dimensions - r.smallDimensions))):")
-    let pad = max(small.count, rest.count, 37)
+    let pad = max(37, max(small.count, rest.count) + 1)
     for (name, nats) in [(small, r.smallNats), (rest, r.conditionalNats)] {
         session.say("  " + name.padding(toLength: pad, withPad: " ", startingAt: 0)
                     + String(format: "%.2f nats/image = %.4f bits/dim", nats, r.bitsPerDimension(nats)))
