@@ -7,7 +7,7 @@ let benchmarkCommands: [Command] = [
     Command(
         name: "benchmark",
         summary: "training, forward and sampling speed and peak memory of each model",
-        usage: "benchmark [--model \(ModelKinds.names)|multiscale|all] [--base \(ModelKinds.names)] [--runs N] [--steps N] [--samples N] [--layers L] [--hidden h] [--colors 1|3] [--levels K] [--size N]",
+        usage: "benchmark [--model \(ModelKinds.allModelNames)|all] [--base \(ModelKinds.names)] [--runs N] [--steps N] [--samples N] [--layers L] [--hidden h] [--colors 1|3] [--levels K] [--size N]",
         examples: ["benchmark", "benchmark --model pixelcnn --runs 5", "benchmark --model rowlstm --samples 0", "benchmark --model pixelcnn --colors 3",
                    "benchmark --model multiscale --base rowlstm"],
         options: [OptionSpec("model", values: benchmarkModels, help: "which model (default all: the three single-scale kinds)"),
@@ -68,7 +68,7 @@ private enum Target {
 }
 
 /// The models `benchmark --model` takes: each kind of the table, the multi-scale model, all.
-private let benchmarkModels = ModelKind.allCases.map(\.rawValue) + [ModelKind.multiscale.rawValue, "all"]
+private let benchmarkModels = ModelKinds.allModels.map(\.rawValue) + ["all"]
 
 /// What `benchmark` was asked to measure.
 private struct BenchmarkPlan {
