@@ -10,11 +10,14 @@ final class ModelKindCommandTests: ShellTestCase {
         let registry = CommandRegistry.standard
         let names = ModelKind.allCases.map(\.rawValue)
         let model = try XCTUnwrap(registry.command(named: "model"))
-        XCTAssertTrue(model.usage.contains("model new \(names.joined(separator: "|")) "), model.usage)
-        XCTAssertEqual(model.subcommandArguments["new"], names + ["multiscale"])   // two networks of a kind: MultiScaleCommandTests
+        // The multi-scale model (two networks of a kind of the table) follows the table's kinds: ModelKinds.allModels.
+        XCTAssertEqual(ModelKinds.allModels.map(\.rawValue), names + ["multiscale"])
+        XCTAssertTrue(model.usage.contains("model new \(names.joined(separator: "|"))|multiscale "), model.usage)
+        XCTAssertEqual(model.subcommandArguments["new"], names + ["multiscale"])
         let benchmark = try XCTUnwrap(registry.command(named: "benchmark"))
-        XCTAssertTrue(benchmark.usage.contains("--model \(names.joined(separator: "|"))|all"), benchmark.usage)
-        XCTAssertEqual(benchmark.options.first { $0.name == "model" }?.values, names + ["all"])
+        XCTAssertTrue(benchmark.usage.contains("--model \(names.joined(separator: "|"))|multiscale|all"), benchmark.usage)
+        XCTAssertEqual(benchmark.options.first { $0.name == "model" }?.values, names + ["multiscale", "all"])
+        XCTAssertEqual(Completer(session: harness.session).complete(before: "benchmark --model ", word: "m").words, ["multiscale"])
         let completions = Completer(session: harness.session).complete(before: "model new ", word: "")
         XCTAssertEqual(Set(completions.words), Set(names + ["multiscale"]))
     }

@@ -43,7 +43,6 @@ private func runReceptiveField(_ session: Session, _ args: ParsedArguments) thro
     }
     let network = try session.requireModel()
     if network.config.colors > 1 {
-        if network is MultiScaleNetwork { throw CommandError("rf does not draw a colour multi-scale model's fields yet (its small-image pixels would read as leaks)") }
         try ColourFields.run(session, network, args, row: row, col: col, size: size, trials: trials)
         return
     }

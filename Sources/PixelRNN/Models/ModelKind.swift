@@ -113,9 +113,11 @@ public enum ModelKinds {
         .diagonalBiLSTM,
     ]
 
-    /// A fresh network of `config` (its kind's `makeNetwork`), weights drawn from `seed`.
+    /// A fresh network of `config` (its kind's `makeNetwork`; a `MultiScaleNetwork` for the
+    /// multi-scale kind, which is not in the table), weights drawn from `seed`.
     public static func makeNetwork(config: ModelConfig, seed: UInt64 = 0) throws -> any PixelModel {
-        try config.kind.entry.makeNetwork(config, seed)
+        if config.kind == .multiscale { return try MultiScaleNetwork(config: config, seed: seed) }
+        return try config.kind.entry.makeNetwork(config, seed)
     }
 
     /// The names, joined by `|` — for usage strings: `pixelcnn|rowlstm|diagbilstm`.
