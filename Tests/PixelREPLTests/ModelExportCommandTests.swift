@@ -45,16 +45,29 @@ final class ModelExportCommandTests: XCTestCase, ShellHarnessTestCase {
         try Data("x".utf8).write(to: file)
         fails("model export pytorch \(file.path)", saying: "it is a file, not a folder")
         XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), "x")
-        // What the generated module cannot be yet is refused, not written wrong.
-        run("model new pixelcnn --layers 1 --hidden 2 --skip on")
-        fails("model export pytorch \(folder.path)/skip", saying: "does not write --residual off or --skip on yet")
-        run("model new pixelcnn --layers 1 --hidden 2 --residual off")
-        fails("model export pytorch \(folder.path)/nores", saying: "does not write --residual off or --skip on yet")
+        // What the generated module cannot be is refused, not written wrong.
         run("model new pixelcnn --layers 1 --hidden 2 --bug mask-b-first")
         fails("model export pytorch \(folder.path)/bug", saying: "has the bug mask-b-first built in")
-        run("model new multiscale --base pixelcnn --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
-        fails("model export pytorch \(folder.path)/ms", saying: "is not exported yet")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("skip").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("bug").path))
+    }
+
+    func testEveryOptionExports() throws {
+        // Connections, K levels, colours and the multi-scale model: the module of the config and
+        // the checkpoint, which loads back as the same model.
+        for model in ["rowlstm --layers 2 --hidden 3 --residual off --skip on", "pixelcnn --layers 1 --hidden 3 --colors 3 --levels 8",
+                      "multiscale --base diagbilstm --layers 1 --hidden 2 --small-layers 1 --small-hidden 2 --factor 3"] {
+            run("model new \(model) --seed 3")
+            let config = shell.session.model!.config
+            let target = folder.appendingPathComponent("x")
+            let out = run("model export pytorch \(target.path)")
+            XCTAssertTrue(out.first!.hasPrefix("exported \(describe(config)) to"), "\(out)")
+            let module = try String(contentsOf: target.appendingPathComponent("pixelrnn_model.py"), encoding: .utf8)
+            XCTAssertEqual(module, try PyTorchModuleSource.text(for: config))
+            let parameters = shell.session.model!.namedParameters.map { $0.1.value.data }
+            run("model load \(target.appendingPathComponent("model.safetensors").path)")
+            XCTAssertEqual(shell.session.model!.config, config)
+            XCTAssertEqual(shell.session.model!.namedParameters.map { $0.1.value.data }, parameters)
+        }
     }
 
     /// The PyTorch-written fixtures and the data they were trained on.
