@@ -94,4 +94,25 @@ final class ModelExportCommandTests: XCTestCase, ShellHarnessTestCase {
             run("train --steps 1 --batch 8")
         }
     }
+
+    func testColourLevelsAndMultiScaleCheckpointsFromTheScriptLoadAndTheInspectionsRun() throws {
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("pytorch_trained.json"))) as! [String: Any]
+        let more = record["more"] as! [String: [String: Any]]
+        for (name, data, levels, trace) in [("rowlstm_c3_4", "tiny_emoji-images-idx4-ubyte", " --levels 4", "trace rowlstm 0"),
+                                            ("multiscale_pixelcnn", "tiny_binarized.amat", "", nil)] {
+            run("data load \(fixtures.appendingPathComponent(data).path)\(levels)")
+            let out = run("model load \(fixtures.appendingPathComponent("pytorch_trained_\(name).safetensors").path)")
+            XCTAssertTrue(out.contains { $0.hasPrefix("training run: step 1, epoch 0 of 10; 1 losses") }, "\(out)")
+            let eval = run("eval --split valid")
+            XCTAssertTrue(eval[0].hasPrefix(String(format: "valid NLL: %.2f nats/image", more[name]!["valid_nll"] as! Double)), "\(name): \(eval)")
+            run("factorize 0")
+            run("rf 8 8")
+            run("sample 1")
+            if let trace {
+                run(trace)
+                XCTAssertTrue(run("continue").contains { $0.contains("largest difference 0") }, name)
+            }
+            run("train --steps 1 --batch 8")
+        }
+    }
 }

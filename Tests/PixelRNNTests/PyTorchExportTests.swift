@@ -103,6 +103,31 @@ final class PyTorchExportTests: XCTestCase {
         var valid_nll: [String: Double]
         var steps: Int
         var batch: Int
+        /// A colour K-level model and a multi-scale one: their `model new` options, data and NLL.
+        var more: [String: More]
+        struct More: Decodable {
+            var model: String
+            var data: String
+            var valid_nll: Double
+        }
+    }
+
+    func testColourLevelsAndMultiScaleCheckpointsWrittenByTheExportedScriptLoadWithTheNLLItPrinted() throws {
+        let record = try JSONDecoder().decode(Record.self, from: Data(contentsOf: Self.folder.appendingPathComponent("pytorch_trained.json")))
+        let expected: [String: ModelConfig] = [
+            "rowlstm_c3_4": ModelConfig(kind: .rowlstm, layers: 2, hidden: 3, colors: 3, levels: 4),
+            "multiscale_pixelcnn": .multiScale(MultiScaleSettings(base: .pixelcnn, smallLayers: 1, smallHidden: 2), layers: 1, hidden: 4),
+        ]
+        XCTAssertEqual(Set(record.more.keys), Set(expected.keys))
+        for (name, config) in expected {
+            let more = try XCTUnwrap(record.more[name])
+            let loaded = try Checkpoint.load(from: Self.folder.appendingPathComponent("pytorch_trained_\(name).safetensors"))
+            XCTAssertEqual(loaded.config, config, name)
+            let data = try LoadedDataSet.load(Self.folder.appendingPathComponent(more.data), levels: config.levels == 2 ? nil : config.levels)
+            let nll = try Evaluation.evaluate(network: loaded.network, images: data.levels(.valid)).natsPerImage
+            XCTAssertEqual(nll, more.valid_nll, accuracy: 1e-5 * more.valid_nll, name)
+            XCTAssertEqual(try TrainingState(metadata: loaded.metadata).step, record.steps, name)
+        }
     }
 
     func testCheckpointsWrittenByTheExportedScriptLoadWithTheNLLItPrinted() throws {
