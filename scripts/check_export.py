@@ -5,16 +5,23 @@ $PIXELRNN), torch and safetensors. Run from the repository root:
     python3 scripts/check_export.py            # every check
     python3 scripts/check_export.py nll        # or: steps, ddp
 
-nll    For every kind and output (binary and 256 levels on the bundled digits after a few
-       `train` steps; 3 colours on random images): `model export pytorch`, then the exported
-       module's logits on a batch go into a verify file, and `verify` prints the REPL's NLL of
-       the same images beside the module's. Passes at 1e-5 relative. Also the whole valid
-       split's NLL against `eval --split valid` (which prints 2 decimals).
+nll    For every kind and option (binary, 256 and 4 levels on the bundled digits after a few
+       `train` steps; --residual off, --skip on and both; 3 colours on random images, and with
+       8 levels on the bundled emoji): `model export pytorch`, then the exported module's
+       logits on a batch go into a verify file, and `verify` prints the REPL's NLL of the same
+       images beside the module's. Passes at 1e-5 relative. Also the whole valid split's NLL
+       against `eval --split valid` (which prints 2 decimals). The multi-scale model (every
+       base; factor 2 and 3) has no verify file: the REPL's NLL is the first loss of a `train`
+       run (in full in its checkpoint) against the module's on the same minibatch, and eval's
+       two terms against the module's `terms`.
 steps  The exported train.py and the REPL's `train` from the same weights, same options
-       (3 steps, batch 8): the largest weight difference after them, and the losses.
+       (3 steps, batch 8): the largest weight difference after them, and the losses; for every
+       kind, threshold binarization, 4 levels, skip connections, colour (8 levels and binary
+       emoji) and the multi-scale model. Then --resume: train.py 2 steps + 2 resumed against
+       4 steps of `train`, and `train --resume` of train.py's file.
 ddp    One step of train.py with `torchrun --standalone --nproc_per_node 2` (gloo, CPU)
        against one single-process step on the same (concatenated) minibatch: the largest
-       weight difference.
+       weight difference (every kind, a colour model, a multi-scale one).
 """
 import os, re, subprocess, sys, tempfile
 import torch
@@ -211,11 +218,14 @@ def steps_check():
 
 
 def ddp_check():
-    for kind in ("pixelcnn", "rowlstm", "diagbilstm"):
+    configs = [(k, f"{k} --layers 2 --hidden 4", DATA) for k in KINDS]
+    configs += [("rowlstm-colour", "rowlstm --layers 2 --hidden 3 --colors 3 --levels 8", EMOJI),
+                ("multiscale-diagbilstm", "multiscale --base diagbilstm --layers 1 --hidden 4 --small-layers 1 --small-hidden 2", DATA)]
+    for kind, model, path in configs:
         folder = os.path.join(work, f"ddp_{kind}")
-        repl(f"model new {kind} --layers 2 --hidden 4 --seed 1", f"model export pytorch {folder}")
+        repl(f"model new {model} --seed 1", f"model export pytorch {folder}")
         single, ddp = os.path.join(folder, "single.safetensors"), os.path.join(folder, "ddp.safetensors")
-        common = [os.path.join(folder, "train.py"), "--data", DATA, "--steps", "1", "--batch", "16"]
+        common = [os.path.join(folder, "train.py"), "--data", path, "--steps", "1", "--batch", "16"]
         one = subprocess.run([sys.executable] + common + ["--out", single], capture_output=True, text=True, check=True)
         run = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2"]
                              + common + ["--out", ddp], capture_output=True, text=True)

@@ -389,7 +389,12 @@ public enum PyTorchTrainingScript {
         net = net.to(device)
         weights_seed = meta.get("seed", "0")
         model = torch.nn.parallel.DistributedDataParallel(net) if world > 1 else net
-        data, binary = load_data(args.data)
+        if not os.path.isfile(args.data):
+            sys.exit(f"error: {args.data}: no such file")
+        try:
+            data, binary = load_data(args.data)
+        except (OSError, EOFError, ValueError) as e:                # a damaged gzip, .amat or IDX file
+            sys.exit(f"error: cannot read {args.data}: {' '.join(str(e).split())}")
         check_data(data, binary, args.data)
         valid = levels_of("valid", data, binary, args)
         count = len(data["train"][1])
