@@ -78,6 +78,9 @@ def nll_check():
     configs += [(k, f"--layers 2 --hidden 6 --colors 3 --levels {lv}", None) for k in KINDS for lv in (2, 256)]
     configs += [(k, f"--layers 2 --hidden 4 {c}", digits) for k in KINDS for c in ("--residual off", "--skip on", "--residual off --skip on")]
     configs += [(k, "--layers 2 --hidden 4 --levels 4", digits4) for k in KINDS]
+    configs += [(k, "--layers 2 --hidden 4 --bug sigmoid-g", digits) for k in ("rowlstm", "diagbilstm")]
+    configs += [(k, "--layers 2 --hidden 4 --bug mask-b-first", digits) for k in KINDS]
+    configs += [(k, "--layers 2 --hidden 3 --colors 3 --levels 8 --bug no-colour-mask", emoji8) for k in KINDS]
     configs += [(k, "--layers 2 --hidden 3 --colors 3 --levels 8", emoji8) for k in KINDS]
     for kind, options, source in configs:
         grey = source is not None
@@ -190,7 +193,10 @@ def steps_check():
     configs = [(k, f"{k} --layers 2 --hidden 4", "data load", DATA, []) for k in KINDS]
     configs += [("pixelcnn-threshold", "pixelcnn --layers 2 --hidden 4", "data load --binarize threshold", DATA, ["--binarize", "threshold"]),
                 ("rowlstm-levels4", "rowlstm --layers 2 --hidden 4 --levels 4", "data load --levels 4", DATA, []),
-                ("diagbilstm-skip", "diagbilstm --layers 2 --hidden 4 --residual off --skip on", "data load", DATA, [])]
+                ("diagbilstm-skip", "diagbilstm --layers 2 --hidden 4 --residual off --skip on", "data load", DATA, []),
+                ("diagbilstm-sigmoid-g", "diagbilstm --layers 2 --hidden 4 --bug sigmoid-g", "data load", DATA, []),
+                ("rowlstm-no-colour-mask", "rowlstm --layers 2 --hidden 3 --colors 3 --levels 8 --bug no-colour-mask",
+                 "data load emoji --levels 8", EMOJI, [])]
     configs += [(f"{k}-colour", f"{k} --layers 2 --hidden 3 --colors 3 --levels 8", "data load emoji --levels 8", EMOJI, [])
                 for k in KINDS]
     configs += [("pixelcnn-colour-binary", "pixelcnn --layers 2 --hidden 3 --colors 3", "data load emoji --levels 2", EMOJI, [])]

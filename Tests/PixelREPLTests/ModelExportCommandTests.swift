@@ -46,8 +46,8 @@ final class ModelExportCommandTests: XCTestCase, ShellHarnessTestCase {
         fails("model export pytorch \(file.path)", saying: "it is a file, not a folder")
         XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), "x")
         // What the generated module cannot be is refused, not written wrong.
-        run("model new pixelcnn --layers 1 --hidden 2 --bug mask-b-first")
-        fails("model export pytorch \(folder.path)/bug", saying: "has the bug mask-b-first built in")
+        run("model new diagbilstm --layers 1 --hidden 2 --bug no-shift")
+        fails("model export pytorch \(folder.path)/bug", saying: "cannot write this model: the module has no known bug no-shift")
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("bug").path))
     }
 
@@ -55,6 +55,7 @@ final class ModelExportCommandTests: XCTestCase, ShellHarnessTestCase {
         // Connections, K levels, colours and the multi-scale model: the module of the config and
         // the checkpoint, which loads back as the same model.
         for model in ["rowlstm --layers 2 --hidden 3 --residual off --skip on", "pixelcnn --layers 1 --hidden 3 --colors 3 --levels 8",
+                      "diagbilstm --layers 1 --hidden 2 --bug sigmoid-g",
                       "multiscale --base diagbilstm --layers 1 --hidden 2 --small-layers 1 --small-hidden 2 --factor 3"] {
             run("model new \(model) --seed 3")
             let config = shell.session.model!.config

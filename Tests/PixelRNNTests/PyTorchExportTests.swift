@@ -36,6 +36,10 @@ final class PyTorchExportTests: XCTestCase {
          ["lstm_cell", "block_rowlstm", "network", "likelihood_binary"]),
         ("diagbilstm_L2_h3_c3_8", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 3, colors: 3, levels: 8),
          ["lstm_cell", "block_diagbilstm", "network", "likelihood_levels"]),
+        ("rowlstm_L2_h4_sigmoid_g", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4, bug: .sigmoidG),
+         ["lstm_cell", "block_rowlstm", "network", "bug_sigmoid_g", "likelihood_binary"]),
+        ("pixelcnn_L2_h3_c3_256_no_colour_mask", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 3, colors: 3, levels: 256, bug: .noColourMask),
+         ["block_pixelcnn", "network", "bug_no_colour_mask", "likelihood_levels"]),
         ("multiscale_rowlstm_L2_h4_k2_L1_h3", .multiScale(MultiScaleSettings(base: .rowlstm, smallLayers: 1, smallHidden: 3), layers: 2, hidden: 4),
          ["lstm_cell", "block_rowlstm", "network", "multiscale", "likelihood_binary"]),
     ].map { name, config, parts in (name, config, ["preamble", "constants_\(name)"] + common + parts + ["loader"]) }

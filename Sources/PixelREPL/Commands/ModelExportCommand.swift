@@ -10,8 +10,10 @@ enum ModelExport {
             throw CommandError("model export expects 'pytorch' and a folder, e.g. 'model export pytorch out/pytorch'")
         }
         let network = try session.requireModel()
-        // The generated module is the paper's model: every option, but no known bug (Export README).
-        if let bug = network.config.bug { throw CommandError("model export pytorch writes the paper's model; this one has the bug \(bug.rawValue) built in, which the generated module does not have") }
+        // Every option and three of the known bugs (Export README); the others are refused here.
+        do { _ = try PyTorchModuleSource.text(for: network.config) } catch let error as PyTorchModuleSource.Unsupported {
+            throw CommandError("model export pytorch cannot write this model: \(error.description)")
+        }
         let folder = try userFileURL(args.positional[2], what: "model export", isDirectory: true)
         try WritableDestination.check(folder, what: "cannot export to", isDirectory: true)
         var metadata = ["seed": String(network.seed)]

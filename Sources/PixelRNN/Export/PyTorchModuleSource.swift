@@ -32,10 +32,17 @@ public enum PyTorchModuleSource {
         guard let block = PyTorchBlockSource.byKind[kind] else {
             throw Unsupported(description: "the \(kind.paperName) has no PyTorch export yet")
         }
+        var bugText: [String] = []
+        if let bug = config.bug {
+            guard let text = knownBug(bug) else {
+                throw Unsupported(description: "the module has no known bug \(bug.rawValue) (\(bug.breaks)); it writes sigmoid-g, mask-b-first and no-colour-mask, and the paper's model")
+            }
+            bugText = [text]
+        }
         let parts = [preamble, constants(config), metadata, mask, maskedConv]
             + PyTorchModuleSource.Helper.allCases.filter(block.helpers.contains).map(helperText)
             + [block.classText + "\n\n\n" + blockAlias(block), network]
-            + (config.multiScale == nil ? [] : [multiScale]) + [likelihood(config), loader]
+            + (config.multiScale == nil ? [] : [multiScale]) + bugText + [likelihood(config), loader]
         return parts.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }
     }
 
@@ -75,9 +82,9 @@ public enum PyTorchModuleSource {
             """ + "\n" + values(config)
         }
         return """
-        # The model: a Multi-Scale PixelRNN of two \(s.base.paperName) networks, \(colours), \(output):
-        # the small image x[:, :, ::FACTOR, ::FACTOR] (SMALL_LAYERS blocks, h = SMALL_HIDDEN), then the whole
-        # image conditioned on it (LAYERS blocks, h = HIDDEN).
+        # The model: a Multi-Scale PixelRNN (paper section 3.6) of two \(s.base.paperName) networks, \(colours),
+        # \(output). First the small image x[:, :, ::FACTOR, ::FACTOR]
+        # (SMALL_LAYERS blocks, h = SMALL_HIDDEN), then the whole image conditioned on it (LAYERS blocks, h = HIDDEN).
         """ + "\n" + values(config) + """
 
         BASE = "\(s.base.rawValue)"
@@ -106,6 +113,8 @@ public enum PyTorchModuleSource {
     static let metadata = #"""
     HEAD_WIDTH = \#(ModelConfig.headWidth)
     OUTPUT_CHANNELS = COLORS if LEVELS == 2 else LEVELS * COLORS  # K: one logit per colour, or channel level * COLORS + colour
+    INPUT_MASK = "A"      # the first layer's mask: no prediction reads its own pixel
+    MASK_COLORS = COLORS  # the colour groups of every mask
     METADATA = {"model": KIND, "layers": str(LAYERS), "hidden": str(HIDDEN), "colors": str(COLORS), "levels": str(LEVELS),
                 **({} if RESIDUAL else {"residual": "off"}), **({"skip": "on"} if SKIP else {})}
     MODEL_KEYS = ("model", "layers", "hidden", "colors", "levels", "residual", "skip", "bug",
@@ -140,7 +149,7 @@ public enum PyTorchModuleSource {
 
         def __init__(self, in_channels, out_channels, kh, kw, mask_type):
             super().__init__(in_channels, out_channels, (kh, kw), padding=(kh // 2, kw // 2))
-            self.register_buffer("mask", convolution_mask(mask_type, out_channels, in_channels, kh, kw, COLORS),
+            self.register_buffer("mask", convolution_mask(mask_type, out_channels, in_channels, kh, kw, MASK_COLORS),
                                  persistent=False)
 
         def forward(self, x):
@@ -171,7 +180,7 @@ public enum PyTorchModuleSource {
 
         def __init__(self, layers=LAYERS, hidden=HIDDEN):
             super().__init__()
-            self.input = MaskedConv2d(COLORS, 2 * hidden, 7, 7, "A")
+            self.input = MaskedConv2d(COLORS, 2 * hidden, 7, 7, INPUT_MASK)
             self.blocks = nn.ModuleList([BLOCK(hidden) for _ in range(layers)])
             self.head = nn.ModuleList([MaskedConv2d(2 * hidden, HEAD_WIDTH, 1, 1, "B"),
                                        MaskedConv2d(HEAD_WIDTH, OUTPUT_CHANNELS, 1, 1, "B")])
@@ -256,6 +265,41 @@ public enum PyTorchModuleSource {
 
     MODEL = MultiScalePixelRNN  # what load() builds
     """#
+
+    /// A known bug (Models README, "Known bugs") as it is built into the model: what it breaks,
+    /// and the definitions it replaces (read when the network is built or run, so redefining
+    /// them here changes the model); nil for a bug the module cannot have yet.
+    static func knownBug(_ bug: KnownBug) -> String? {
+        let header = """
+        # Known bug \(bug.rawValue) (pixelrnn's `model new ... --bug \(bug.rawValue)`), NOT the paper's model:
+        # \(bug.breaks).
+        BUG = "\(bug.rawValue)"
+        METADATA["bug"] = BUG
+        """
+        switch bug {
+        case .sigmoidG:
+            return header + #"""
+
+
+
+            def lstm_cell(z, c_prev):
+                """The LSTM cell with the bug: sigmoid(g), not tanh(g), in c = sigmoid(f) * c_prev + sigmoid(i) * g."""
+                o, f, i, g = z.chunk(4, 1)
+                c = torch.sigmoid(f) * c_prev + torch.sigmoid(i) * torch.sigmoid(g)
+                return torch.sigmoid(o) * torch.tanh(c), c
+            """#
+        case .maskBFirst:
+            return header + "\nINPUT_MASK = \"B\"  # the bug: the first layer reads the pixel it predicts"
+        case .noColourMask:
+            return header + """
+
+            MASK_COLORS = 1     # the bug: no colour groups, every centre tap open to every channel
+            INPUT_MASK = "B"    # (with one group mask A would shut the centre: mask B keeps it open)
+            """
+        case .noShift, .samePadding, .flipSkewed:
+            return nil
+        }
+    }
 
     /// −log p(x) per image, for the config's output kind.
     static func likelihood(_ config: ModelConfig) -> String {

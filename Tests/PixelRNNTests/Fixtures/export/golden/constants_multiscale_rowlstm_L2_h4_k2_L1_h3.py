@@ -1,6 +1,6 @@
-# The model: a Multi-Scale PixelRNN of two Row LSTM networks, 1 colour, 2 levels (binary: one logit per colour, read through a sigmoid):
-# the small image x[:, :, ::FACTOR, ::FACTOR] (SMALL_LAYERS blocks, h = SMALL_HIDDEN), then the whole
-# image conditioned on it (LAYERS blocks, h = HIDDEN).
+# The model: a Multi-Scale PixelRNN (paper section 3.6) of two Row LSTM networks, 1 colour,
+# 2 levels (binary: one logit per colour, read through a sigmoid). First the small image x[:, :, ::FACTOR, ::FACTOR]
+# (SMALL_LAYERS blocks, h = SMALL_HIDDEN), then the whole image conditioned on it (LAYERS blocks, h = HIDDEN).
 KIND = "multiscale"
 LAYERS = 2
 HIDDEN = 4

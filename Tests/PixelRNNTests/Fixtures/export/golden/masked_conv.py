@@ -4,7 +4,7 @@ class MaskedConv2d(nn.Conv2d):
 
     def __init__(self, in_channels, out_channels, kh, kw, mask_type):
         super().__init__(in_channels, out_channels, (kh, kw), padding=(kh // 2, kw // 2))
-        self.register_buffer("mask", convolution_mask(mask_type, out_channels, in_channels, kh, kw, COLORS),
+        self.register_buffer("mask", convolution_mask(mask_type, out_channels, in_channels, kh, kw, MASK_COLORS),
                              persistent=False)
 
     def forward(self, x):

@@ -6,7 +6,7 @@ class PixelNetwork(nn.Module):
 
     def __init__(self, layers=LAYERS, hidden=HIDDEN):
         super().__init__()
-        self.input = MaskedConv2d(COLORS, 2 * hidden, 7, 7, "A")
+        self.input = MaskedConv2d(COLORS, 2 * hidden, 7, 7, INPUT_MASK)
         self.blocks = nn.ModuleList([BLOCK(hidden) for _ in range(layers)])
         self.head = nn.ModuleList([MaskedConv2d(2 * hidden, HEAD_WIDTH, 1, 1, "B"),
                                    MaskedConv2d(HEAD_WIDTH, OUTPUT_CHANNELS, 1, 1, "B")])
