@@ -24,7 +24,7 @@ final class PyTorchExportTests: XCTestCase {
     static let common = ["metadata", "mask", "masked_conv"]
 
     /// The golden configs: a name, the config, and the golden parts of its module in order
-    /// (`constants_<name>` is the config's own).
+    /// (`constants_<name>` is the config's own; for `<name>+<bug>`, the paper model's).
     static let goldenModules: [(String, ModelConfig, [String])] = [
         ("pixelcnn_L2_h4", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), ["block_pixelcnn", "network", "likelihood_binary"]),
         ("rowlstm_L2_h4", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4), ["lstm_cell", "block_rowlstm", "network", "likelihood_binary"]),
@@ -36,13 +36,16 @@ final class PyTorchExportTests: XCTestCase {
          ["lstm_cell", "block_rowlstm", "network", "likelihood_binary"]),
         ("diagbilstm_L2_h3_c3_8", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 3, colors: 3, levels: 8),
          ["lstm_cell", "block_diagbilstm", "network", "likelihood_levels"]),
-        ("rowlstm_L2_h4_sigmoid_g", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4, bug: .sigmoidG),
+        // A bug changes no constant: these two share the constants of the paper's model.
+        ("rowlstm_L2_h4+sigmoid_g", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4, bug: .sigmoidG),
          ["lstm_cell", "block_rowlstm", "network", "bug_sigmoid_g", "likelihood_binary"]),
-        ("pixelcnn_L2_h3_c3_256_no_colour_mask", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 3, colors: 3, levels: 256, bug: .noColourMask),
+        ("pixelcnn_L2_h6_c3_256+no_colour_mask", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 6, colors: 3, levels: 256, bug: .noColourMask),
          ["block_pixelcnn", "network", "bug_no_colour_mask", "likelihood_levels"]),
         ("multiscale_rowlstm_L2_h4_k2_L1_h3", .multiScale(MultiScaleSettings(base: .rowlstm, smallLayers: 1, smallHidden: 3), layers: 2, hidden: 4),
          ["lstm_cell", "block_rowlstm", "network", "multiscale", "likelihood_binary"]),
-    ].map { name, config, parts in (name, config, ["preamble", "constants_\(name)"] + common + parts + ["loader"]) }
+    ].map { name, config, parts in
+        (name, config, ["preamble", "constants_\(name.split(separator: "+")[0])"] + common + parts + ["loader"])
+    }
 
     static func golden(_ name: String) throws -> String {
         try String(contentsOf: folder.appendingPathComponent("golden/\(name).py"), encoding: .utf8)
