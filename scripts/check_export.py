@@ -7,7 +7,8 @@ $PIXELRNN), torch and safetensors. Run from the repository root:
 
 nll    For every kind and option (binary, 256 and 4 levels on the bundled digits after a few
        `train` steps; --residual off, --skip on and both; 3 colours on random images, and with
-       8 levels on the bundled emoji): `model export pytorch`, then the exported module's
+       8 levels on the bundled emoji; the bugs sigmoid-g, mask-b-first, no-colour-mask):
+       `model export pytorch`, then the exported module's
        logits on a batch go into a verify file, and `verify` prints the REPL's NLL of the same
        images beside the module's. Passes at 1e-5 relative. Also the whole valid split's NLL
        against `eval --split valid` (which prints 2 decimals). The multi-scale model (every
@@ -16,8 +17,8 @@ nll    For every kind and option (binary, 256 and 4 levels on the bundled digits
        two terms against the module's `terms`.
 steps  The exported train.py and the REPL's `train` from the same weights, same options
        (3 steps, batch 8): the largest weight difference after them, and the losses; for every
-       kind, threshold binarization, 4 levels, skip connections, colour (8 levels and binary
-       emoji) and the multi-scale model. Then --resume: train.py 2 steps + 2 resumed against
+       kind, threshold binarization, 4 levels, skip connections, two bugs, colour (8 levels
+       and binary emoji) and the multi-scale model. Then --resume: train.py 2 steps + 2 resumed against
        4 steps of `train`, and `train --resume` of train.py's file.
 ddp    One step of train.py with `torchrun --standalone --nproc_per_node 2` (gloo, CPU)
        against one single-process step on the same (concatenated) minibatch: the largest

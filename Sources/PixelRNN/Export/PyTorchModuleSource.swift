@@ -4,8 +4,9 @@
 /// The text is assembled from parts, each written once: the docstring and imports, the
 /// constants (the config: the only part every option changes), the metadata, the mask,
 /// `MaskedConv2d`, the helpers the block needs, the block (`PyTorchBlockSource.byKind`) and
-/// `BLOCK`, the network (its connections read `RESIDUAL` and `SKIP`), the likelihood (one
-/// branch per output kind: `levels`), and a loader. An option of `ModelConfig` changes the
+/// `BLOCK`, the network (its connections read `RESIDUAL` and `SKIP`), the multi-scale model
+/// and a known bug when the config has them, the likelihood (one branch per output kind:
+/// `levels`), and a loader. An option of `ModelConfig` changes the
 /// part it concerns and nothing else. Its `state_dict` has pixelrnn's checkpoint names and layouts, so a
 /// checkpoint loads with `load_state_dict(strict=True)` (masks are non-persistent buffers).
 public enum PyTorchModuleSource {
