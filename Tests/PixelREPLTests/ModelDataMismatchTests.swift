@@ -16,17 +16,22 @@ final class ModelDataMismatchTests: ShellTestCase {
         fails("trace rowlstm 0", saying: "the model reads 1 colour (grey) but emoji has 3 colours")
     }
 
-    func testTheMultiScaleModelRefusesWhatItDoesNotHave() {
+    func testTheMultiScaleModelRefusesWhatItDoesNotHave() throws {
         for option in ["--bug mask-b-first", "--residual off", "--skip on"] {
             fails("model new multiscale --base pixelcnn --layers 1 --hidden 2 \(option)", saying: "is an option of the single-scale models")
         }
         XCTAssertNil(shell.session.model)
         run("model new multiscale --base pixelcnn --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
-        fails("model export pytorch \(folder.path)/ms", saying: "is not exported yet")
+        run("model export pytorch \(folder.path)/ms")             // exported since (Export README)
+        XCTAssertTrue(try String(contentsOf: folder.appendingPathComponent("ms/pixelrnn_model.py"), encoding: .utf8)
+            .contains("class MultiScalePixelRNN(nn.Module):"))
     }
 
-    func testExportRefusesLevelsItsTrainingScriptCannotRead() {
+    func testExportWritesKLevelModelsItsTrainingScriptQuantizesFor() throws {
         run("model new pixelcnn --layers 1 --hidden 2 --levels 16")
-        fails("model export pytorch \(folder.path)/k16", saying: "writes 2- or 256-level models; this one has 16 levels")
+        run("model export pytorch \(folder.path)/k16")
+        XCTAssertTrue(try String(contentsOf: folder.appendingPathComponent("k16/pixelrnn_model.py"), encoding: .utf8).contains("\nLEVELS = 16\n"))
+        XCTAssertTrue(try String(contentsOf: folder.appendingPathComponent("k16/train.py"), encoding: .utf8)
+            .contains("levels = ((2 * v * (pm.LEVELS - 1) + 255) // 510)"))
     }
 }
