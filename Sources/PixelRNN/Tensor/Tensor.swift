@@ -51,30 +51,48 @@ public struct Tensor: Equatable, Sendable {
     /// Elementwise sum (shapes must match).
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor +: shapes \(a.shape) and \(b.shape) differ")
-        var out = a
-        for i in 0..<out.count { out.data[i] += b.data[i] }
-        return out
+        return Tensor(shape: a.shape, data: combined(a.data, b.data, +))
     }
 
     /// Elementwise in-place sum (shapes must match).
     public static func += (a: inout Tensor, b: Tensor) {
         precondition(a.shape == b.shape, "Tensor +=: shapes \(a.shape) and \(b.shape) differ")
-        for i in 0..<a.count { a.data[i] += b.data[i] }
+        a.data.withUnsafeMutableBufferPointer { a in
+            b.data.withUnsafeBufferPointer { b in
+                for i in 0..<a.count { a[i] += b[i] }
+            }
+        }
     }
 
     /// Elementwise product (shapes must match).
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         precondition(a.shape == b.shape, "Tensor *: shapes \(a.shape) and \(b.shape) differ")
-        var out = a
-        for i in 0..<out.count { out.data[i] *= b.data[i] }
-        return out
+        return Tensor(shape: a.shape, data: combined(a.data, b.data, *))
     }
 
     /// Every value multiplied by a scalar.
     public static func * (a: Tensor, s: Float) -> Tensor {
-        var out = a
-        for i in 0..<out.count { out.data[i] *= s }
-        return out
+        let data = [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
+            a.data.withUnsafeBufferPointer { a in
+                for i in 0..<a.count { out[i] = a[i] * s }
+            }
+            initialized = a.count
+        }
+        return Tensor(shape: a.shape, data: data)
+    }
+
+    /// `op(a[i], b[i])` for every i, in one pass over fresh memory (not a copy of `a` updated
+    /// in place: that would read and write every value twice).
+    @inline(__always)
+    private static func combined(_ a: [Float], _ b: [Float], _ op: (Float, Float) -> Float) -> [Float] {
+        [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    for i in 0..<a.count { out[i] = op(a[i], b[i]) }
+                }
+            }
+            initialized = a.count
+        }
     }
 
     /// The largest absolute difference to another tensor of the same shape.
