@@ -50,6 +50,23 @@ final class ProvenanceCommandTests: XCTestCase, ShellHarnessTestCase {
         XCTAssertFalse(after.contains { $0.hasPrefix("test NLL") || $0.hasPrefix("source:") }, "\(after)")
     }
 
+    /// A multi-scale model's `eval` is recorded like any other (it once was not: the shipped
+    /// pretrained:multiscale said no NLL in `model show`).
+    func testAMultiScaleEvalIsRecordedInTheCheckpoint() throws {
+        run("data load")
+        run("model new multiscale --base pixelcnn --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
+        run("train --steps 1 --batch 4")
+        let test = try XCTUnwrap(run("eval").first)
+        let file = folder.appendingPathComponent("ms.safetensors").path
+        run("model save \(file)")
+        let fresh = ShellHarness(name: "provenance-multiscale")
+        defer { fresh.removeFolder() }
+        fresh.run("model load \(file)")
+        let shown = fresh.run("model show")
+        let testFigures = test.components(separatedBy: "  (").first!
+        XCTAssertTrue(shown.contains { $0.hasPrefix(testFigures + " on 500 images of bundled") }, "\(shown) vs \(test)")
+    }
+
     func testAFreshModelHasNoProvenanceAndTrainingWithoutKeepForgetsTheKeptEpoch() {
         run("model new rowlstm --layers 1 --hidden 2")
         let shown = run("model show")
