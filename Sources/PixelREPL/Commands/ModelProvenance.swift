@@ -25,16 +25,10 @@ enum ModelProvenance {
 
     /// Records an `eval` of the current weights.
     static func recordEvaluation(_ session: Session, split: SplitName, result: EvaluationResult, data: String) {
-        recordEvaluation(session, split: split, nats: result.natsPerImage, bitsPerDimension: result.bitsPerDimension,
-                         images: result.images, data: data)
-    }
-
-    /// Records an `eval` of the current weights from its figures (a multi-scale model's total).
-    static func recordEvaluation(_ session: Session, split: SplitName, nats: Double, bitsPerDimension: Double, images: Int, data: String) {
         let k = evalKeys(split)
-        session.provenance[k.nll] = String(nats)
-        session.provenance[k.bits] = String(bitsPerDimension)
-        session.provenance[k.images] = String(images)
+        session.provenance[k.nll] = String(result.natsPerImage)
+        session.provenance[k.bits] = String(result.bitsPerDimension)
+        session.provenance[k.images] = String(result.images)
         session.provenance[k.data] = data
     }
 

@@ -75,8 +75,6 @@ func evalMultiScale(_ session: Session, _ network: MultiScaleNetwork, images: Te
         try Interruption.stoppable { try network.evaluateTerms(images, shouldStop: Interruption.shouldStop) }
     }
     let (small, rest) = (r.smallDimensions, r.dimensions - r.smallDimensions)
-    ModelProvenance.recordEvaluation(session, split: split, nats: r.totalNats, bitsPerDimension: r.bitsPerDimension(r.totalNats),
-                                     images: r.images, data: about)
     session.say(String(format: "%@ NLL: %.2f nats/image = %.4f bits/dim  (%d images of %@)", split.rawValue,
                        r.totalNats, r.bitsPerDimension(r.totalNats), r.images, about))
     session.say(String(format: "  small image (%d pixels):            %.2f nats/image = %.4f bits/dim", small,
