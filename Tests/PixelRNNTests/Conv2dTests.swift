@@ -64,6 +64,25 @@ final class Conv2dTests: XCTestCase {
             assertClose(dxFast, dxPlain, tolerance: 1e-5, "dx, \(what)")
             assertClose(conv.weight.grad, dWPlain, tolerance: 1e-5, "dW, \(what)")
             assertClose(conv.bias.grad, dbPlain, tolerance: 1e-5, "db, \(what)")
+
+            // Through the ReLU in front of the layer (its input r = ReLU(x)): both paths give
+            // ∂L/∂r ⊙ [r > 0], and the same weight and bias gradients as `backward`.
+            let r = Activation.relu(x)
+            let through = { (path: ComputePath) -> (Tensor, Tensor, Tensor) in
+                conv.weight.zeroGrad(); conv.bias.zeroGrad()
+                let d = ComputePath.with(path) { conv.backwardThroughReLU(input: r, outputGradient: dy) }
+                return (d, conv.weight.grad, conv.bias.grad)
+            }
+            conv.weight.zeroGrad(); conv.bias.zeroGrad()
+            let expected = Activation.reluBackward(input: r, outputGradient: conv.backwardPlain(input: r, outputGradient: dy))
+            let (dWExpected, dbExpected) = (conv.weight.grad, conv.bias.grad)
+            for path in [ComputePath.plain, .fast] {
+                let (d, dW, db) = through(path)
+                assertClose(d, expected, tolerance: 1e-5, "through ReLU \(path), dx, \(what)")
+                XCTAssertTrue(zip(d.data, r.data).allSatisfy { $1 > 0 || $0 == 0 }, "\(path): zero where the ReLU was off, \(what)")
+                assertClose(dW, dWExpected, tolerance: 1e-5, "through ReLU \(path), dW, \(what)")
+                assertClose(db, dbExpected, tolerance: 1e-5, "through ReLU \(path), db, \(what)")
+            }
         }
     }
 

@@ -74,6 +74,7 @@ func evalMultiScale(_ session: Session, _ network: MultiScaleNetwork, images: Te
     let r = try wrap {
         try Interruption.stoppable { try network.evaluateTerms(images, shouldStop: Interruption.shouldStop) }
     }
+    ModelProvenance.recordEvaluation(session, split: split, result: r.total, data: about)   // `model save` keeps it
     let (small, rest) = (r.smallDimensions, r.dimensions - r.smallDimensions)
     session.say(String(format: "%@ NLL: %.2f nats/image = %.4f bits/dim  (%d images of %@)", split.rawValue,
                        r.totalNats, r.bitsPerDimension(r.totalNats), r.images, about))

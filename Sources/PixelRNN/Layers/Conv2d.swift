@@ -80,6 +80,18 @@ public final class Conv2d {
                                   : backwardPlain(input: x, outputGradient: dy)
     }
 
+    /// ∂L/∂s through this layer and the ReLU in front of it, when this layer's input is
+    /// x = ReLU(s): ∂L/∂s = ∂L/∂x ⊙ [x > 0] (x > 0 exactly where s > 0, so `x` is all it
+    /// needs). Accumulates ∂L/∂W and ∂L/∂b as `backward` does. The fast path masks each
+    /// image's ∂x while it is still in cache; the plain path is
+    /// `Activation.reluBackward(input: x, outputGradient: backwardPlain(input: x, outputGradient: dy))`.
+    public func backwardThroughReLU(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
+        precondition(dy.shape == [x.shape[0], outChannels, x.shape[2], x.shape[3]],
+                     "Conv2d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
+        return ComputePath.isFast ? backwardFast(input: x, outputGradient: dy, throughReLU: true)
+                                  : Activation.reluBackward(input: x, outputGradient: backwardPlain(input: x, outputGradient: dy))
+    }
+
     /// The plain path: y[n,o,i,j] = b[o] + Σ_c Σ_u Σ_v W[o,c,u,v] · x[n,c,i+u−ph,j+v−pw].
     public func forwardPlain(_ x: Tensor) -> Tensor {
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])

@@ -80,29 +80,40 @@ extension Conv2d {
         let taps = usedTaps.count
         let patches = kernelIsPointwise ? nil : ScratchPool.shared.take(taps * pixels)   // X̂ₙ (K × HW)
         defer { if let patches { ScratchPool.shared.give(patches) } }
-        for n in images {
-            let xn = x + n * inChannels * pixels, yn = y + n * outChannels * pixels
-            for o in 0..<outChannels { (yn + o * pixels).initialize(repeating: bias.value.data[o], count: pixels) }
-            if taps > 0 {
+        bias.value.data.withUnsafeBufferPointer { b in
+            for n in images {
+                let xn = x + n * inChannels * pixels, yn = y + n * outChannels * pixels
+                guard taps > 0 else {                   // every tap masked: yₙ = b
+                    for o in 0..<outChannels { (yn + o * pixels).initialize(repeating: b[o], count: pixels) }
+                    if thenReLU { for i in 0..<(outChannels * pixels) { yn[i] = max(yn[i], 0) } }
+                    continue
+                }
                 if let patches { buildPatches(image: xn, height: height, width: width, into: patches) }
-                // yₙ (out × HW) += Ŵ (out × K) · X̂ₙ (K × HW)
+                // yₙ (out × HW) = Ŵ (out × K) · X̂ₙ (K × HW)
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
                             Int32(outChannels), Int32(pixels), Int32(taps),
                             1, w, Int32(taps), patches.map { UnsafePointer($0) } ?? xn, Int32(pixels),
-                            1, yn, Int32(pixels))
+                            0, yn, Int32(pixels))
+                // yₙ += b (then ReLU) in one pass, while yₙ is in cache
+                for o in 0..<outChannels {
+                    let row = yn + o * pixels, bo = b[o]
+                    if thenReLU { for p in 0..<pixels { row[p] = max(row[p] + bo, 0) } }
+                    else { for p in 0..<pixels { row[p] += bo } }
+                }
             }
-            if thenReLU { for i in 0..<(outChannels * pixels) { yn[i] = max(yn[i], 0) } }   // while yₙ is in cache
         }
     }
 
-    /// Accumulates ∂L/∂W (masked) and ∂L/∂b, and returns ∂L/∂x, through im2col + GEMM.
-    public func backwardFast(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
+    /// Accumulates ∂L/∂W (masked) and ∂L/∂b, and returns ∂L/∂x, through im2col + GEMM;
+    /// with `throughReLU`, ∂L/∂x ⊙ [x > 0] (see `backwardThroughReLU`).
+    public func backwardFast(input x: Tensor, outputGradient dy: Tensor, throughReLU: Bool = false) -> Tensor {
         LargeAllocations.keepForReuse()
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
         let taps = usedTaps.count
         let tapsPerOutput = inChannels * kernelHeight * kernelWidth
-        var dx = Tensor(zeros: x.shape)
-        guard batch * height * width > 0 else { return dx }
+        guard batch * height * width > 0 else { return Tensor(zeros: x.shape) }
+        // Every image's ∂xₙ is written whole below (by the GEMM, or zeroed before col2im adds to it).
+        var dx = Tensor(shape: x.shape, data: [Float](unsafeUninitializedCapacity: x.count) { _, n in n = x.count })
         let w = usedWeightMatrix()
         let parts = FastPathThreads.parts(batch: batch, work: outChannels * taps * batch * height * width)
         // Each part (an image, or the whole batch) adds up its own ∂Ŵ (out × K) and ∂b; summed below.
@@ -116,7 +127,7 @@ extension Conv2d {
                             dx.data.withUnsafeMutableBufferPointer { dxb in
                                 FastPathThreads.run(parts.count) { k in
                                     backward(images: parts[k], x: xb.baseAddress!, dy: dyb.baseAddress!, w: wb.baseAddress!,
-                                             height: height, width: width, dx: dxb.baseAddress!,
+                                             height: height, width: width, throughReLU: throughReLU, dx: dxb.baseAddress!,
                                              dW: dWb.baseAddress! + k * outChannels * taps, db: dbb.baseAddress! + k * outChannels)
                                 }
                             }
@@ -144,10 +155,10 @@ extension Conv2d {
         return dx
     }
 
-    /// For the images `images`: writes ∂xₙ, and adds their ∂Ŵ (out × K) into `dW` and
-    /// their ∂b (out) into `db`.
+    /// For the images `images`: writes ∂xₙ (⊙ [xₙ > 0] with `throughReLU`), and adds their
+    /// ∂Ŵ (out × K) into `dW` and their ∂b (out) into `db`.
     private func backward(images: Range<Int>, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                          height: Int, width: Int, dx: UnsafeMutablePointer<Float>,
+                          height: Int, width: Int, throughReLU: Bool, dx: UnsafeMutablePointer<Float>,
                           dW: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>) {
         let pixels = height * width
         let taps = usedTaps.count
@@ -161,7 +172,7 @@ extension Conv2d {
             let xn = x + n * inChannels * pixels, dyn = dy + n * outChannels * pixels, dxn = dx + n * inChannels * pixels
             // ∂b[o] += Σ_p ∂yₙ[o, p]
             for o in 0..<outChannels { db[o] += sum(dyn + o * pixels, count: pixels) }
-            guard taps > 0 else { continue }
+            guard taps > 0 else { dxn.initialize(repeating: 0, count: inChannels * pixels); continue }
             if let patches { buildPatches(image: xn, height: height, width: width, into: patches) }
             // ∂Ŵ (out × K) += ∂yₙ (out × HW) · X̂ₙᵀ (HW × K)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
@@ -173,7 +184,13 @@ extension Conv2d {
                         Int32(taps), Int32(pixels), Int32(outChannels),
                         1, w, Int32(taps), dyn, Int32(pixels),
                         0, patchGradient ?? dxn, Int32(pixels))
-            if let patchGradient { addPatchGradient(patchGradient, height: height, width: width, into: dxn) }
+            if let patchGradient {
+                dxn.initialize(repeating: 0, count: inChannels * pixels)
+                addPatchGradient(patchGradient, height: height, width: width, into: dxn)
+            }
+            if throughReLU {                            // ∂xₙ ⊙ [xₙ > 0], while ∂xₙ is in cache
+                for i in 0..<(inChannels * pixels) { let g = dxn[i]; dxn[i] = xn[i] > 0 ? g : 0 }
+            }
         }
     }
 

@@ -134,11 +134,10 @@ public final class PixelNetwork: PixelModel {
     /// Back-propagates ∂L/∂logits to ∂L/∂(encoded input), accumulating every gradient.
     @discardableResult
     public func backward(_ pass: NetworkForward, logitGradient dLogits: Tensor) -> Tensor {
-        let dr2 = head[1].backward(input: pass.headHiddenActivated, outputGradient: dLogits)
-        let dz1 = Activation.reluBackward(input: pass.headHidden, outputGradient: dr2)
-        let dr1 = head[0].backward(input: pass.headInput, outputGradient: dz1)
-        // ReLU(s) > 0 exactly where s > 0: the head's input tells where its ReLU passed.
-        let dStream = Activation.reluBackward(input: pass.headInput, outputGradient: dr1)
+        // Each head layer's input is a ReLU's output, and ReLU(s) > 0 exactly where s > 0:
+        // its backward goes through that ReLU too.
+        let dz1 = head[1].backwardThroughReLU(input: pass.headHiddenActivated, outputGradient: dLogits)
+        let dStream = head[0].backwardThroughReLU(input: pass.headInput, outputGradient: dz1)
         return try! backward(pass, fromStream: blocks.count, streamGradient: dStream,
                              skipGradient: config.skip ? dStream : nil, shouldStop: { false })
     }

@@ -17,6 +17,11 @@ public struct MultiScaleEvaluationResult: Equatable, Sendable {
     public var totalNats: Double { smallNats + conditionalNats }
     /// Nats → bits per dimension over the full image's C·H·W.
     public func bitsPerDimension(_ nats: Double) -> Double { Likelihood.bitsPerDimension(nats: nats, dimensions: dimensions) }
+
+    /// The total, −log p(x), as the `EvaluationResult` every model's `eval` gives.
+    public var total: EvaluationResult {
+        EvaluationResult(natsPerImage: totalNats, bitsPerDimension: bitsPerDimension(totalNats), images: images, dimensions: dimensions)
+    }
 }
 
 extension MultiScaleNetwork {

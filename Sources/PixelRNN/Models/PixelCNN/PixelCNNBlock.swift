@@ -29,15 +29,14 @@ public final class PixelCNNBlock: ResidualBlock {
     }
 
     /// The ReLUs' backward reads where their outputs are > 0, which is where their
-    /// inputs are (so the pre-activations a(r0) and b(ra) need not be kept).
+    /// inputs are (so the pre-activations a(r0) and b(ra) need not be kept). Each layer's
+    /// input is the ReLU in front of it, so each layer's backward goes through that ReLU
+    /// too (`backwardThroughReLU`: ∂ ⊙ [input > 0]; ReLU(x) > 0 exactly where x > 0).
     public func backward(_ pass: BlockForward, outputGradient dzc: Tensor) -> Tensor {
         let s = pass.activations(as: PixelCNNActivations.self)
-        let drb = c.backward(input: s.reluB, outputGradient: dzc)
-        let dzb = Activation.reluBackward(input: s.reluB, outputGradient: drb)
-        let dra = b.backward(input: s.reluA, outputGradient: dzb)
-        let dza = Activation.reluBackward(input: s.reluA, outputGradient: dra)
-        let dr0 = a.backward(input: s.reluIn, outputGradient: dza)
-        return Activation.reluBackward(input: pass.input, outputGradient: dr0)
+        let dzb = c.backwardThroughReLU(input: s.reluB, outputGradient: dzc)   // ∂/∂b(ra): (B, h, H, W)
+        let dza = b.backwardThroughReLU(input: s.reluA, outputGradient: dzb)   // ∂/∂a(r0): (B, h, H, W)
+        return a.backwardThroughReLU(input: s.reluIn, outputGradient: dza)     // ∂/∂x:     (B, 2h, H, W)
     }
 }
 
