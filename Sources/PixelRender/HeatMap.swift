@@ -113,9 +113,7 @@ public struct HeatMap {
     public func render() -> Canvas {
         let canvas = frame.makeCanvas()
         let g = geometry
-        for row in 0..<rows {
-            for col in 0..<cols { drawCell(row, col, on: canvas, g) }
-        }
+        g.forEachCell { drawCell($0, $1, on: canvas, g) }
         canvas.stroke(x: g.x - 1, y: g.y - 1, width: g.width + 2, height: g.height + 2, color: Palette.axis)
         overlays.forEach { canvas.draw($0, on: g) }
         axes.draw(on: canvas, gridX: g.x, gridY: g.y)

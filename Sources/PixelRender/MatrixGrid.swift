@@ -105,9 +105,7 @@ public struct MatrixGrid {
     public func render() -> Canvas {
         let canvas = frame.makeCanvas()
         let g = geometry
-        for row in 0..<rows {
-            for col in 0..<cols { drawCell(row, col, on: canvas, g) }
-        }
+        g.forEachCell { drawCell($0, $1, on: canvas, g) }
         canvas.stroke(x: g.x, y: g.y, width: g.width + 1, height: g.height + 1, color: Palette.axis)
         if let h = highlight {
             let r = g.rect(row: h.row, col: h.col)

@@ -32,6 +32,13 @@ public struct CellGeometry: Equatable, Sendable {
         (x + col * cellWidth + cellWidth / 2, y + row * cellHeight + cellHeight / 2)
     }
 
+    /// Calls `body(row, col)` for every cell, row by row.
+    func forEachCell(_ body: (_ row: Int, _ col: Int) -> Void) {
+        for row in 0..<rows {
+            for col in 0..<cols { body(row, col) }
+        }
+    }
+
     func contains(row: Int, col: Int) -> Bool {
         row >= 0 && row < rows && col >= 0 && col < cols
     }

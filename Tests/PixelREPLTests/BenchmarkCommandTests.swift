@@ -5,13 +5,7 @@ import PixelRNN
 
 /// `benchmark` with tiny settings: the shape of its table and that its figures are
 /// positive. No speed thresholds — a test must not depend on how busy the machine is.
-final class BenchmarkCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "benchmark") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class BenchmarkCommandTests: ShellTestCase {
     /// The cells of a table line (columns are separated by at least three spaces).
     func cells(_ line: String) -> [String] {
         line.components(separatedBy: "   ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -51,6 +45,22 @@ final class BenchmarkCommandTests: XCTestCase, ShellHarnessTestCase {
         XCTAssertTrue(out.contains { $0.hasPrefix("the targets are for L = 7, h = 16") })
     }
 
+    /// The multi-scale model of --base: its own line, no training target, sampling in both stages.
+    func testTheMultiScaleModelHasALineWithoutATrainingTarget() throws {
+        let out = run("benchmark --model multiscale --base pixelcnn --runs 1 --steps 1 --samples 2 --layers 1 --hidden 2 --size 8")
+        let header = try XCTUnwrap(out.firstIndex { $0.hasPrefix("model ") })
+        let row = cells(out[header + 1])
+        XCTAssertEqual(row[0], "Multi-Scale PixelRNN (PixelCNNs)")
+        XCTAssertTrue(row[1].hasSuffix(" (no target)"), row[1])
+        XCTAssertFalse(row[2].contains("≥"), row[2])
+        XCTAssertTrue(row[4].contains("(≤ 0.5 "), row[4])
+        for cell in row.dropFirst() { XCTAssertGreaterThanOrEqual(try number(cell), 0, cell) }     // 2 tiny samples may take < 0.005 s
+        XCTAssertGreaterThan(try number(row[1]), 0)
+        XCTAssertTrue(out.contains("sampling took the fast incremental path (each position of each layer computed once)"))
+        fails("benchmark --model rowlstm --base pixelcnn", saying: "--base goes with --model multiscale")
+        fails("benchmark --model multiscale --base multiscale", saying: "--base")
+    }
+
     func testEveryModelHasItsLineAndNoSamplingIsADash() throws {
         let out = run("benchmark --runs 1 --steps 1 --samples 0 --layers 1 --hidden 2")
         let header = try XCTUnwrap(out.firstIndex { $0.hasPrefix("model ") })
@@ -63,7 +73,7 @@ final class BenchmarkCommandTests: XCTestCase, ShellHarnessTestCase {
     }
 
     func testBadOptions() {
-        for (line, text) in [("benchmark --model lstm", "--model must be one of pixelcnn|rowlstm|diagbilstm|all"),
+        for (line, text) in [("benchmark --model lstm", "--model must be one of pixelcnn|rowlstm|diagbilstm|multiscale|all"),
                              ("benchmark --runs 0", "--runs must be in 1...100"),
                              ("benchmark --steps x", "--steps expects a whole number"),
                              ("benchmark pixelcnn", "only options")] {

@@ -4,13 +4,7 @@ import XCTest
 import PixelRNN
 
 /// Colour models (3 colours, K levels) through the commands, as a user types them.
-final class ColourCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "colour-commands") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class ColourCommandTests: ShellTestCase {
     func testModelNewTakesAnyLevelsFromTwoTo256ForEveryKindInColour() throws {
         for kind in ModelKind.allCases {
             for levels in [2, 3, 16, 256] {
@@ -54,12 +48,8 @@ extension ColourCommandTests {
         run("data load")
         run("model new diagbilstm --colors 3 --levels 16 --layers 1 --hidden 6 --seed 2")
         let out = run("factorize 4 --pixel 10,12")
-        let nllLine = try XCTUnwrap(out.first { $0.hasPrefix("NLL = ") })
-        let printed = try XCTUnwrap(Double(nllLine.dropFirst(6).split(separator: " ")[0]))
-        let session = shell.session
-        let grey = session.data!.test.intensities([4])
-        let pixels = Tensor(shape: [1, 3, 28, 28], data: (0..<3).flatMap { _ in grey.data.map { ($0 * 15).rounded() } })
-        let expected = Likelihood.negativeLogLikelihood(logits: session.model!.onePassLogits(pixels), pixels: pixels, levels: 16)[0]
+        let (nllLine, printed, expected, pixels) = try factorizedNLL(out, testImage: 4)
+        XCTAssertEqual(pixels.shape, [1, 3, 28, 28])
         XCTAssertEqual(printed, expected, accuracy: 0.006)
         XCTAssertTrue(nllLine.contains("over 784·3 = 2352 dimensions"), nllLine)
         let byColour = try XCTUnwrap(out.first { $0.hasPrefix("NLL by colour: ") })
@@ -85,13 +75,26 @@ extension ColourCommandTests {
         run("model new pixelcnn --levels 16 --layers 1 --hidden 4 --seed 3")
         let out = run("factorize 2")
         XCTAssertTrue(out.contains { $0.hasSuffix("16 grey levels") }, "\(out)")
-        let nllLine = try XCTUnwrap(out.first { $0.hasPrefix("NLL = ") })
-        let printed = try XCTUnwrap(Double(nllLine.dropFirst(6).split(separator: " ")[0]))
-        let grey = shell.session.data!.test.intensities([2])
-        let pixels = Tensor(shape: grey.shape, data: grey.data.map { ($0 * 15).rounded() })
+        let (_, printed, expected, pixels) = try factorizedNLL(out, testImage: 2)
+        XCTAssertEqual(pixels.shape, [1, 1, 28, 28])
         XCTAssertEqual(Set(pixels.data).count, 16, "the digit uses all 16 levels")
-        let expected = Likelihood.negativeLogLikelihood(logits: shell.session.model!.onePassLogits(pixels), pixels: pixels, levels: 16)[0]
         XCTAssertEqual(printed, expected, accuracy: 0.006)
+    }
+
+    /// `factorize`'s "NLL = …" line in `out`, its number, and the NLL the library gives test
+    /// image `index` as the current model reads the grey digits: intensity·(K−1), rounded, in
+    /// each of the model's colours (R = G = B); with those pixels.
+    func factorizedNLL(_ out: [String], testImage index: Int) throws
+        -> (line: String, printed: Double, expected: Double, pixels: Tensor) {
+        let line = try XCTUnwrap(out.first { $0.hasPrefix("NLL = ") })
+        let printed = try XCTUnwrap(Double(line.dropFirst(6).split(separator: " ")[0]))
+        let model = try XCTUnwrap(shell.session.model)
+        let (colors, levels) = (model.config.colors, model.config.levels)
+        let grey = try XCTUnwrap(shell.session.data).test.intensities([index])
+        let plane = grey.data.map { ($0 * Float(levels - 1)).rounded() }
+        let pixels = Tensor(shape: [1, colors] + grey.shape.dropFirst(2), data: (0..<colors).flatMap { _ in plane })
+        let expected = Likelihood.negativeLogLikelihood(logits: model.onePassLogits(pixels), pixels: pixels, levels: levels)[0]
+        return (line, printed, expected, pixels)
     }
 }
 

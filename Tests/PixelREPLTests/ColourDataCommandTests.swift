@@ -9,12 +9,7 @@ import PixelRender
 /// and `eval` on colour data — with one clear line for every bad file or mismatch, the
 /// data set loaded before kept. The image files are PixelRNNTests' fixtures
 /// (Tests/PixelRNNTests/Fixtures/images/make_image_fixtures.py).
-final class ColourDataCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUp() { harness = ShellHarness(name: "colour-data") }
-    override func tearDown() { harness.removeFolder() }
-
+final class ColourDataCommandTests: ShellTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("PixelRNNTests/Fixtures/images")
     func fixture(_ name: String) -> String { Self.fixtures.appendingPathComponent(name).path }

@@ -7,13 +7,7 @@ import PixelRNN
 /// work is done, when Ctrl-C is already pending as it starts — with one line, and the
 /// session holds what it held before. (The real latency, with signals on the release
 /// build, is measured by hand; see the report.)
-final class CtrlCTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "ctrl-c") }
-
-    override func tearDownWithError() throws { Interruption.clear(); harness.removeFolder() }
-
+final class CtrlCTests: ShellTestCase {
     /// Runs `line`'s command as the shell would, but with Ctrl-C already pressed; returns its error.
     private func interrupted(_ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) throws -> String {
         let words = try Tokenizer.split(line)

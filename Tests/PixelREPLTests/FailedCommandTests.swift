@@ -6,15 +6,11 @@ import PixelRNN
 /// "Validate everything before changing anything" (issue 13): each test records
 /// what the session and the disk hold, runs a command that fails, and checks that
 /// nothing changed — no model, run or setting replaced, no folder or file left.
-final class FailedCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
+final class FailedCommandTests: ShellTestCase {
     override func setUpWithError() throws {
-        harness = ShellHarness(name: "failed")
+        try super.setUpWithError()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
 
     /// Everything under the test folder, relative paths, sorted.
     func files() -> [String] {

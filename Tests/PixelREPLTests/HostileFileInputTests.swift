@@ -6,15 +6,11 @@ import PixelRNN
 /// What a hostile user gives the shell: labels that are not digits, weights that are
 /// NaN, saves that cannot succeed, files that are not files. Each gives one true line
 /// and leaves nothing behind.
-final class HostileFileInputTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
+final class HostileFileInputTests: ShellTestCase {
     override func setUpWithError() throws {
-        harness = ShellHarness(name: "hostile")
-        try FileManager.default.createDirectory(at: harness.folder, withIntermediateDirectories: true)
+        try super.setUpWithError()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
-
-    override func tearDownWithError() throws { Interruption.clear(); harness.removeFolder() }
 
     /// An IDX image file of `count` digits and its label file with `labels`.
     private func digits(_ count: Int, labels: [UInt8], name: String) throws -> URL {
@@ -83,13 +79,7 @@ final class HostileFileInputTests: XCTestCase, ShellHarnessTestCase {
 }
 
 /// Models too large for the machine are refused before anything is built.
-final class ModelSizeTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "model-size") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class ModelSizeTests: ShellTestCase {
     func testAModelBeyondTheMachinesMemoryIsRefusedWithTheEstimateAndTheLimit() throws {
         run("model new pixelcnn --layers 1 --hidden 2")
         let before = harness.session.model

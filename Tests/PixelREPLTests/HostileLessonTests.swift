@@ -164,12 +164,7 @@ final class LinePatternTests: XCTestCase {
 }
 
 /// Input echoed in messages, option values, empty paths and script files (issue 13).
-final class HostileInputTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "hostile-input") }
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class HostileInputTests: ShellTestCase {
     /// A value outside an option's list is refused by the parser, for every command.
     func testEveryExhaustiveOptionRejectsOtherValues() throws {
         var checked = 0

@@ -5,13 +5,7 @@ import PixelRNN
 
 /// `model new … --bug NAME`, `check causality`, `rf`'s leak outline and `train`'s warning,
 /// driven through the shell as a user types them.
-final class KnownBugCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "known-bugs") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class KnownBugCommandTests: ShellTestCase {
     func testModelNewWithABugSaysSoAndShowAndCheckpointsKeepIt() {
         let made = run("model new diagbilstm --layers 1 --hidden 2 --bug no-shift")
         XCTAssertTrue(made.contains { $0.hasPrefix("bug: no-shift — ") }, "\(made)")

@@ -4,13 +4,7 @@ import XCTest
 import PixelRNN
 
 /// `mask`, `model`, `factorize` and `rf` driven through the shell as a user types them.
-final class ModelCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "model-commands") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class ModelCommandTests: ShellTestCase {
     func testMaskAFiveIsTheMatrixOfTheSlides() {
         let out = run("mask A 5")
         XCTAssertEqual(Array(out[1...5]), ["1 1 1 1 1", "1 1 1 1 1", "1 1 0 0 0", "0 0 0 0 0", "0 0 0 0 0"])

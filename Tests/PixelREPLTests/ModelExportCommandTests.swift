@@ -6,12 +6,7 @@ import PixelRNN
 /// `model export pytorch DIR`, and the way back: checkpoints written by the exported training
 /// script (PyTorch; Tests/PixelRNNTests/Fixtures/export) load with `model load`, and every
 /// inspection runs on them.
-final class ModelExportCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "export") }
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class ModelExportCommandTests: ShellTestCase {
     func testExportWritesTheModuleTheCheckpointAndTheScript() throws {
         run("data load")
         run("model new rowlstm --layers 1 --hidden 3 --seed 4")
@@ -45,16 +40,30 @@ final class ModelExportCommandTests: XCTestCase, ShellHarnessTestCase {
         try Data("x".utf8).write(to: file)
         fails("model export pytorch \(file.path)", saying: "it is a file, not a folder")
         XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), "x")
-        // What the generated module cannot be yet is refused, not written wrong.
-        run("model new pixelcnn --layers 1 --hidden 2 --skip on")
-        fails("model export pytorch \(folder.path)/skip", saying: "does not write --residual off or --skip on yet")
-        run("model new pixelcnn --layers 1 --hidden 2 --residual off")
-        fails("model export pytorch \(folder.path)/nores", saying: "does not write --residual off or --skip on yet")
-        run("model new pixelcnn --layers 1 --hidden 2 --bug mask-b-first")
-        fails("model export pytorch \(folder.path)/bug", saying: "has the bug mask-b-first built in")
-        run("model new multiscale --base pixelcnn --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
-        fails("model export pytorch \(folder.path)/ms", saying: "is not exported yet")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("skip").path))
+        // What the generated module cannot be is refused, not written wrong.
+        run("model new diagbilstm --layers 1 --hidden 2 --bug no-shift")
+        fails("model export pytorch \(folder.path)/bug", saying: "cannot write this model: the module has no known bug no-shift")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("bug").path))
+    }
+
+    func testEveryOptionExports() throws {
+        // Connections, K levels, colours and the multi-scale model: the module of the config and
+        // the checkpoint, which loads back as the same model.
+        for model in ["rowlstm --layers 2 --hidden 3 --residual off --skip on", "pixelcnn --layers 1 --hidden 3 --colors 3 --levels 8",
+                      "diagbilstm --layers 1 --hidden 2 --bug sigmoid-g",
+                      "multiscale --base diagbilstm --layers 1 --hidden 2 --small-layers 1 --small-hidden 2 --factor 3"] {
+            run("model new \(model) --seed 3")
+            let config = shell.session.model!.config
+            let target = folder.appendingPathComponent("x")
+            let out = run("model export pytorch \(target.path)")
+            XCTAssertTrue(out.first!.hasPrefix("exported \(describe(config)) to"), "\(out)")
+            let module = try String(contentsOf: target.appendingPathComponent("pixelrnn_model.py"), encoding: .utf8)
+            XCTAssertEqual(module, try PyTorchModuleSource.text(for: config))
+            let parameters = shell.session.model!.namedParameters.map { $0.1.value.data }
+            run("model load \(target.appendingPathComponent("model.safetensors").path)")
+            XCTAssertEqual(shell.session.model!.config, config)
+            XCTAssertEqual(shell.session.model!.namedParameters.map { $0.1.value.data }, parameters)
+        }
     }
 
     /// The PyTorch-written fixtures and the data they were trained on.
@@ -77,6 +86,27 @@ final class ModelExportCommandTests: XCTestCase, ShellHarnessTestCase {
                 run("trace \(kind.rawValue) 0")
                 let done = run("continue")
                 XCTAssertTrue(done.contains { $0.hasSuffix("largest difference 0") || $0.contains("largest difference 0") }, "\(done)")
+            }
+            run("train --steps 1 --batch 8")
+        }
+    }
+
+    func testColourLevelsAndMultiScaleCheckpointsFromTheScriptLoadAndTheInspectionsRun() throws {
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("pytorch_trained.json"))) as! [String: Any]
+        let more = record["more"] as! [String: [String: Any]]
+        for (name, data, levels, trace) in [("rowlstm_c3_4", "tiny_emoji-images-idx4-ubyte", " --levels 4", "trace rowlstm 0"),
+                                            ("multiscale_pixelcnn", "tiny_binarized.amat", "", nil)] {
+            run("data load \(fixtures.appendingPathComponent(data).path)\(levels)")
+            let out = run("model load \(fixtures.appendingPathComponent("pytorch_trained_\(name).safetensors").path)")
+            XCTAssertTrue(out.contains { $0.hasPrefix("training run: step 1, epoch 0 of 10; 1 losses") }, "\(out)")
+            let eval = run("eval --split valid")
+            XCTAssertTrue(eval[0].hasPrefix(String(format: "valid NLL: %.2f nats/image", more[name]!["valid_nll"] as! Double)), "\(name): \(eval)")
+            run("factorize 0")
+            run("rf 8 8")
+            run("sample 1")
+            if let trace {
+                run(trace)
+                XCTAssertTrue(run("continue").contains { $0.contains("largest difference 0") }, name)
             }
             run("train --steps 1 --batch 8")
         }

@@ -5,26 +5,25 @@ import XCTest
 
 /// The REPL's word on model kinds comes from `ModelKinds.table`: usage strings, completion,
 /// `benchmark --model`, and a one-line refusal where a kind has no trace.
-final class ModelKindCommandTests: XCTestCase {
+final class ModelKindCommandTests: ShellTestCase {
     func testUsageCompletionAndOptionsListEveryKind() throws {
-        let harness = ShellHarness(name: "kinds")
-        defer { harness.removeFolder() }
         let registry = CommandRegistry.standard
         let names = ModelKind.allCases.map(\.rawValue)
         let model = try XCTUnwrap(registry.command(named: "model"))
-        XCTAssertTrue(model.usage.contains("model new \(names.joined(separator: "|")) "), model.usage)
-        XCTAssertEqual(model.subcommandArguments["new"], names + ["multiscale"])   // two networks of a kind: MultiScaleCommandTests
+        // The multi-scale model (two networks of a kind of the table) follows the table's kinds: ModelKinds.allModels.
+        XCTAssertEqual(ModelKinds.allModels.map(\.rawValue), names + ["multiscale"])
+        XCTAssertTrue(model.usage.contains("model new \(names.joined(separator: "|"))|multiscale "), model.usage)
+        XCTAssertEqual(model.subcommandArguments["new"], names + ["multiscale"])
         let benchmark = try XCTUnwrap(registry.command(named: "benchmark"))
-        XCTAssertTrue(benchmark.usage.contains("--model \(names.joined(separator: "|"))|all"), benchmark.usage)
-        XCTAssertEqual(benchmark.options.first { $0.name == "model" }?.values, names + ["all"])
+        XCTAssertTrue(benchmark.usage.contains("--model \(names.joined(separator: "|"))|multiscale|all"), benchmark.usage)
+        XCTAssertEqual(benchmark.options.first { $0.name == "model" }?.values, names + ["multiscale", "all"])
+        XCTAssertEqual(Completer(session: harness.session).complete(before: "benchmark --model ", word: "m").words, ["multiscale"])
         let completions = Completer(session: harness.session).complete(before: "model new ", word: "")
         XCTAssertEqual(Set(completions.words), Set(names + ["multiscale"]))
     }
 
     /// The messages that name the kinds name every kind of the table (and the traced ones).
     func testMessagesNameTheKindsOfTheTable() throws {
-        let harness = ShellHarness(name: "kinds")
-        defer { harness.removeFolder() }
         let names = ModelKind.allCases.map(\.rawValue)
         let traced = BlockTraceStates.kinds.map(\.rawValue)
         XCTAssertEqual(ModelKinds.namesInWords(), names.dropLast().joined(separator: ", ") + " or " + names.last!)
@@ -45,8 +44,6 @@ final class ModelKindCommandTests: XCTestCase {
 
     /// A kind without a trace says so in one line, with the table's reason.
     func testAKindWithoutATraceSaysSoInOneLine() throws {
-        let harness = ShellHarness(name: "kinds")
-        defer { harness.removeFolder() }
         harness.run("data load")
         harness.run("model new pixelcnn --layers 1 --hidden 2")
         guard case .none(let why) = ModelKind.pixelcnn.entry.trace else { return XCTFail("the PixelCNN has no trace") }
@@ -75,14 +72,13 @@ final class ModelKindCommandTests: XCTestCase {
             try inner.inputGradient(pixels, stream: stream, outputGradient: outputGradient, shouldStop: shouldStop)
         }
         let residualStack: (any ResidualStack)? = nil
+        func activationFloatsPerImage(height: Int, width: Int) -> Double { inner.activationFloatsPerImage(height: height, width: width) }
     }
 
     /// Without an incremental sampler, `--method incremental` is one line saying why, and
     /// `sample` names the slow path and why; without a block stack, `trace` says so in one
     /// line. The samples are the reference sampler's.
     func testAModelWithoutAnIncrementalSamplerOrATraceSaysSo() throws {
-        let harness = ShellHarness(name: "kinds")
-        defer { harness.removeFolder() }
         harness.run("data load")
         let network = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 1, hidden: 2), seed: 4)
         harness.session.model = ReferenceOnlyModel(network)

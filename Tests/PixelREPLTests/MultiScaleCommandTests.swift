@@ -53,7 +53,6 @@ final class MultiScaleCommandTests: XCTestCase {
         harness.fails("model new multiscale --base multiscale", saying: "--base must be one of pixelcnn|rowlstm|diagbilstm")
         harness.fails("model new rowlstm --small-layers 2", saying: "'model new multiscale'")
         harness.run("model new multiscale --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
-        harness.fails("complete", saying: "two stages")
         harness.fails("trace", saying: "multi-scale")
     }
 
@@ -64,8 +63,13 @@ final class MultiScaleCommandTests: XCTestCase {
         harness.run("model new multiscale --base pixelcnn --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
         let said = harness.run("sample 2 --seed 5")
         XCTAssertTrue(said[0].contains("stage 1: 14×14 small images"), "\(said)")
+        XCTAssertTrue(said[0].contains("stage 1: 14×14 small images (fast incremental path"), "\(said)")
+        XCTAssertTrue(said[0].contains("stage 2: the other pixels given them (fast incremental path"), "\(said)")
         let png = harness.folder.appendingPathComponent("sample-multiscale-seed5.png")
         let first = try Data(contentsOf: png)
+        let reference = harness.run("sample 2 --seed 5 --method reference")
+        XCTAssertTrue(reference[0].contains("stage 2: the other pixels given them (slow reference path"), "\(reference)")
+        XCTAssertEqual(try Data(contentsOf: png), first, "the reference path draws the same samples")
         harness.run("sample 2 --seed 5")
         XCTAssertEqual(try Data(contentsOf: png), first, "same seed, same samples")
     }
@@ -75,7 +79,8 @@ final class MultiScaleCommandTests: XCTestCase {
         defer { harness.removeFolder() }
         let help = harness.run("help model").joined(separator: " ")
         for phrase in ["model new multiscale", "x[k·r, k·c]", "not counted twice", "transposed conv", "input-to-state",
-                       "--small-layers", "--base"] {
+                       "--small-layers", "--base", "both stages on the incremental path", "'check causality'",
+                       "'benchmark --model multiscale --base KIND'"] {
             XCTAssertTrue(help.contains(phrase), "help model says \(phrase)")
         }
     }

@@ -5,12 +5,7 @@ import PixelRNN
 
 /// `train --keep best-valid`, what `model save` records about the weights and `model show`
 /// prints after a `model load`, and `model load pretrained:NAME`.
-final class ProvenanceCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUp() { harness = ShellHarness(name: "provenance") }
-    override func tearDown() { harness.removeFolder() }
-
+final class ProvenanceCommandTests: ShellTestCase {
     func testKeepBestValidAndWhatASavedModelSaysAboutItself() throws {
         run("data load")
         run("model new pixelcnn --layers 1 --hidden 4")

@@ -4,13 +4,7 @@ import XCTest
 import PixelRNN
 
 /// `sample`, `complete` and `trace sample` driven through the shell as a user types them.
-final class SampleCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "sample") }
-
-    override func tearDownWithError() throws { Interruption.clear(); harness.removeFolder() }
-
+final class SampleCommandTests: ShellTestCase {
     func png(_ name: String) -> URL { folder.appendingPathComponent(name + ".png") }
 
     func testSameSeedDrawsTheSameImages() throws {
@@ -97,26 +91,31 @@ final class SampleCommandTests: XCTestCase, ShellHarnessTestCase {
     }
 
     func testBadInputIsOneClearLine() throws {
-        fails("sample", saying: "no model yet")
-        fails("trace sample", saying: "no model yet")
+        for line in ["sample", "trace sample"] { fails(line, saying: "no model yet") }
         run("model new pixelcnn --layers 1 --hidden 4")
-        fails("complete", saying: "no data loaded")
-        fails("sample 0", saying: "must be 1…256, got '0'")
-        fails("sample many", saying: "must be 1…256")
-        fails("sample 2 3", saying: "one number")
-        fails("sample 2 --method fast", saying: "--method must be one of automatic|reference|incremental")
-        fails("trace sample 3", saying: "takes no image")
-        fails("trace sample --layer 1", saying: "--layer is for tracing a layer")
+        let withoutData: KeyValuePairs = [
+            "complete": "no data loaded",
+            "sample 0": "must be 1…256, got '0'",
+            "sample many": "must be 1…256",
+            "sample 2 3": "one number",
+            "sample 2 --method fast": "--method must be one of automatic|reference|incremental",
+            "trace sample 3": "takes no image",
+            "trace sample --layer 1": "--layer is for tracing a layer",
+        ]
+        for (line, message) in withoutData { fails(line, saying: message) }
         run("data load")
-        fails("complete --occlude top-half", saying: "--occlude must be one of bottom-half|right-half|box")
-        fails("complete --box 1,2,3", saying: "--box expects row,column,height,width")
-        fails("complete --box a,b,c,d", saying: "--box expects row,column,height,width")
-        fails("complete --box 28,0,2,2", saying: "must start inside the 28×28 image")
-        fails("complete --box 1,1,0,3", saying: "at least 1")
-        fails("complete --occlude right-half --box 1,1,2,2", saying: "--box goes with --occlude box")
-        fails("complete --images 0", saying: "--images must be in 1...16")
-        fails("complete --samples 9", saying: "--samples must be in 1...8")
-        fails("complete 3", saying: "only options")
+        let complete: KeyValuePairs = [
+            "--occlude top-half": "--occlude must be one of bottom-half|right-half|box",
+            "--box 1,2,3": "--box expects row,column,height,width",
+            "--box a,b,c,d": "--box expects row,column,height,width",
+            "--box 28,0,2,2": "must start inside the 28×28 image",
+            "--box 1,1,0,3": "at least 1",
+            "--occlude right-half --box 1,1,2,2": "--box goes with --occlude box",
+            "--images 0": "--images must be in 1...16",
+            "--samples 9": "--samples must be in 1...8",
+            "3": "only options",
+        ]
+        for (options, message) in complete { fails("complete " + options, saying: message) }
     }
 
 }

@@ -3,13 +3,7 @@ import XCTest
 @testable import PixelREPL
 
 /// `skew` and `unskew` print the index mapping and draw before/after.
-final class SkewCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "skew") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class SkewCommandTests: ShellTestCase {
     func testSkewPrintsTheMappingAndTheDiagonalBecomesAColumn() throws {
         XCTAssertEqual(shell.execute("skew 3 4 --diagonal 2"), .ran)
         XCTAssertEqual(Array(lines[2...4]), ["0,0 0,1 0,2 0,3  ·   · ",

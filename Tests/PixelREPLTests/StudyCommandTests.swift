@@ -4,13 +4,7 @@ import XCTest
 import PixelRNN
 
 /// `study depth|residual` on a tiny grid, through the shell.
-final class StudyCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "study") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class StudyCommandTests: ShellTestCase {
     /// The residual × skip table: four runs in the paper's order, each with its parameters and
     /// steps, and one PNG.
     func testStudyResidualPrintsTheTableAndDrawsOnePNG() throws {

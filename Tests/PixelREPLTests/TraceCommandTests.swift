@@ -3,13 +3,7 @@ import XCTest
 @testable import PixelREPL
 
 /// `trace`, `step`, `where`, `show`, `continue`, `next` on Row LSTM and Diagonal BiLSTM models.
-final class TraceCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "trace") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class TraceCommandTests: ShellTestCase {
     /// The number after "largest difference" in a `continue` report.
     func largestDifference(_ out: [String]) throws -> Double {
         let line = try XCTUnwrap(out.first { $0.contains("largest difference") })

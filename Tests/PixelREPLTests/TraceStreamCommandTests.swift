@@ -16,7 +16,7 @@ final class TraceStreamCommandTests: XCTestCase, ShellHarnessTestCase {
     private func expectedNorms(_ index: Int) throws -> ResidualStreamNorms {
         let net = try XCTUnwrap(harness.session.model as? PixelNetwork)
         let data = try XCTUnwrap(harness.session.data)
-        return try ResidualStreamNorms.measure(network: net, pixels: imageLevels(data, split: .test, index: index, levels: 2))
+        return try ResidualStreamNorms.measure(stack: net, pixels: imageLevels(data, split: .test, index: index, levels: 2))
     }
 
     func testShowStreamPrintsAndPlotsEveryBlockOfTheTracedImage() throws {

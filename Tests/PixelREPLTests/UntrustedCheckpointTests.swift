@@ -5,12 +5,7 @@ import PixelRNN
 
 /// `train --resume`, `model load` and `plot loss` on checkpoints whose training state was
 /// edited by hand (issue 13): one line each, no crash, and a failed command changes nothing.
-final class UntrustedCheckpointTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "untrusted") }
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class UntrustedCheckpointTests: ShellTestCase {
     /// A resumable checkpoint after 3 steps of a tiny PixelCNN; returns its path.
     func makeCheckpoint() -> String {
         let file = folder.appendingPathComponent("run.safetensors").path

@@ -5,12 +5,7 @@ import PixelRNN
 
 /// `verify FILE`: what it prints for the PyTorch-written fixtures, and one `error:` line for
 /// every kind of bad file, with the session's model, data and pictures left as they were.
-final class VerifyCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "verify") }
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class VerifyCommandTests: ShellTestCase {
     /// Tests/PixelRNNTests/Fixtures/export.
     static var fixtures: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

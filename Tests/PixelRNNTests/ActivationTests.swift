@@ -26,13 +26,13 @@ final class ActivationTests: XCTestCase {
 
     /// Finite differences, away from the kink at 0.
     func testReLUGradientMatchesFiniteDifferences() {
-        var x = pcnnRandomTensor([2, 3, 4, 5], seed: 11)
+        var x = randomTensor([2, 3, 4, 5], seed: 11)
         for i in 0..<x.count where abs(x.data[i]) < 0.05 { x.data[i] = 0.3 }
-        let r = pcnnRandomTensor(x.shape, seed: 12)
+        let r = randomTensor(x.shape, seed: 12)
         let dx = Activation.reluBackward(input: x, outputGradient: r)
         checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] },
                                get: { x.data[$0] }, set: { x.data[$0] = $1 },
-                               loss: { pcnnWeightedSum(Activation.relu(x), r) },
+                               loss: { weightedSum(Activation.relu(x), r) },
                                samples: 120, tolerance: 1e-4, "ReLU")
     }
 }

@@ -8,12 +8,7 @@ import XCTest
 final class CheckpointCrashTests: XCTestCase {
     private struct Failure: Error {}
 
-    private func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func folder() throws -> URL { try makeTemporaryFolder("crash") }
 
     private func moments(_ net: PixelNetwork, step: Float) -> [String: Tensor] {
         var out = ["optimizer.step": Tensor(shape: [1], data: [step])]

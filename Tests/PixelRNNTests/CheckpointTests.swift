@@ -9,12 +9,7 @@ final class CheckpointTests: XCTestCase {
 
     // MARK: - Helpers
 
-    private func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func folder() throws -> URL { try makeTemporaryFolder("ckpt") }
 
     private func values(_ net: any PixelModel) -> [String: Tensor] {
         Dictionary(uniqueKeysWithValues: net.namedParameters.map { ($0.0, $0.1.value) })

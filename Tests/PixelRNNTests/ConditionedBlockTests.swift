@@ -19,7 +19,7 @@ final class ConditionedBlockTests: XCTestCase {
     }
 
     func testNoBiasAndAZeroBiasChangeNothing() {
-        let x = pcnnRandomTensor([2, 4, 4, 5], seed: 1)
+        let x = randomTensor([2, 4, 4, 5], seed: 1)
         for kind in kinds {
             for fast in [false, true] {
                 withComputePath(fast: fast) {
@@ -35,8 +35,8 @@ final class ConditionedBlockTests: XCTestCase {
 
     /// A bias map equal to v at every position is the input-to-state layer's bias plus v.
     func testAConstantBiasIsTheInputToStateBias() {
-        let x = pcnnRandomTensor([1, 4, 3, 4], seed: 2)
-        let v = pcnnRandomTensor([8], seed: 3)
+        let x = randomTensor([1, 4, 3, 4], seed: 2)
+        let v = randomTensor([8], seed: 3)
         let constant = Tensor(shape: [1, 8, 3, 4], data: (0..<96).map { v.data[$0 / 12] })
         let row = block(.rowlstm) as! RowLSTMBlock
         let biased = row.forward(x, conditioning: constant).residual
@@ -51,15 +51,15 @@ final class ConditionedBlockTests: XCTestCase {
     }
 
     func testBiasGradientsAgainstFiniteDifferences() {
-        let x = pcnnRandomTensor([2, 4, 4, 3], seed: 5)
+        let x = randomTensor([2, 4, 4, 3], seed: 5)
         for kind in kinds {
             var plainGradient: Tensor?
             for fast in [false, true] {
                 withComputePath(fast: fast) {
                     let b = block(kind)
-                    var bias = pcnnRandomTensor([2, b.conditioningChannels, 4, 3], seed: 6, scale: 0.5)
-                    let r = pcnnRandomTensor([2, 4, 4, 3], seed: 7)
-                    let loss = { pcnnWeightedSum(b.forward(x, conditioning: bias).residual, r) }
+                    var bias = randomTensor([2, b.conditioningChannels, 4, 3], seed: 6, scale: 0.5)
+                    let r = randomTensor([2, 4, 4, 3], seed: 7)
+                    let loss = { weightedSum(b.forward(x, conditioning: bias).residual, r) }
                     let d = b.backwardWithConditioning(b.forward(x, conditioning: bias), outputGradient: r)
                     // The input gradient is the unconditioned backward's at the same pass.
                     assertClose(d.input, b.backward(b.forward(x, conditioning: bias), outputGradient: r), tolerance: 1e-6, "\(kind) ∂x")

@@ -4,27 +4,13 @@ import XCTest
 // Helpers shared by the PixelCNN-half tests (Conv2d, Mask, Activation, Likelihood,
 // PixelCNN, Causality), prefixed `pcnn` so they cannot clash with other test files.
 
-/// A tensor of uniform values in [−scale, scale), from a seed.
-func pcnnRandomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-    var rng = SeededGenerator(seed: seed)
-    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(-scale, scale) })
-}
-
-/// Σ t ⊙ r in Double: a scalar loss whose gradient with respect to t is r.
-func pcnnWeightedSum(_ t: Tensor, _ r: Tensor) -> Double {
-    precondition(t.shape == r.shape)
-    var s = 0.0
-    for i in 0..<t.count { s += Double(t.data[i]) * Double(r.data[i]) }
-    return s
-}
-
 /// A masked convolution whose masked-out weight entries hold random non-zero values
 /// (as a PyTorch checkpoint may store them): the layer must ignore them.
 func pcnnConv(in cin: Int, out cout: Int, kernel: (Int, Int), mask: MaskType?, colors: Int, seed: UInt64) -> Conv2d {
     let conv = Conv2d(inChannels: cin, outChannels: cout, kernelHeight: kernel.0, kernelWidth: kernel.1,
                       mask: mask, colors: colors, seed: seed)
-    conv.weight.value = pcnnRandomTensor(conv.weight.value.shape, seed: seed &+ 99, scale: 0.5)
-    conv.bias.value = pcnnRandomTensor([cout], seed: seed &+ 98, scale: 0.5)
+    conv.weight.value = randomTensor(conv.weight.value.shape, seed: seed &+ 99, scale: 0.5)
+    conv.bias.value = randomTensor([cout], seed: seed &+ 98, scale: 0.5)
     return conv
 }
 
@@ -49,40 +35,27 @@ final class Conv2dTests: XCTestCase {
             let what = "trial \(trial): \(kernel.0)×\(kernel.1) mask \(mask?.rawValue ?? "none"), \(colors) colours, \(cin)→\(cout), x \([batch, cin, height, width])"
 
             let conv = pcnnConv(in: cin, out: cout, kernel: kernel, mask: mask, colors: colors, seed: 500 + UInt64(trial))
-            let x = pcnnRandomTensor([batch, cin, height, width], seed: 700 + UInt64(trial))
-            let dy = pcnnRandomTensor([batch, cout, height, width], seed: 900 + UInt64(trial))
+            let x = randomTensor([batch, cin, height, width], seed: 700 + UInt64(trial))
+            let dy = randomTensor([batch, cout, height, width], seed: 900 + UInt64(trial))
 
             assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-5, "forward, \(what)")
             assertClose(conv.forwardFast(x, thenReLU: true), Activation.relu(conv.forwardPlain(x)), tolerance: 1e-5,
                         "forward then ReLU, \(what)")
 
-            conv.weight.zeroGrad(); conv.bias.zeroGrad()
-            let dxPlain = conv.backwardPlain(input: x, outputGradient: dy)
-            let (dWPlain, dbPlain) = (conv.weight.grad, conv.bias.grad)
-            conv.weight.zeroGrad(); conv.bias.zeroGrad()
-            let dxFast = conv.backwardFast(input: x, outputGradient: dy)
-            assertClose(dxFast, dxPlain, tolerance: 1e-5, "dx, \(what)")
-            assertClose(conv.weight.grad, dWPlain, tolerance: 1e-5, "dW, \(what)")
-            assertClose(conv.bias.grad, dbPlain, tolerance: 1e-5, "db, \(what)")
+            assertBackwardPathsAgree(weight: conv.weight, bias: conv.bias, tolerance: 1e-5, what,
+                                     plain: { conv.backwardPlain(input: x, outputGradient: dy) },
+                                     fast: { conv.backwardFast(input: x, outputGradient: dy) })
 
             // Through the ReLU in front of the layer (its input r = ReLU(x)): both paths give
-            // ∂L/∂r ⊙ [r > 0], and the same weight and bias gradients as `backward`.
+            // ∂L/∂r ⊙ [r > 0] and the same weight and bias gradients as the plain backward.
             let r = Activation.relu(x)
-            let through = { (path: ComputePath) -> (Tensor, Tensor, Tensor) in
-                conv.weight.zeroGrad(); conv.bias.zeroGrad()
-                let d = ComputePath.with(path) { conv.backwardThroughReLU(input: r, outputGradient: dy) }
-                return (d, conv.weight.grad, conv.bias.grad)
-            }
-            conv.weight.zeroGrad(); conv.bias.zeroGrad()
-            let expected = Activation.reluBackward(input: r, outputGradient: conv.backwardPlain(input: r, outputGradient: dy))
-            let (dWExpected, dbExpected) = (conv.weight.grad, conv.bias.grad)
             for path in [ComputePath.plain, .fast] {
-                let (d, dW, db) = through(path)
-                assertClose(d, expected, tolerance: 1e-5, "through ReLU \(path), dx, \(what)")
-                XCTAssertTrue(zip(d.data, r.data).allSatisfy { $1 > 0 || $0 == 0 }, "\(path): zero where the ReLU was off, \(what)")
-                assertClose(dW, dWExpected, tolerance: 1e-5, "through ReLU \(path), dW, \(what)")
-                assertClose(db, dbExpected, tolerance: 1e-5, "through ReLU \(path), db, \(what)")
+                assertBackwardPathsAgree(weight: conv.weight, bias: conv.bias, tolerance: 1e-5, "through ReLU, \(path), \(what)",
+                                         plain: { Activation.reluBackward(input: r, outputGradient: conv.backwardPlain(input: r, outputGradient: dy)) },
+                                         fast: { ComputePath.with(path) { conv.backwardThroughReLU(input: r, outputGradient: dy) } })
             }
+            let d = conv.backwardThroughReLU(input: r, outputGradient: dy)
+            XCTAssertTrue(zip(d.data, r.data).allSatisfy { $1 > 0 || $0 == 0 }, "zero where the ReLU was off, \(what)")
         }
     }
 
@@ -106,17 +79,13 @@ final class Conv2dTests: XCTestCase {
         ]
         for (k, (cin, cout, kernel, mask, colors)) in layers.enumerated() {
             let conv = pcnnConv(in: cin, out: cout, kernel: kernel, mask: mask, colors: colors, seed: 40 + UInt64(k))
-            let x = pcnnRandomTensor([2, cin, 9, 11], seed: 60 + UInt64(k))
-            let dy = pcnnRandomTensor([2, cout, 9, 11], seed: 80 + UInt64(k))
+            let x = randomTensor([2, cin, 9, 11], seed: 60 + UInt64(k))
+            let dy = randomTensor([2, cout, 9, 11], seed: 80 + UInt64(k))
             let what = "\(cin)→\(cout) \(kernel) mask \(mask) \(colors) colours"
             assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-5, "forward \(what)")
-            conv.weight.zeroGrad(); conv.bias.zeroGrad()
-            let dxPlain = conv.backwardPlain(input: x, outputGradient: dy)
-            let (dWPlain, dbPlain) = (conv.weight.grad, conv.bias.grad)
-            conv.weight.zeroGrad(); conv.bias.zeroGrad()
-            assertClose(conv.backwardFast(input: x, outputGradient: dy), dxPlain, tolerance: 1e-5, "dx \(what)")
-            assertClose(conv.weight.grad, dWPlain, tolerance: 1e-5, "dW \(what)")
-            assertClose(conv.bias.grad, dbPlain, tolerance: 1e-5, "db \(what)")
+            assertBackwardPathsAgree(weight: conv.weight, bias: conv.bias, tolerance: 1e-5, what,
+                                     plain: { conv.backwardPlain(input: x, outputGradient: dy) },
+                                     fast: { conv.backwardFast(input: x, outputGradient: dy) })
         }
     }
 
@@ -151,12 +120,12 @@ final class Conv2dTests: XCTestCase {
             for fast in [false, true] {
                 let what = "\(kernel) mask \(mask?.rawValue ?? "none") \(colors) colours \(fast ? "fast" : "plain")"
                 let conv = pcnnConv(in: cin, out: cout, kernel: kernel, mask: mask, colors: colors, seed: 10 + UInt64(k))
-                var x = pcnnRandomTensor([2, cin, 5, 6], seed: 20 + UInt64(k))
-                let r = pcnnRandomTensor([2, cout, 5, 6], seed: 30 + UInt64(k))
+                var x = randomTensor([2, cin, 5, 6], seed: 20 + UInt64(k))
+                let r = randomTensor([2, cout, 5, 6], seed: 30 + UInt64(k))
                 let forward = { fast ? conv.forwardFast(x) : conv.forwardPlain(x) }
                 conv.weight.zeroGrad(); conv.bias.zeroGrad()
                 let dx = fast ? conv.backwardFast(input: x, outputGradient: r) : conv.backwardPlain(input: x, outputGradient: r)
-                let loss = { pcnnWeightedSum(forward(), r) }
+                let loss = { weightedSum(forward(), r) }
 
                 checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] },
                                        get: { x.data[$0] }, set: { x.data[$0] = $1 }, loss: loss,

@@ -2,18 +2,6 @@ import CBLAS
 import XCTest
 @testable import PixelRNN
 
-/// Random values in [−scale, scale).
-func diagonalTestTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-    var rng = SeededGenerator(seed: seed)
-    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(-scale, scale) })
-}
-
-/// Σ a ⊙ b in Double.
-func diagonalTestDot(_ a: Tensor, _ b: Tensor) -> Double {
-    precondition(a.shape == b.shape)
-    return zip(a.data, b.data).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-}
-
 /// The pieces of the Diagonal BiLSTM, forward against backward (finite differences)
 /// and the fast path against the plain one.
 final class DiagonalBiLSTMTests: XCTestCase {
@@ -41,9 +29,9 @@ final class DiagonalBiLSTMTests: XCTestCase {
 
     func testStateToStateGradients() {
         let s = DiagonalStateToState(hidden: 3, seed: 2)
-        var column = diagonalTestTensor([2, 3, 5], seed: 3)
-        let r = diagonalTestTensor([2, 12, 5], seed: 4)
-        let loss = { diagonalTestDot(s.forward(column), r) }
+        var column = randomTensor([2, 3, 5], seed: 3)
+        let r = randomTensor([2, 12, 5], seed: 4)
+        let loss = { weightedSum(s.forward(column), r) }
         let dColumn = s.backward(input: column, outputGradient: r)
         for (name, p) in s.namedParameters {
             checkFiniteDifferences(count: p.value.count, analytic: { p.grad.data[$0] }, get: { p.value.data[$0] },
@@ -57,8 +45,8 @@ final class DiagonalBiLSTMTests: XCTestCase {
 
     private func checkDirectionGradients(fast: Bool) {
         let lstm = DiagonalLSTM(hidden: 3, colors: 1, seed: 11)           // H ≠ W on purpose
-        checkGradients(fast: fast, lstm.namedParameters, input: diagonalTestTensor([2, 6, 4, 5], seed: 12),
-                       probe: diagonalTestTensor([2, 3, 4, 5], seed: 13), samples: (30, 40), inputName: "input",
+        checkGradients(fast: fast, lstm.namedParameters, input: randomTensor([2, 6, 4, 5], seed: 12),
+                       probe: randomTensor([2, 3, 4, 5], seed: 13), samples: (30, 40), inputName: "input",
                        forward: { lstm.forward($0).output }, backward: { lstm.backward(lstm.forward($0), outputGradient: $1) })
     }
 
@@ -77,7 +65,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
                                 samples: (parameters: Int, input: Int), inputName: String,
                                 forward: (Tensor) -> Tensor, backward: (Tensor, Tensor) -> Tensor) {
         var x = input
-        let loss = { diagonalTestDot(forward(x), r) }
+        let loss = { weightedSum(forward(x), r) }
         for (_, p) in parameters { p.zeroGrad() }
         let dx = backward(x, r)
         for (name, p) in parameters {
@@ -95,7 +83,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
     func testNonPixelCellsHoldZeroState() {
         for fast in [false, true] {
             let pass = withComputePath(fast: fast) {
-                DiagonalLSTM(hidden: 2, colors: 1, seed: 3).forward(diagonalTestTensor([2, 4, 3, 5], seed: 4))
+                DiagonalLSTM(hidden: 2, colors: 1, seed: 3).forward(randomTensor([2, 4, 3, 5], seed: 4))
             }
             let (gates, cell, hidden) = (pass.gates.skewedTensor(), pass.cell.skewedTensor(), pass.hidden.skewedTensor())
             XCTAssertEqual(gates.shape, [2, 8, 3, 7])
@@ -128,7 +116,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
         withComputePath(fast: false) {
             let h = 2
             let lstm = DiagonalLSTM(hidden: h, colors: 1, seed: 21)
-            let x = diagonalTestTensor([1, 4, 3, 3], seed: 22)
+            let x = randomTensor([1, 4, 3, 3], seed: 22)
             let forward = lstm.forward(x)
             let pass = (cell: forward.cell.skewedTensor(), hidden: forward.hidden.skewedTensor(), gates: forward.gates.skewedTensor())
             let z = Skew.skew(lstm.inputToState.forward(x))
@@ -156,8 +144,8 @@ final class DiagonalBiLSTMTests: XCTestCase {
     func testFastPathEqualsPlainPath() {
         for (hh, ww) in [(4, 5), (6, 3), (1, 4), (5, 1), (7, 7)] {
             let lstm = DiagonalLSTM(hidden: 4, colors: 1, seed: 31)
-            let x = diagonalTestTensor([3, 8, hh, ww], seed: 32)
-            let r = diagonalTestTensor([3, 4, hh, ww], seed: 33)
+            let x = randomTensor([3, 8, hh, ww], seed: 32)
+            let r = randomTensor([3, 4, hh, ww], seed: 33)
             var grads: [[Float]] = []
             var passes: [DiagonalLSTMForward] = []
             var dxs: [Tensor] = []
@@ -184,7 +172,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
     // MARK: the block
 
     func testFlipAndShift() {
-        let x = diagonalTestTensor([2, 3, 4, 5], seed: 41)
+        let x = randomTensor([2, 3, 4, 5], seed: 41)
         let f = DiagonalBiLSTMBlock.flipLeftRight(x)
         XCTAssertEqual(DiagonalBiLSTMBlock.flipLeftRight(f), x)
         XCTAssertEqual(f[1, 2, 3, 0], x[1, 2, 3, 4])
@@ -193,9 +181,9 @@ final class DiagonalBiLSTMTests: XCTestCase {
             XCTAssertEqual(s[n, c, 0, j], 0)
             for r in 1..<4 { XCTAssertEqual(s[n, c, r, j], x[n, c, r - 1, j]) }
         }}}
-        let g = diagonalTestTensor([2, 3, 4, 5], seed: 42)
-        XCTAssertEqual(diagonalTestDot(s, g), diagonalTestDot(x, DiagonalBiLSTMBlock.shiftDownBackward(g)), accuracy: 1e-9)
-        XCTAssertEqual(diagonalTestDot(f, g), diagonalTestDot(x, DiagonalBiLSTMBlock.flipLeftRight(g)), accuracy: 1e-9)
+        let g = randomTensor([2, 3, 4, 5], seed: 42)
+        XCTAssertEqual(weightedSum(s, g), weightedSum(x, DiagonalBiLSTMBlock.shiftDownBackward(g)), accuracy: 1e-9)
+        XCTAssertEqual(weightedSum(f, g), weightedSum(x, DiagonalBiLSTMBlock.flipLeftRight(g)), accuracy: 1e-9)
     }
 
     func testParameterNamesAndShapes() {
@@ -213,7 +201,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
     /// bwd runs on flip(x) (flip, then skew), and what it adds is flip(h_bwd) one row down.
     func testBlockComposition() {
         let block = DiagonalBiLSTMBlock(hidden: 2, colors: 1, seed: 51)
-        let x = diagonalTestTensor([2, 4, 4, 5], seed: 52)
+        let x = randomTensor([2, 4, 4, 5], seed: 52)
         let pass = block.forward(x)
         let hf = block.fwd.forward(x)
         let hb = block.bwd.forward(DiagonalBiLSTMBlock.flipLeftRight(x))
@@ -232,8 +220,8 @@ final class DiagonalBiLSTMTests: XCTestCase {
     /// OpenBLAS thread setting is restored.
     func testConcurrentDirectionsEqualSerial() {
         let block = DiagonalBiLSTMBlock(hidden: 4, colors: 1, seed: 91)
-        let x = diagonalTestTensor([3, 8, 6, 7], seed: 92)
-        let dy = diagonalTestTensor([3, 8, 6, 7], seed: 93)
+        let x = randomTensor([3, 8, 6, 7], seed: 92)
+        let dy = randomTensor([3, 8, 6, 7], seed: 93)
         let saved = DiagonalBiLSTMBlock.concurrentDirections
         defer { DiagonalBiLSTMBlock.concurrentDirections = saved }
         var results: [(Tensor, Tensor, [Float])] = []
@@ -253,8 +241,8 @@ final class DiagonalBiLSTMTests: XCTestCase {
 
     private func checkBlockGradients(fast: Bool) {
         let block = DiagonalBiLSTMBlock(hidden: 3, colors: 1, seed: 61)
-        checkGradients(fast: fast, block.namedParameters, input: diagonalTestTensor([2, 6, 5, 4], seed: 62),
-                       probe: diagonalTestTensor([2, 6, 5, 4], seed: 63), samples: (25, 60), inputName: "block input",
+        checkGradients(fast: fast, block.namedParameters, input: randomTensor([2, 6, 5, 4], seed: 62),
+                       probe: randomTensor([2, 6, 5, 4], seed: 63), samples: (25, 60), inputName: "block input",
                        forward: { block.forward($0).residual }, backward: { block.backward(block.forward($0), outputGradient: $1) })
     }
 

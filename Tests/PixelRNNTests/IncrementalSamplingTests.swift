@@ -44,6 +44,14 @@ enum IncrementalSamplingCheck {
                                     levels: net.config.levels, seed: seed)
         let fast = SampleTrace(stepper: try IncrementalStepper(network: net, batch: count, height: height, width: width),
                                start: begin, keep: keep, levels: net.config.levels, seed: seed)
+        try assertTracesAgree(reference: reference, fast: fast, tolerance: tolerance, file: file, line: line)
+    }
+
+    /// Two traces of the same start, keep mask and seed, run to the end side by side: at every
+    /// draw the logits agree within `tolerance` (0: bit for bit), and the images are equal.
+    static func assertTracesAgree(reference: SampleTrace, fast: SampleTrace, tolerance: Float,
+                                  file: StaticString = #filePath, line: UInt = #line) throws {
+        let keep = reference.keep
         var worst: Float = 0
         while let expected = reference.nextLogits() {
             let index = reference.next!

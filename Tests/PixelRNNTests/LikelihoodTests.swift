@@ -17,7 +17,7 @@ final class LikelihoodTests: XCTestCase {
 
     /// Binary: log p(x | l) = x log σ(l) + (1 − x) log(1 − σ(l)), summed per image.
     func testBinaryNLLMatchesTheFormula() {
-        let logits = pcnnRandomTensor([2, 1, 4, 5], seed: 1, scale: 6)
+        let logits = randomTensor([2, 1, 4, 5], seed: 1, scale: 6)
         let pixels = binaryPixels([2, 1, 4, 5], seed: 2)
         let nll = Likelihood.negativeLogLikelihood(logits: logits, pixels: pixels, levels: 2)
         for n in 0..<2 {
@@ -37,7 +37,7 @@ final class LikelihoodTests: XCTestCase {
     /// 256 levels, 3 colours: channel level·C + colour; log p = l_target − log Σ_k e^{l_k}.
     func testSoftmaxNLLMatchesTheFormula() {
         let (c, h, w) = (3, 2, 3)
-        let logits = pcnnRandomTensor([2, 256 * c, h, w], seed: 3, scale: 4)
+        let logits = randomTensor([2, 256 * c, h, w], seed: 3, scale: 4)
         let pixels = levelPixels([2, c, h, w], seed: 4)
         let lp = Likelihood.conditionalLogProbabilities(logits: logits, pixels: pixels, levels: 256)
         for n in 0..<2 {
@@ -67,7 +67,7 @@ final class LikelihoodTests: XCTestCase {
 
     /// ∂(batch mean NLL)/∂logits against finite differences: binary.
     func testBinaryGradientMatchesFiniteDifferences() {
-        var logits = pcnnRandomTensor([3, 1, 3, 4], seed: 5, scale: 3)
+        var logits = randomTensor([3, 1, 3, 4], seed: 5, scale: 3)
         let pixels = binaryPixels([3, 1, 3, 4], seed: 6)
         let g = Likelihood.logitGradient(logits: logits, pixels: pixels, levels: 2)
         let meanNLL = { Likelihood.negativeLogLikelihood(logits: logits, pixels: pixels, levels: 2).reduce(0, +) / 3 }
@@ -79,7 +79,7 @@ final class LikelihoodTests: XCTestCase {
     /// ∂(batch mean NLL)/∂logits against finite differences: 256-way softmax, 3 colours.
     func testSoftmaxGradientMatchesFiniteDifferences() {
         let shape = [2, 256 * 3, 2, 2]
-        var logits = pcnnRandomTensor(shape, seed: 7, scale: 2)
+        var logits = randomTensor(shape, seed: 7, scale: 2)
         let pixels = levelPixels([2, 3, 2, 2], seed: 8)
         // Make the targets' own logits large, so their gradient entries (p − 1)/B are sampled too.
         for n in 0..<2 { for colour in 0..<3 { for y in 0..<2 { for x in 0..<2 {

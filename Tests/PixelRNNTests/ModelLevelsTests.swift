@@ -27,4 +27,24 @@ final class ModelLevelsTests: XCTestCase {
         XCTAssertEqual(data.levels(.train, indices: [1], levels: 2), data.binarized(.train, indices: [1]))
         XCTAssertEqual(dataSet(.threshold(0.5)).levels(.test, indices: [1, 2], levels: 2).data, [0, 0, 0, 1, 1, 1, 1, 1])
     }
+
+    /// A colour model reads a grey data set as R = G = B, each plane the grey levels; a model
+    /// at the data set's own levels reads its own levels.
+    func testAColourModelReadsGreyImagesAsTheSameLevelsInRGAndB() {
+        for (binarization, levels) in [(Binarization.threshold(0.5), 2), (.threshold(0.5), 16), (.stochastic(seed: 3), 256)] {
+            let data = dataSet(binarization)
+            let grey = data.levels(.test, indices: [2, 0], levels: levels)
+            let rgb = data.colourLevels(.test, indices: [2, 0], levels: levels)
+            XCTAssertEqual(rgb.shape, [2, 3, 2, 2])
+            for n in 0..<2 {
+                let image = Array(grey.data[(n * 4)..<(n * 4 + 4)])
+                XCTAssertEqual(Array(rgb.data[(n * 12)..<(n * 12 + 12)]), image + image + image, "levels \(levels), image \(n)")
+            }
+        }
+        let sixteen = ([50, 51, 127, 128] as [Float]).map { ($0 / 255 * 15).rounded() }
+        XCTAssertEqual(dataSet(.threshold(0.5)).colourLevels(.test, indices: [1], levels: 16).data, sixteen + sixteen + sixteen)
+        let data = dataSet(.threshold(0.5))
+        XCTAssertEqual(data.modelLevels(.valid, indices: [1], levels: data.levels), data.levels(.valid, indices: [1]))
+        XCTAssertEqual(data.modelLevels(.valid, indices: [1], levels: 16), data.levels(.valid, indices: [1], levels: 16))
+    }
 }

@@ -29,6 +29,33 @@ final class OperationCountTests: XCTestCase {
         XCTAssertEqual(OperationCount.forwardMultiplyAdds(network, height: 5, width: 5), expected)
     }
 
+    /// Multi-scale PixelCNNs, L = 1, h = 2, small L = 1, h = 2, factor 2, on 4×4 (the small
+    /// image 2×2): each network's weights as above (input 96, block 36, head 160); upsample.0
+    /// 3×3 1→2: 18 and the transposed conv (2, 2, 4, 4): 64, both once per small position;
+    /// upsample.2 3×3 2→2: 36 and the bias map 1×1 2→4: 8 per full position. First layers
+    /// (no input gradient): both input layers and upsample.0.
+    func testMultiScaleByHand() throws {
+        let config = ModelConfig.multiScale(MultiScaleSettings(base: .pixelcnn, smallLayers: 1, smallHidden: 2), layers: 1, hidden: 2)
+        let network = try XCTUnwrap(try ModelKinds.makeNetwork(config: config) as? MultiScaleNetwork)
+        let (small, full) = (4, 16)
+        let first = 96 * small + 18 * small + 96 * full
+        let later = (36 + 160) * small + 64 * small + 36 * full + (36 + 160) * full + 8 * full
+        XCTAssertEqual(OperationCount.forwardMultiplyAdds(network, height: 4, width: 4), first + later)
+        XCTAssertEqual(OperationCount.trainingFLOPsPerImage(network, height: 4, width: 4), 2 * Double(first * 2 + later * 3))
+    }
+
+    /// Multi-scale Diagonal BiLSTMs, L = 1, h = 2: per network input 96, i_s of each direction
+    /// 32, out 8, head 160 per position, and each direction's s_s (32) on the skewed map: 2 × 3
+    /// cells for the 2×2 small image, 4 × 7 for the 4×4 one; the bias map 1×1 2→16: 32.
+    func testMultiScaleCountsEachSkewedMap() throws {
+        let config = ModelConfig.multiScale(MultiScaleSettings(base: .diagbilstm, smallLayers: 1, smallHidden: 2), layers: 1, hidden: 2)
+        let network = try MultiScaleNetwork(config: config)
+        let small = (96 + 2 * 32 + 8 + 160) * 4 + 2 * 32 * 6
+        let upsampler = 18 * 4 + 64 * 4 + 36 * 16
+        let cond = (96 + 2 * 32 + 8 + 160) * 16 + 2 * 32 * 28 + 32 * 16
+        XCTAssertEqual(OperationCount.forwardMultiplyAdds(network, height: 4, width: 4), small + upsampler + cond)
+    }
+
     func testPeakReportsWhatItMeasured() {
         let result = MatrixMultiplyPeak.measure(seconds: 0.01, order: 64, threads: 1)
         XCTAssertEqual(result.order, 64)

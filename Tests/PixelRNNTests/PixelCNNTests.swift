@@ -12,12 +12,12 @@ final class PixelCNNTests: XCTestCase {
     func testBlockGradientsMatchFiniteDifferences() {
         for colors in [1, 3] {
             let block = PixelCNNBlock(hidden: 3, colors: colors, seed: 21)
-            var x = pcnnRandomTensor([2, 6, 5, 4], seed: 22)
-            let r = pcnnRandomTensor([2, 6, 5, 4], seed: 23)
+            var x = randomTensor([2, 6, 5, 4], seed: 22)
+            let r = randomTensor([2, 6, 5, 4], seed: 23)
             let evaluate = { () -> (loss: Double, pattern: [Bool]) in
                 let pass = block.forward(x)
                 let pattern = [x, pass.saved["relu_a"]!, pass.saved["relu_b"]!].flatMap { $0.data.map { $0 > 0 } }
-                return (pcnnWeightedSum(pass.residual, r), pattern)
+                return (weightedSum(pass.residual, r), pattern)
             }
             for (_, p) in block.namedParameters { p.zeroGrad() }
             let dx = block.backward(block.forward(x), outputGradient: r)
@@ -200,8 +200,7 @@ func pcnnCheckGradientAcrossKinks(count: Int, analytic: (Int) -> Float,
                                   evaluate: () -> (loss: Double, pattern: [Bool]), samples: Int = 20, seed: UInt64 = 7,
                                   step: Float = 1e-3, tolerance: Double = 2e-3,
                                   _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
-    var rng = SeededGenerator(seed: seed)
-    let indices = count <= samples ? Array(0..<count) : (0..<samples).map { _ in Int(rng.next() % UInt64(count)) }
+    let indices = sampledIndices(count: count, samples: samples, seed: seed)
     var skipped = 0
     for i in indices {
         let original = get(i)

@@ -38,6 +38,8 @@ final class PixelModelTests: XCTestCase {
             return Tensor(zeros: pixels.shape)
         }
         let residualStack: (any ResidualStack)? = nil
+        /// The logits, one a pixel.
+        func activationFloatsPerImage(height: Int, width: Int) -> Double { Double(height * width) }
     }
 
     func testTrainerEvaluationAndCheckpointTakeAnyModel() throws {

@@ -7,49 +7,84 @@ import XCTest
 ///
 /// The golden files (`Fixtures/export/golden/`) are the program's own output, committed once
 /// it had been checked against PyTorch (`scripts/check_export.py`: the module reproduces the
-/// REPL's NLL for every kind); a change to the generated text fails here until the check is
-/// run again and the golden files are replaced. (`train.py` is one constant text, the same for
-/// every config: no golden copy; check_export.py and the fixtures below test what it does.)
+/// REPL's NLL for every kind and option); a change to the generated text fails here until the
+/// check is run again and the golden files are replaced
+/// (`PIXELRNN_WRITE_FIXTURES=1 swift test --filter PyTorchExportTests` writes them). There is one
+/// golden file per part of the module (`PyTorchModuleSource.parts`), written once however many
+/// configs use it; each config lists its parts in order, and its whole module must be exactly
+/// those files joined. (`train.py` is one constant text, the same for every config: no golden
+/// copy; check_export.py and the fixtures below test what it does.)
 /// `Fixtures/export/pytorch_trained_*` were made
 /// by `Fixtures/export/make_export_fixtures.py`: one step of the exported `train.py` on
 /// `tiny_binarized.amat`.
 final class PyTorchExportTests: XCTestCase {
     static var folder: URL { GoldenFixture.folder.appendingPathComponent("export") }
 
-    /// The configs of the golden modules, by file name.
-    static let goldenModules: [(String, ModelConfig)] = [
-        ("pixelcnn_L2_h4", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4)),
-        ("rowlstm_L2_h4", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4)),
-        ("diagbilstm_L2_h4", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4)),
-        ("pixelcnn_L2_h6_c3_256", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 6, colors: 3, levels: 256)),
-    ]
+    /// The parts every module has, before the constants / after them, before the block.
+    static let common = ["metadata", "mask", "masked_conv"]
 
-    static func golden(_ name: String) throws -> String {
-        try String(contentsOf: folder.appendingPathComponent("golden/\(name)"), encoding: .utf8)
+    /// The golden configs: a name, the config, and the golden parts of its module in order
+    /// (`constants_<name>` is the config's own; for `<name>+<bug>`, the paper model's).
+    static let goldenModules: [(String, ModelConfig, [String])] = [
+        ("pixelcnn_L2_h4", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), ["block_pixelcnn", "network", "likelihood_binary"]),
+        ("rowlstm_L2_h4", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4), ["lstm_cell", "block_rowlstm", "network", "likelihood_binary"]),
+        ("diagbilstm_L2_h4", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4),
+         ["lstm_cell", "block_diagbilstm", "network", "likelihood_binary"]),
+        ("pixelcnn_L2_h6_c3_256", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 6, colors: 3, levels: 256),
+         ["block_pixelcnn", "network", "likelihood_levels"]),
+        ("rowlstm_L2_h4_residual_off_skip_on", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4, residual: false, skip: true),
+         ["lstm_cell", "block_rowlstm", "network", "likelihood_binary"]),
+        ("diagbilstm_L2_h3_c3_8", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 3, colors: 3, levels: 8),
+         ["lstm_cell", "block_diagbilstm", "network", "likelihood_levels"]),
+        // A bug changes no constant: these two share the constants of the paper's model.
+        ("rowlstm_L2_h4+sigmoid_g", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4, bug: .sigmoidG),
+         ["lstm_cell", "block_rowlstm", "network", "bug_sigmoid_g", "likelihood_binary"]),
+        ("pixelcnn_L2_h6_c3_256+no_colour_mask", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 6, colors: 3, levels: 256, bug: .noColourMask),
+         ["block_pixelcnn", "network", "bug_no_colour_mask", "likelihood_levels"]),
+        ("multiscale_rowlstm_L2_h4_k2_L1_h3", .multiScale(MultiScaleSettings(base: .rowlstm, smallLayers: 1, smallHidden: 3), layers: 2, hidden: 4),
+         ["lstm_cell", "block_rowlstm", "network", "multiscale", "likelihood_binary"]),
+    ].map { name, config, parts in
+        (name, config, ["preamble", "constants_\(name.split(separator: "+")[0])"] + common + parts + ["loader"])
     }
 
-    func testModuleTextIsTheGoldenFileForEveryKind() throws {
-        XCTAssertEqual(Set(Self.goldenModules.map(\.1.kind)), Set(ModelKind.allCases), "a kind without a golden module")
-        for (name, config) in Self.goldenModules {
+    static func golden(_ name: String) throws -> String {
+        try String(contentsOf: folder.appendingPathComponent("golden/\(name).py"), encoding: .utf8)
+    }
+
+    func testModuleTextIsTheGoldenFilesForEveryKindAndOption() throws {
+        XCTAssertEqual(Set(Self.goldenModules.map(\.1.kind)), Set(ModelKind.allCases + [.multiscale]), "a kind without a golden module")
+        let write = ProcessInfo.processInfo.environment["PIXELRNN_WRITE_FIXTURES"] == "1"
+        for (name, config, names) in Self.goldenModules {
+            let parts = try PyTorchModuleSource.parts(for: config)
+            XCTAssertEqual(parts.count, names.count, "\(name): the module has \(parts.count) parts, its golden list \(names.count)")
+            if write {
+                for (part, file) in zip(parts, names) {
+                    try part.write(to: Self.folder.appendingPathComponent("golden/\(file).py"), atomically: true, encoding: .utf8)
+                }
+            }
+            let expected = try names.map(Self.golden).joined(separator: "\n\n")
             let text = try PyTorchModuleSource.text(for: config)
-            let expected = try Self.golden("pixelrnn_model_\(name).py")
-            XCTAssertEqual(text, expected, "pixelrnn_model_\(name).py: first differing line \(firstDifference(text, expected))")
+            XCTAssertEqual(text, expected, "\(name) (\(names.joined(separator: ", "))): first differing line \(firstDifference(text, expected))")
         }
     }
 
     func testModuleTextFollowsTheConfig() throws {
         // Every option of ModelConfig shows in the text: a change of one changes its part only.
         let base = try PyTorchModuleSource.text(for: ModelConfig(kind: .rowlstm, layers: 3, hidden: 6))
-        XCTAssertTrue(base.contains("LAYERS = 3\nHIDDEN = 6\nCOLORS = 1\nLEVELS = 2\n"))
-        XCTAssertTrue(base.contains("nn.ModuleList([RowLSTMBlock(HIDDEN) for _ in range(LAYERS)])"))
+        XCTAssertTrue(base.contains("LAYERS = 3\nHIDDEN = 6\nCOLORS = 1\nLEVELS = 2\nRESIDUAL = True "))
+        XCTAssertTrue(base.contains("\nBLOCK = RowLSTMBlock  # F_l, paper section 3.1\n"))
         XCTAssertFalse(base.contains("class PixelCNNBlock"))
         let softmax = try PyTorchModuleSource.text(for: ModelConfig(kind: .rowlstm, layers: 3, hidden: 6, colors: 3, levels: 256))
-        XCTAssertTrue(softmax.contains("OUTPUT_CHANNELS = 768"))
+        XCTAssertTrue(softmax.contains("COLORS = 3\nLEVELS = 256\n"))
         XCTAssertTrue(softmax.contains("F.cross_entropy(per_level"))
         XCTAssertFalse(softmax.contains("binary_cross_entropy_with_logits"))
+        let connections = try PyTorchModuleSource.text(for: ModelConfig(kind: .rowlstm, layers: 3, hidden: 6, residual: false, skip: true))
+        XCTAssertTrue(connections.contains("\nRESIDUAL = False  # x_{l+1} = F_l(x_l): no residual connections\nSKIP = True "))
         let baseLines = Set(base.split(separator: "\n"))
-        let new = softmax.split(separator: "\n").filter { !baseLines.contains($0) }
-        XCTAssertLessThan(new.count, 15, "colours and levels should change a few lines, not the whole module: \(new)")
+        for other in [softmax, connections] {
+            let new = other.split(separator: "\n").filter { !baseLines.contains($0) }
+            XCTAssertLessThan(new.count, 15, "an option should change a few lines, not the whole module: \(new)")
+        }
     }
 
     func testExportWritesModuleCheckpointAndScript() throws {
@@ -75,6 +110,31 @@ final class PyTorchExportTests: XCTestCase {
         var valid_nll: [String: Double]
         var steps: Int
         var batch: Int
+        /// A colour K-level model and a multi-scale one: their `model new` options, data and NLL.
+        var more: [String: More]
+        struct More: Decodable {
+            var model: String
+            var data: String
+            var valid_nll: Double
+        }
+    }
+
+    func testColourLevelsAndMultiScaleCheckpointsWrittenByTheExportedScriptLoadWithTheNLLItPrinted() throws {
+        let record = try JSONDecoder().decode(Record.self, from: Data(contentsOf: Self.folder.appendingPathComponent("pytorch_trained.json")))
+        let expected: [String: ModelConfig] = [
+            "rowlstm_c3_4": ModelConfig(kind: .rowlstm, layers: 2, hidden: 3, colors: 3, levels: 4),
+            "multiscale_pixelcnn": .multiScale(MultiScaleSettings(base: .pixelcnn, smallLayers: 1, smallHidden: 2), layers: 1, hidden: 4),
+        ]
+        XCTAssertEqual(Set(record.more.keys), Set(expected.keys))
+        for (name, config) in expected {
+            let more = try XCTUnwrap(record.more[name])
+            let loaded = try Checkpoint.load(from: Self.folder.appendingPathComponent("pytorch_trained_\(name).safetensors"))
+            XCTAssertEqual(loaded.config, config, name)
+            let data = try LoadedDataSet.load(Self.folder.appendingPathComponent(more.data), levels: config.levels == 2 ? nil : config.levels)
+            let nll = try Evaluation.evaluate(network: loaded.network, images: data.levels(.valid)).natsPerImage
+            XCTAssertEqual(nll, more.valid_nll, accuracy: 1e-5 * more.valid_nll, name)
+            XCTAssertEqual(try TrainingState(metadata: loaded.metadata).step, record.steps, name)
+        }
     }
 
     func testCheckpointsWrittenByTheExportedScriptLoadWithTheNLLItPrinted() throws {

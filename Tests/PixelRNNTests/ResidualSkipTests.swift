@@ -99,7 +99,7 @@ final class ResidualSkipTests: XCTestCase {
         var rng = SeededGenerator(seed: 2)
         let pixels = Tensor(shape: [2, 1, 5, 5], data: (0..<50).map { _ in rng.nextUniform() < 0.5 ? 1 : 0 })
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 3, hidden: 2), seed: 1)
-        let norms = try ResidualStreamNorms.measure(network: net, pixels: pixels)
+        let norms = try ResidualStreamNorms.measure(stack: net, pixels: pixels)
         let pass = net.forward(pixels)
         func rms(_ t: Tensor) -> Double { (t.data.map { Double($0) * Double($0) }.reduce(0, +) / Double(t.count)).squareRoot() }
         XCTAssertEqual(norms.stream.count, 4)
@@ -108,8 +108,15 @@ final class ResidualSkipTests: XCTestCase {
             XCTAssertEqual(norms.added[l], rms(pass.blockPasses[l].residual), accuracy: 1e-9)
             XCTAssertEqual(norms.stream[l + 1], rms(pass.streams[l] + pass.blockPasses[l].residual), accuracy: 1e-6)
         }
+        // Through the stack, exactly the forward pass's stream and residuals.
+        XCTAssertEqual(norms.stream, pass.streams.map(ResidualStreamNorms.rms))
+        XCTAssertEqual(norms.added, pass.blockPasses.map { ResidualStreamNorms.rms($0.residual) })
+        XCTAssertThrowsError(try ResidualStreamNorms.measure(stack: net, pixels: pixels, shouldStop: { true })) {
+            XCTAssertEqual($0 as? Stopped, Stopped(done: 0, of: 3, "blocks"))
+        }
         let plain = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 3, hidden: 2, residual: false), seed: 1)
-        let n = try ResidualStreamNorms.measure(network: plain, pixels: pixels)
+        let n = try ResidualStreamNorms.measure(stack: plain, pixels: pixels)
+        XCTAssertEqual(n.stream, plain.forward(pixels).streams.map(ResidualStreamNorms.rms))
         XCTAssertEqual(Array(n.stream.dropFirst()), n.added, "without residual connections the stream is F")
     }
 

@@ -2,20 +2,6 @@ import Foundation
 import XCTest
 @testable import PixelRNN
 
-/// A tensor of uniform values in ±scale, from a seed.
-func rowLSTMRandomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-    var rng = SeededGenerator(seed: seed)
-    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(-scale, scale) })
-}
-
-/// Σ weights ⊙ t, accumulated in Double: a scalar loss whose gradient w.r.t. t is `weights`.
-func rowLSTMWeightedSum(_ t: Tensor, _ weights: Tensor) -> Double {
-    var s = 0.0
-    for i in 0..<t.count { s += Double(t.data[i]) * Double(weights.data[i]) }
-    return s
-}
-
-
 /// The state-to-state convolution K^ss: a width-3 1-D convolution along the row.
 final class RowLSTMStateToStateTests: XCTestCase {
     /// One channel in and out, weights [1, 2, 3], bias 0.5, zero padding 1:
@@ -32,26 +18,22 @@ final class RowLSTMStateToStateTests: XCTestCase {
 
     func testFastPathEqualsPlainPath() {
         let conv = RowStateToState(inChannels: 5, outChannels: 12, kernelWidth: 3, seed: 4)
-        let x = rowLSTMRandomTensor([3, 5, 7], seed: 1)
-        let dy = rowLSTMRandomTensor([3, 12, 7], seed: 2)
+        let x = randomTensor([3, 5, 7], seed: 1)
+        let dy = randomTensor([3, 12, 7], seed: 2)
         assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-6, "forward")
-        let dxPlain = conv.backwardPlain(input: x, outputGradient: dy)
-        let (dwPlain, dbPlain) = (conv.weight.grad, conv.bias.grad)
-        conv.weight.zeroGrad(); conv.bias.zeroGrad()
-        let dxFast = conv.backwardFast(input: x, outputGradient: dy)
-        assertClose(dxFast, dxPlain, tolerance: 1e-6, "∂x")
-        assertClose(conv.weight.grad, dwPlain, tolerance: 1e-6, "∂W")
-        assertClose(conv.bias.grad, dbPlain, tolerance: 1e-6, "∂b")
+        assertBackwardPathsAgree(weight: conv.weight, bias: conv.bias, tolerance: 1e-6, "K^ss",
+                                 plain: { conv.backwardPlain(input: x, outputGradient: dy) },
+                                 fast: { conv.backwardFast(input: x, outputGradient: dy) })
     }
 
     func testFiniteDifferences() throws {
         for fast in [false, true] {
             withComputePath(fast: fast) {
                 let conv = RowStateToState(inChannels: 3, outChannels: 8, kernelWidth: 3, seed: 9)
-                var x = rowLSTMRandomTensor([2, 3, 5], seed: 10)
-                let r = rowLSTMRandomTensor([2, 8, 5], seed: 11)
+                var x = randomTensor([2, 3, 5], seed: 10)
+                let r = randomTensor([2, 8, 5], seed: 11)
                 let dx = conv.backward(input: x, outputGradient: r)
-                let loss = { rowLSTMWeightedSum(conv.forward(x), r) }
+                let loss = { weightedSum(conv.forward(x), r) }
                 checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] }, get: { x.data[$0] },
                                        set: { x.data[$0] = $1 }, loss: loss, samples: 30, tolerance: 1e-3, "∂x fast=\(fast)")
                 for (name, p) in conv.namedParameters {
@@ -83,7 +65,7 @@ final class RowLSTMBlockTests: XCTestCase {
     func testRecurrenceByHand() {
         let h = 2
         let block = RowLSTMBlock(hidden: h, colors: 1, seed: 3)
-        let x = rowLSTMRandomTensor([1, 2 * h, 2, 1], seed: 4)        // two rows, one column
+        let x = randomTensor([1, 2 * h, 2, 1], seed: 4)        // two rows, one column
         let pass = block.forward(x)
         let wis = block.inputToState.weight.value, bis = block.inputToState.bias.value
         let wss = block.stateToState.weight.value, bss = block.stateToState.bias.value
@@ -115,7 +97,7 @@ final class RowLSTMBlockTests: XCTestCase {
 
     func testSavedMapsHaveTheDocumentedShapes() {
         let block = RowLSTMBlock(hidden: 4, colors: 1, seed: 2)
-        let pass = block.forward(rowLSTMRandomTensor([2, 8, 3, 5], seed: 1))
+        let pass = block.forward(randomTensor([2, 8, 3, 5], seed: 1))
         XCTAssertEqual(pass.residual.shape, [2, 8, 3, 5])
         XCTAssertEqual(pass.saved["gates"]!.shape, [2, 16, 3, 5])
         XCTAssertEqual(pass.saved["gate_values"]!.shape, [2, 16, 3, 5])
@@ -133,10 +115,10 @@ final class RowLSTMBlockTests: XCTestCase {
                 for (_, p) in block.namedParameters {
                     for i in 0..<p.value.count { p.value.data[i] *= 2.5 * (p.mask?.data[i] ?? 1) }
                 }
-                var x = rowLSTMRandomTensor([2, 6, 4, 5], seed: 22)
-                let r = rowLSTMRandomTensor([2, 6, 4, 5], seed: 23)
+                var x = randomTensor([2, 6, 4, 5], seed: 22)
+                let r = randomTensor([2, 6, 4, 5], seed: 23)
                 let dx = block.backward(block.forward(x), outputGradient: r)
-                let loss = { rowLSTMWeightedSum(block.forward(x).residual, r) }
+                let loss = { weightedSum(block.forward(x).residual, r) }
                 checkFiniteDifferences(count: x.count, analytic: { dx.data[$0] }, get: { x.data[$0] },
                                        set: { x.data[$0] = $1 }, loss: loss, samples: 40, step: 5e-3,
                                        tolerance: 3e-3, "∂x fast=\(fast)")
@@ -156,8 +138,8 @@ final class RowLSTMBlockTests: XCTestCase {
 
     func testFastPathEqualsPlainPath() throws {
         let block = RowLSTMBlock(hidden: 4, colors: 1, seed: 31)
-        let x = rowLSTMRandomTensor([3, 8, 5, 6], seed: 32)
-        let r = rowLSTMRandomTensor([3, 8, 5, 6], seed: 33)
+        let x = randomTensor([3, 8, 5, 6], seed: 32)
+        let r = randomTensor([3, 8, 5, 6], seed: 33)
         var results: [(BlockForward, Tensor, [Tensor])] = []
         for fast in [false, true] {
             withComputePath(fast: fast) {
@@ -182,8 +164,8 @@ final class RowLSTMBlockTests: XCTestCase {
     /// gives the same numbers as one thread, up to the order of float sums.
     func testBatchSplitOverCoresEqualsOneThread() throws {
         let block = RowLSTMBlock(hidden: 3, colors: 1, seed: 35)
-        let x = rowLSTMRandomTensor([5, 6, 4, 7], seed: 36)
-        let r = rowLSTMRandomTensor([5, 6, 4, 7], seed: 37)
+        let x = randomTensor([5, 6, 4, 7], seed: 36)
+        let r = randomTensor([5, 6, 4, 7], seed: 37)
         let saved = RowLSTMThreads.minimumParallelWork
         defer { RowLSTMThreads.minimumParallelWork = saved }
         var results: [(BlockForward, Tensor, [Tensor])] = []

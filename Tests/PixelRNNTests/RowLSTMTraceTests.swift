@@ -9,8 +9,9 @@ final class RowLSTMTraceTests: XCTestCase {
         for fast in [true, false] {
             withComputePath(fast: fast) {
                 let block = RowLSTMBlock(hidden: 3, colors: 1, seed: 41)
-                let x = rowLSTMRandomTensor([1, 6, 5, 7], seed: 42, scale: 2)
+                let x = randomTensor([1, 6, 5, 7], seed: 42, scale: 2)
                 let pass = block.forward(x)
+                let maps = pass.activations(as: RowLSTMMaps.self)
                 let trace = RowLSTMTrace(block: block, input: x)
                 XCTAssertEqual(trace.currentRow, 0)
                 XCTAssertFalse(trace.isFinished)
@@ -21,16 +22,16 @@ final class RowLSTMTraceTests: XCTestCase {
                     let step = trace.step()
                     XCTAssertEqual(step.row, r)
                     // This row, exactly as the forward pass computed it.
-                    XCTAssertEqual(step.preActivation, pass.saved["gates"]!.mapRow(r).reshaped([12, 7]))
-                    XCTAssertEqual(step.gateValues, pass.saved["gate_values"]!.mapRow(r).reshaped([12, 7]))
-                    XCTAssertEqual(step.cell, pass.saved["cell"]!.mapRow(r).reshaped([3, 7]))
-                    XCTAssertEqual(step.hidden, pass.saved["hidden"]!.mapRow(r).reshaped([3, 7]))
+                    XCTAssertEqual(step.preActivation, maps.gates.mapRow(r).reshaped([12, 7]))
+                    XCTAssertEqual(step.gateValues, maps.gateValues.mapRow(r).reshaped([12, 7]))
+                    XCTAssertEqual(step.cell, maps.cell.mapRow(r).reshaped([3, 7]))
+                    XCTAssertEqual(step.hidden, maps.hidden.mapRow(r).reshaped([3, 7]))
                     // The maps are filled up to this row, NaN below.
                     for q in 0..<5 {
                         if q <= r {
-                            XCTAssertEqual(trace.hidden.mapRow(q), pass.saved["hidden"]!.mapRow(q))
-                            XCTAssertEqual(trace.cell.mapRow(q), pass.saved["cell"]!.mapRow(q))
-                            XCTAssertEqual(trace.gates.mapRow(q), pass.saved["gates"]!.mapRow(q))
+                            XCTAssertEqual(trace.hidden.mapRow(q), maps.hidden.mapRow(q))
+                            XCTAssertEqual(trace.cell.mapRow(q), maps.cell.mapRow(q))
+                            XCTAssertEqual(trace.gates.mapRow(q), maps.gates.mapRow(q))
                         } else {
                             XCTAssertTrue(rowIsNaN(trace.hidden, q) && rowIsNaN(trace.cell, q) && rowIsNaN(trace.gates, q))
                         }
@@ -38,8 +39,8 @@ final class RowLSTMTraceTests: XCTestCase {
                 }
                 XCTAssertTrue(trace.isFinished)
                 XCTAssertEqual(trace.currentRow, 5)
-                XCTAssertEqual(trace.hidden, pass.saved["hidden"]!)
-                XCTAssertEqual(trace.gateValues, pass.saved["gate_values"]!)
+                XCTAssertEqual(trace.hidden, maps.hidden)
+                XCTAssertEqual(trace.gateValues, maps.gateValues)
                 XCTAssertEqual(trace.residual, pass.residual)
                 XCTAssertEqual(trace.steps.count, 5)
             }
@@ -48,7 +49,7 @@ final class RowLSTMTraceTests: XCTestCase {
 
     func testGatesAndStatistics() throws {
         let block = RowLSTMBlock(hidden: 4, colors: 1, seed: 43)
-        let trace = RowLSTMTrace(block: block, input: rowLSTMRandomTensor([1, 8, 3, 6], seed: 44, scale: 3))
+        let trace = RowLSTMTrace(block: block, input: randomTensor([1, 8, 3, 6], seed: 44, scale: 3))
         let step = trace.step()
         for gate in LSTMGate.allCases {
             let values = step.gate(gate)
@@ -76,7 +77,7 @@ final class RowLSTMTraceTests: XCTestCase {
         let (trace, pass) = try traceOfANetworkLayer(ModelConfig(kind: .rowlstm, layers: 3, hidden: 2), seed: 45, layer: 2,
                                                      RowLSTMTrace.init, input: \.input)
         trace.finish()
-        XCTAssertEqual(trace.hidden, pass.blockPasses[2].saved["hidden"]!)
+        XCTAssertEqual(trace.hidden, pass.blockPasses[2].activations(as: RowLSTMMaps.self).hidden)
         let cnn = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2))
         XCTAssertThrowsError(try RowLSTMTrace(network: cnn, layer: 0, pixels: Tensor(zeros: [1, 1, 6, 6])))
     }

@@ -282,10 +282,5 @@ final class SafeTensorsTests: XCTestCase {
 
     // MARK: -
 
-    private func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-st-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func temporaryFolder() throws -> URL { try makeTemporaryFolder("st") }
 }

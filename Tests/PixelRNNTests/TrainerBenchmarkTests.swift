@@ -14,6 +14,19 @@ final class TrainerBenchmarkTests: XCTestCase {
         XCTAssertThrowsError(try Benchmark.run(config: r.config, options: .init(runs: 0)))
     }
 
+    /// The multi-scale model: trained, run and sampled in both stages (incrementally).
+    func testBenchmarkRunsTheMultiScaleModel() throws {
+        let options = BenchmarkOptions(runs: 1, trainingSteps: 1, forwardPasses: 1, batchSize: 2, height: 6, width: 6, sampleCount: 2)
+        let config = ModelConfig.multiScale(MultiScaleSettings(base: .rowlstm, smallLayers: 1, smallHidden: 2), layers: 1, hidden: 2)
+        let r = try Benchmark.run(config: config, options: options)
+        XCTAssertGreaterThan(r.trainingImagesPerSecond, 0)
+        XCTAssertGreaterThan(r.forwardImagesPerSecond, 0)
+        XCTAssertGreaterThan(try XCTUnwrap(r.sampleSeconds), 0)
+        XCTAssertTrue(r.sampledIncrementally)
+        XCTAssertEqual(r.trainingFLOPsPerImage, OperationCount.trainingFLOPsPerImage(try MultiScaleNetwork(config: config), height: 6, width: 6))
+        XCTAssertEqual(Sampler.drawCount(try MultiScaleNetwork(config: config), height: 6, width: 5), 30 + 9)
+    }
+
     /// Ctrl-C between runs or during sampling: the runs before it are the result, the
     /// stopped one is not counted; a stop before the first run throws.
     func testStoppingKeepsTheCompletedRunsAndSaysSo() throws {

@@ -54,9 +54,9 @@ final class TransposedConv2dTests: XCTestCase {
         for (stride, padding, kernel) in [(2, 1, 4), (3, 2, 5), (2, 0, 3)] {
             let conv = TransposedConv2d(inChannels: 2, outChannels: 3, kernelHeight: kernel, kernelWidth: kernel,
                                         stride: stride, padding: padding, seed: 11)
-            var x = pcnnRandomTensor([2, 2, 3, 4], seed: 12)
-            let r = pcnnRandomTensor(conv.forward(x).shape, seed: 13)
-            let loss = { pcnnWeightedSum(conv.forward(x), r) }
+            var x = randomTensor([2, 2, 3, 4], seed: 12)
+            let r = randomTensor(conv.forward(x).shape, seed: 13)
+            let loss = { weightedSum(conv.forward(x), r) }
             conv.weight.zeroGrad(); conv.bias.zeroGrad()
             let dx = conv.backward(input: x, outputGradient: r)
             let what = "s=\(stride) p=\(padding) k=\(kernel)"

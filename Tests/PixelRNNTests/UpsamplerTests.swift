@@ -17,7 +17,7 @@ final class UpsamplerTests: XCTestCase {
     /// Each output pixel depends on small pixels on every side of it (nothing is masked).
     func testTheMapReadsSmallPixelsAfterTheCurrentPosition() {
         let up = Upsampler(factor: 2, colors: 1, channels: 4, seed: 5)
-        let small = pcnnRandomTensor([1, 1, 4, 4], seed: 6, scale: 1)
+        let small = randomTensor([1, 1, 4, 4], seed: 6, scale: 1)
         let base = up.forward(small, height: 8, width: 8).output
         var changed = small
         changed[0, 0, 3, 3] += 1                     // the last small pixel: pixel (6, 6) of the full image
@@ -34,9 +34,9 @@ final class UpsamplerTests: XCTestCase {
                     // A bias that moves the transposed layer's outputs off its ReLU's kink: at
                     // the initial one, every output whose inputs are all zero sits at b ≈ 0.
                     up.transposed.bias.value = Tensor(shape: [3], data: [0.3, -0.2, 0.25])
-                    var small = pcnnRandomTensor([2, 1, (height + factor - 1) / factor, (width + factor - 1) / factor], seed: 22)
-                    let r = pcnnRandomTensor([2, 3, height, width], seed: 23)
-                    let loss = { pcnnWeightedSum(up.forward(small, height: height, width: width).output, r) }
+                    var small = randomTensor([2, 1, (height + factor - 1) / factor, (width + factor - 1) / factor], seed: 22)
+                    let r = randomTensor([2, 3, height, width], seed: 23)
+                    let loss = { weightedSum(up.forward(small, height: height, width: width).output, r) }
                     for (_, p) in up.namedParameters { p.zeroGrad() }
                     let dSmall = up.backward(up.forward(small, height: height, width: width), outputGradient: r)
                     let what = "\(fast ? "fast" : "plain") factor \(factor)"

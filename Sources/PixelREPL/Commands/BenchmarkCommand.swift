@@ -7,9 +7,11 @@ let benchmarkCommands: [Command] = [
     Command(
         name: "benchmark",
         summary: "training, forward and sampling speed and peak memory of each model",
-        usage: "benchmark [--model \(ModelKinds.names)|all] [--runs N] [--steps N] [--samples N] [--layers L] [--hidden h] [--colors 1|3] [--levels K] [--size N]",
-        examples: ["benchmark", "benchmark --model pixelcnn --runs 5", "benchmark --model rowlstm --samples 0", "benchmark --model pixelcnn --colors 3"],
-        options: [OptionSpec("model", values: ModelKind.allCases.map(\.rawValue) + ["all"], help: "which model (default all)"),
+        usage: "benchmark [--model \(ModelKinds.allModelNames)|all] [--base \(ModelKinds.names)] [--runs N] [--steps N] [--samples N] [--layers L] [--hidden h] [--colors 1|3] [--levels K] [--size N]",
+        examples: ["benchmark", "benchmark --model pixelcnn --runs 5", "benchmark --model rowlstm --samples 0", "benchmark --model pixelcnn --colors 3",
+                   "benchmark --model multiscale --base rowlstm"],
+        options: [OptionSpec("model", values: benchmarkModels, help: "which model (default all: the three single-scale kinds)"),
+                  OptionSpec("base", values: ModelKinds.table.map(\.kind.rawValue), help: "with --model multiscale: the kind of both networks (default rowlstm)"),
                   OptionSpec("runs", help: "medians over N runs (default 3)"),
                   OptionSpec("steps", help: "steps and passes per run (default 5)"),
                   OptionSpec("samples", help: "images sampled per run (16; 0: none)"),
@@ -30,7 +32,9 @@ let benchmarkCommands: [Command] = [
         targets on a 2-core machine. Ctrl-C stops between runs (and during sampling). With \
         --colors 3 the models are colour ones (h = 18, 256 levels, random 16×16 RGB images) and \
         the binary 28×28 PixelCNN (L = 7, h = 16) is measured too, as the reference of the \
-        colour training target (issue 17: at least half its images/s).
+        colour training target (issue 17: at least half its images/s). --model multiscale measures \
+        the Multi-Scale PixelRNN of --base (both networks L and h, factor 2; sampling is both \
+        stages); it has no training target of its own (the sampling and memory targets are every model's).
         """,
         run: runBenchmark)
 ]
@@ -63,9 +67,14 @@ private enum Target {
         + String(format: "sampling 16 colour images ≤ %.1f s, peak memory ≤ %.0f MB", colourSampleSeconds, colourPeakMegabytes)
 }
 
+/// The models `benchmark --model` takes: each kind of the table, the multi-scale model, all.
+private let benchmarkModels = ModelKinds.allModels.map(\.rawValue) + ["all"]
+
 /// What `benchmark` was asked to measure.
 private struct BenchmarkPlan {
     var kinds: [ModelKind]
+    /// The multi-scale model's kind of networks.
+    var base: ModelKind
     var runs: Int
     var steps: Int
     var samples: Int
@@ -77,8 +86,10 @@ private struct BenchmarkPlan {
 
     init(_ args: ParsedArguments) throws {
         guard args.positional.isEmpty else { throw CommandError("benchmark takes only options, e.g. 'benchmark --model pixelcnn'") }
-        let model = try args.choice("model", from: ModelKind.allCases.map(\.rawValue) + ["all"], default: "all")
-        kinds = model == "all" ? ModelKind.allCases : [ModelKind(rawValue: model)!]
+        let model = try args.choice("model", from: benchmarkModels, default: "all")
+        kinds = model == "all" ? ModelKind.allCases : model == ModelKind.multiscale.rawValue ? [.multiscale] : [ModelKind(rawValue: model)!]
+        if args.value("base") != nil && kinds != [.multiscale] { throw CommandError("--base goes with --model multiscale") }
+        base = ModelKind(rawValue: try args.choice("base", from: ModelKinds.table.map(\.kind.rawValue), default: "rowlstm"))!
         runs = try args.int("runs", default: 3, in: 1...100)
         steps = try args.int("steps", default: 5, in: 1...1000)
         samples = try args.int("samples", default: 16, in: 0...256)
@@ -95,7 +106,11 @@ private struct BenchmarkPlan {
         isColour ? layers == 7 && hidden == 18 && levels == 256 && size == 16 : layers == 7 && hidden == 16 && levels == 2 && size == 28
     }
 
-    func config(_ kind: ModelKind) -> ModelConfig { ModelConfig(kind: kind, layers: layers, hidden: hidden, colors: colors, levels: levels) }
+    func config(_ kind: ModelKind) -> ModelConfig {
+        guard kind == .multiscale else { return ModelConfig(kind: kind, layers: layers, hidden: hidden, colors: colors, levels: levels) }
+        return .multiScale(MultiScaleSettings(base: base, smallLayers: layers, smallHidden: hidden), layers: layers, hidden: hidden,
+                           colors: colors, levels: levels)
+    }
 
     var options: BenchmarkOptions {
         BenchmarkOptions(runs: runs, trainingSteps: steps, forwardPasses: steps, batchSize: 16, height: size, width: size,
@@ -205,7 +220,7 @@ private func cells(_ row: BenchmarkResult, reference: BenchmarkResult?, plan: Be
     let flops = row.trainingFLOPsPerSecond
     let share = flops / peak
     var shareCell = String(format: "%.1f (%.0f %%", flops / 1e9, 100 * share)
-    if !plan.isColour, let wanted = Target.shareOfPeak(kind) {
+    if !plan.isColour, kind != .multiscale, let wanted = Target.shareOfPeak(kind) {
         shareCell += String(format: ", ≥ %.0f %% %@", 100 * wanted, mark(share >= wanted))
     }
     let trainingCell: String
@@ -215,13 +230,15 @@ private func cells(_ row: BenchmarkResult, reference: BenchmarkResult?, plan: Be
             let half = Target.colourShareOfBinary * ref.trainingImagesPerSecond
             return "\(grouped(training)) (≥ ½ ref = \(grouped(half)) \(mark(training >= half)))"
         } ?? grouped(training)
+    } else if kind == .multiscale {
+        trainingCell = "\(grouped(training)) (no target)"
     } else {
         let target = Target.trainingImagesPerSecond(kind)
         trainingCell = "\(grouped(training)) (≥ \(grouped(target)) \(mark(training >= target)))"
     }
     let (seconds, megabytes) = plan.isColour ? (Target.colourSampleSeconds, Target.colourPeakMegabytes)
                                              : (Target.sampleSeconds, Target.peakMegabytes)
-    return [kind.paperName, trainingCell, shareCell + ")", grouped(row.forwardImagesPerSecond),
+    return [modelName(row.config), trainingCell, shareCell + ")", grouped(row.forwardImagesPerSecond),
             samplingCell(row, target: seconds), memoryCell(row, target: megabytes)]
 }
 
@@ -266,6 +283,11 @@ private func notes(_ rows: [BenchmarkResult], plan: BenchmarkPlan) -> [String] {
 }
 
 private func mark(_ met: Bool) -> String { met ? "✓" : "✗" }
+
+/// "Row LSTM", or "Multi-Scale PixelRNN (Row LSTMs)".
+private func modelName(_ config: ModelConfig) -> String {
+    config.multiScale.map { "\(config.kind.paperName) (\($0.base.paperName)s)" } ?? config.kind.paperName
+}
 
 /// 1234.5 → "1,235"; below 10 → one decimal ("7.5").
 private func grouped(_ value: Double) -> String {

@@ -19,7 +19,9 @@ let checkCommands: [Command] = [
         exactly (a masked weight is an exact zero). A prediction of pixel p, colour d may \
         change only for a value strictly before it: a pixel before p in raster order, or at p \
         a colour before d. Anything else is a leak: the model sees its own value or the future, \
-        its training NLL is too good to be true and its samples are broken. The picture shows, \
+        its training NLL is too good to be true and its samples are broken. On a multi-scale model \
+        a prediction outside the small image x[k·r, k·c] may also see every small-image pixel (drawn \
+        first), later ones too; a small-image pixel's only the small pixels before it. The picture shows, \
         per output pixel, how many pixels at or after it it sees; per input pixel, how many \
         earlier outputs see it; and for small images the whole matrix of dependencies (row: an \
         output, column: an input; the leaks in red). 'rf ROW COL' outlines one output's leaks.
@@ -35,9 +37,6 @@ private func runCheck(_ session: Session, _ args: ParsedArguments) throws {
     let size = try args.int("size", default: 12, in: 2...28)
     let seed = UInt64(try args.int("seed", default: 0, in: 0...Int(Int32.max)))
     let network = try session.requireModel()
-    if network is MultiScaleNetwork {
-        throw CommandError("check causality does not know the multi-scale model's allowed pixels (the whole small image) yet — 'rf r c' shows its field, small-image pixels counted apart")
-    }
     let check = try Interruption.stoppable {
         try CausalityCheck.run(model: network, height: size, width: size, seed: seed, shouldStop: Interruption.shouldStop)
     }
@@ -57,13 +56,15 @@ private func report(_ session: Session, _ check: CausalityCheck, config: ModelCo
     session.say("causality of \(describe(config)): \(counted(values, "input value")) of a \(check.height)×\(check.width) image changed one at a time")
     session.say("changes that reached a later prediction (as they may): \(check.inputsWithAnEffect) of \(values)")
     guard !check.isCausal else {
-        session.say("leaks: none — every prediction sees only the pixels before it\(check.colors == 3 ? " (and the colours before its own)" : "")")
+        session.say("leaks: none — every prediction sees only the pixels before it\(check.colors == 3 ? " (and the colours before its own)" : "")"
+                    + (check.givenPixels == nil ? "" : " and, outside the small image, the small image's pixels"))
         return
     }
     let perOutput = check.leakedInputsPerOutput
     let leaking = perOutput.filter { $0 > 0 }.count
     session.say(TerminalStyle.red("LEAKS: \(counted(check.leaks.count, "forbidden dependency", "forbidden dependencies")); "
-        + "\(leaking) of \(check.area) output pixels see their own pixel or a later one — THE MODEL SEES THE FUTURE", in: session))
+        + "\(leaking) of \(check.area) output pixels see their own pixel or a later one"
+        + (check.givenPixels == nil ? "" : " outside the small image") + " — THE MODEL SEES THE FUTURE", in: session))
     let worst = perOutput.indices.max { perOutput[$0] < perOutput[$1] }!
     session.say("most: pixel \(place(worst, check)) sees \(counted(perOutput[worst], "pixel")) at or after it")
     for leak in check.leaks.prefix(3) {
@@ -96,13 +97,15 @@ private func render(_ session: Session, _ check: CausalityCheck, config: ModelCo
             matrix.rowTitle = "output pixel (raster index)"
             matrix.colTitle = "input pixel (raster index)"
             matrix.overlays = [.shade(mask: leaked, color: Palette.marker, opacity: 1),
-                               .outline(mask: (0..<(n * n)).map { $0 % n < $0 / n }, color: Palette.highlight)]
+                               .outline(mask: (0..<(n * n)).map { check.mayDepend(output: $0 / n, input: $0 % n) }, color: Palette.highlight)]
             panels.append(Panel(subtitle: "output × input: white depends, red leaks", canvas: matrix.render()))
         }
         var composed = try Panels(title: title, panels: panels, columns: panels.count)
         composed.legend = [LegendItem("a leak: a prediction changed when its own pixel (or colour) or a later one changed", color: Palette.marker)]
         if check.area <= 400 {
-            composed.legend.append(LegendItem("orange outline: the allowed region (input before output)", color: Palette.highlight))
+            composed.legend.append(LegendItem("orange outline: the allowed region (input before output"
+                                              + (check.givenPixels == nil ? ")" : "; for an output outside the small image, every small-image input too)"),
+                                              color: Palette.highlight))
         }
         let preview = TerminalPreview.lines(heatMap: perOutput, width: w, height: h, color: session.previewColour)
         try session.show(composed.render(), name: name, title: title, preview: preview)

@@ -6,21 +6,9 @@ import PixelRender
 /// one line saying what they are. A grey data set's image becomes the grey RGB image
 /// R = G = B (intensity·(K−1), rounded) until a colour data set is loaded.
 func colourImageLevels(_ data: LoadedDataSet, split: SplitName, indices: [Int], levels: Int) -> (Tensor, String) {
-    if data.colors == 3 {   // a colour data set (e.g. the emoji): its own images, at the model's levels
-        let images = levels == data.levels ? data.levels(split, indices: indices) : data.levels(split, indices: indices, levels: levels)
-        return (images, "\(data.name) colour images, \(levels) levels")
-    }
-    let grey = levels == 2 ? data.binarized(split, indices: indices)
-                           : Tensor(shape: [indices.count, 1] + Array(data[split].images.shape.dropFirst(2)),
-                                    data: data[split].intensities(indices).data.map { ($0 * Float(levels - 1)).rounded() })
-    let plane = grey.shape[2] * grey.shape[3]
-    var rgb = Tensor(zeros: [indices.count, 3, grey.shape[2], grey.shape[3]])
-    for n in 0..<indices.count {
-        for c in 0..<3 {
-            for p in 0..<plane { rgb.data[(n * 3 + c) * plane + p] = grey.data[n * plane + p] }
-        }
-    }
-    return (rgb, "the grey image in each of R, G and B (R = G = B: the data set has no colours), \(levels) levels")
+    let images = data.colourLevels(split, indices: indices, levels: levels)
+    if data.colors == 3 { return (images, "\(data.name) colour images, \(levels) levels") }
+    return (images, "the grey image in each of R, G and B (R = G = B: the data set has no colours), \(levels) levels")
 }
 
 /// `factorize` on a colour model: p(x_i | x_<i) = p(R_i | x_<i) · p(G_i | x_<i, R_i) ·
@@ -77,7 +65,8 @@ enum ColourFactorization {
                                names[c], ["x_<i", "x_<i, R", "x_<i, R, G"][c], level(c, p), d[level(c, p)], top, d[top]))
         }
         let probabilities = logp.data.map { expf($0) }
-        try renderFactors(session, pixels: pixels, probabilities: probabilities, levels: levels, row: row, col: col,
+        let given = (network as? MultiScaleNetwork).map { smallImageMask($0, height: height, width: width) }
+        try renderFactors(session, pixels: pixels, probabilities: probabilities, levels: levels, row: row, col: col, given: given,
                           name: name, title: String(format: "Chain rule in colour on %@: NLL %.2f nats (%.4f bits/dim)", what, nll,
                                                     Likelihood.bitsPerDimension(nats: nll, dimensions: dims)))
         try renderSoftmax(session, distributions: distributions, values: (0..<3).map { level($0, p) }, row: row, col: col,
@@ -97,27 +86,33 @@ enum ColourFactorization {
         return (r, c)
     }
 
-    /// The image and one heat map of p(colour | …) per colour, the chosen pixel marked.
+    /// The image and one heat map of p(colour | …) per colour, the chosen pixel marked (and a
+    /// multi-scale model's small-image pixels, `given`, outlined).
     private static func renderFactors(_ session: Session, pixels: Tensor, probabilities: [Float], levels: Int,
-                                      row: Int, col: Int, name: String, title: String) throws {
+                                      row: Int, col: Int, given: [Bool]?, name: String, title: String) throws {
+        let outline: [Overlay] = given.map { [.outline(mask: $0, color: Palette.marker)] } ?? []
         let (height, width) = (pixels.shape[2], pixels.shape[3])
         let plane = height * width
         let picture = pixels.data.map { $0 / Float(levels - 1) }
         do {
             var image = try ImageGrid(title: "", images: [picture], height: height, width: width, channels: 3)
             image.scale = max(1, 300 / max(height, width))
-            image.overlays = [[.mark(row: row, col: col, color: Palette.highlight)]]
+            image.overlays = [outline + [.mark(row: row, col: col, color: Palette.highlight)]]
             var panels = [Panel(subtitle: "the image x (as the model reads it)", canvas: image.render())]
             for c in 0..<3 {
                 var heat = try HeatMap(title: "", values: Array(probabilities[(c * plane)..<((c + 1) * plane)]), rows: height, cols: width,
                                        range: 0...1, barLabel: "p(\(names[c]) | earlier)")
                 heat.colTitle = "column"
-                heat.overlays = [.mark(row: row, col: col, color: Palette.highlight)]
+                heat.overlays = outline + [.mark(row: row, col: col, color: Palette.highlight)]
                 panels.append(Panel(subtitle: ["p(R_i | x_<i)", "p(G_i | x_<i, R_i)", "p(B_i | x_<i, R_i, G_i)"][c], canvas: heat.render()))
             }
             var composed = try Panels(title: title, panels: panels, columns: 2)
             composed.legend = [LegendItem("three factors per pixel: R given the pixels before it, G also given R, B also given R and G"),
                                LegendItem("orange square: the pixel whose distributions are drawn", color: Palette.highlight)]
+            if given != nil {
+                composed.legend.append(LegendItem("red outline: the small image, given to the conditional network (its factors are the small network's)",
+                                                  color: Palette.marker))
+            }
             try session.show(composed.render(), name: name, title: title,
                              preview: previewLines(session, [picture], height: height, width: width, channels: 3))
         } catch let error as CommandError {

@@ -6,7 +6,7 @@ let modelCommands: [Command] = [
     Command(
         name: "model",
         summary: "make a new network, show its layers, save, load or export it (PyTorch)",
-        usage: "model new \(ModelKinds.names) [--layers L] [--hidden h] [--levels K] [--colors 1|3] [--seed N] [--residual on|off] [--skip on|off] [--bug NAME] | model show | model save FILE | model load FILE|pretrained:NAME | model export pytorch DIR",
+        usage: "model new \(ModelKinds.allModelNames) [--layers L] [--hidden h] [--levels K] [--colors 1|3] [--seed N] [--residual on|off] [--skip on|off] [--bug NAME] | model show | model save FILE | model load FILE|pretrained:NAME | model export pytorch DIR",
         examples: ["model new pixelcnn --layers 2 --hidden 8", "model new diagbilstm", "model new diagbilstm --layers 2 --bug no-shift", "model show",
                    "model save out/pixelcnn.safetensors", "model load out/pixelcnn.safetensors",
                    "model load pretrained:diagbilstm", "model export pytorch out/pytorch"],
@@ -36,7 +36,7 @@ let modelCommands: [Command] = [
 
         """ + multiScaleModelHelp,
         completesFiles: true,
-        subcommandArguments: ["new": ModelKind.allCases.map(\.rawValue) + [ModelKind.multiscale.rawValue], "save": ["<file>"],
+        subcommandArguments: ["new": ModelKinds.allModels.map(\.rawValue), "save": ["<file>"],
                               "load": ["<file>"] + PretrainedModels.names().map { PretrainedModels.prefix + $0 },
                               "export": ["pytorch"]],
         run: runModel)

@@ -9,16 +9,10 @@ enum ModelExport {
         guard args.positional.count == 3, args.positional[1] == "pytorch" else {
             throw CommandError("model export expects 'pytorch' and a folder, e.g. 'model export pytorch out/pytorch'")
         }
-        guard let network = try session.requireModel() as? PixelNetwork else {
-            throw CommandError("model export pytorch covers PixelCNN, Row LSTM and Diagonal BiLSTM networks; the \(try session.requireModel().config.kind.paperName) is not exported yet")
-        }
-        // The generated module has the paper's connections and no known bug (Export README).
-        if let bug = network.config.bug { throw CommandError("model export pytorch writes the paper's model; this one has the bug \(bug.rawValue) built in, which the generated module does not have") }
-        if network.config.levels != 2 && network.config.levels != 256 {
-            throw CommandError("model export pytorch writes 2- or 256-level models; this one has \(network.config.levels) levels")
-        }
-        if !network.config.residual || network.config.skip {
-            throw CommandError("model export pytorch does not write --residual off or --skip on yet: the generated module has residual connections and no skip connections")
+        let network = try session.requireModel()
+        // Every option and three of the known bugs (Export README); the others are refused here.
+        do { _ = try PyTorchModuleSource.text(for: network.config) } catch let error as PyTorchModuleSource.Unsupported {
+            throw CommandError("model export pytorch cannot write this model: \(error.description)")
         }
         let folder = try userFileURL(args.positional[2], what: "model export", isDirectory: true)
         try WritableDestination.check(folder, what: "cannot export to", isDirectory: true)

@@ -25,7 +25,11 @@ h channels, nothing masked) turns x_small into a map of the full size; for each 
 conditional network a 1×1 convolution of that map is added to the block's input-to-state map \
 (the Row LSTM's K^is ⊛ x, each Diagonal BiLSTM direction's i_s, a PixelCNN block's input). \
 So the conditional network sees every small pixel, those after the current pixel too. \
---layers and --hidden are the conditional network's, --small-layers and --small-hidden the small one's.
+--layers and --hidden are the conditional network's, --small-layers and --small-hidden the small one's. \
+'sample', 'complete' and 'trace sample' draw the small image first, then the rest given it, both stages \
+on the incremental path (stage 2's bias maps computed once from the small image); 'eval' and \
+'factorize' show the two terms apart; 'check causality' and 'rf' allow every small-image pixel to a \
+pixel outside the small image; 'benchmark --model multiscale --base KIND' measures it.
 """
 
 /// `model new multiscale …`.
@@ -75,14 +79,9 @@ func evalMultiScale(_ session: Session, _ network: MultiScaleNetwork, images: Te
         try Interruption.stoppable { try network.evaluateTerms(images, shouldStop: Interruption.shouldStop) }
     }
     ModelProvenance.recordEvaluation(session, split: split, result: r.total, data: about)   // `model save` keeps it
-    let (small, rest) = (r.smallDimensions, r.dimensions - r.smallDimensions)
     session.say(String(format: "%@ NLL: %.2f nats/image = %.4f bits/dim  (%d images of %@)", split.rawValue,
                        r.totalNats, r.bitsPerDimension(r.totalNats), r.images, about))
-    session.say(String(format: "  small image (%d pixels):            %.2f nats/image = %.4f bits/dim", small,
-                       r.smallNats, r.bitsPerDimension(r.smallNats)))
-    session.say(String(format: "  the rest given it (%d pixels):      %.2f nats/image = %.4f bits/dim", rest,
-                       r.conditionalNats, r.bitsPerDimension(r.conditionalNats)))
-    session.say("  (bits/dim of each term over all \(r.dimensions) dimensions, so that they add up)")
+    sayMultiScaleTermLines(session, r, colors: network.config.colors)
 }
 
 /// `sample` for a multi-scale model: stage 1 (the small images), then stage 2 (the rest of
@@ -92,7 +91,7 @@ func sampleMultiScale(_ session: Session, _ network: MultiScaleNetwork, count: I
     var small: Tensor?
     var full: Tensor?
     let seconds = try Benchmark.time {
-        full = try runSampler(session, totalDraws: height * width * network.config.colors) { stop in
+        full = try runSampler(session, totalDraws: Sampler.drawCount(network, height: height, width: width)) { stop in
             let drawn = try MultiScaleSampler.sample(network: network, count: count, height: height, width: width, seed: seed,
                                                      method: method, shouldStop: stop)
             small = drawn.small
@@ -101,9 +100,9 @@ func sampleMultiScale(_ session: Session, _ network: MultiScaleNetwork, count: I
     }
     guard let small, let full else { return }
     let config = network.config
-    session.say(String(format: "%d image%@ of %d×%d in %.2f s — stage 1: %d×%d small image%@ (%@); stage 2: the other pixels given them (reference path)",
+    session.say(String(format: "%d image%@ of %d×%d in %.2f s — stage 1: %d×%d small image%@ (%@); stage 2: the other pixels given them (%@)",
                        count, count == 1 ? "" : "s", height, width, seconds, small.shape[2], small.shape[3], count == 1 ? "" : "s",
-                       pathDescription(network.small, method)))
+                       pathDescription(network.small, method), pathDescription(network.conditionalStage, method)))
     let title = "\(counted(count, "sample")) from \(describe(config)) — seed \(seed)"
     do {
         var panels: [Panel] = []
@@ -137,4 +136,19 @@ func reportMultiScale(_ session: Session, _ field: ReceptiveField, factor k: Int
     session.say("(\(field.row), \(field.col)) is \(target)")
     session.say("small-image pixels after it that it sees: \(givenLater) (allowed: the small image is drawn first)")
     session.say("other pixels outside the causal context it sees: \(future)" + (future == 0 ? " (as it must be)" : " — THE MODEL SEES THE FUTURE"))
+}
+
+/// The hidden pixels of the small image, row-major H·W: what stage 1 of a completion draws.
+func hiddenSmallPixels(_ network: MultiScaleNetwork, keep: Tensor) -> [Bool] {
+    let (height, width) = (keep.shape[2], keep.shape[3])
+    return zip(smallImageMask(network, height: height, width: width), keep.data).map { $0 && $1 == 0 }
+}
+
+/// `complete`'s account of a multi-scale model's two stages: "stage 1: the 49 hidden pixels of
+/// the small image (fast …); stage 2: the other 343 given it (fast …)".
+func completionStages(_ network: MultiScaleNetwork, keep: Tensor, method: SamplingMethod) -> String {
+    let small = hiddenSmallPixels(network, keep: keep).filter { $0 }.count
+    let hidden = keep.data.filter { $0 == 0 }.count
+    return "stage 1: the \(small) hidden pixels of the small image (\(pathDescription(network.small, method))); "
+        + "stage 2: the other \(hidden - small) given the whole small image (\(pathDescription(network.conditionalStage, method)))"
 }

@@ -43,7 +43,6 @@ private func runReceptiveField(_ session: Session, _ args: ParsedArguments) thro
     }
     let network = try session.requireModel()
     if network.config.colors > 1 {
-        if network is MultiScaleNetwork { throw CommandError("rf does not draw a colour multi-scale model's fields yet (its small-image pixels would read as leaks)") }
         try ColourFields.run(session, network, args, row: row, col: col, size: size, trials: trials)
         return
     }
@@ -108,7 +107,7 @@ private func growth(_ session: Session, _ network: any PixelModel, row: Int, col
     let (colors, levels) = (network.config.colors, network.config.levels)
     let pixels = Tensor(shape: [4, colors, size, size], data: (0..<(4 * colors * size * size)).map { _ in Float(rng.next() % UInt64(levels)) })
     // The residual stream's norms are a single stack of blocks' (not the multi-scale model's two).
-    let norms = try (network as? PixelNetwork).map { try ResidualStreamReport.measure($0, pixels: pixels) }
+    let norms = try network.residualStack.map { try ResidualStreamReport.measure($0, pixels: pixels) }
     let extra = norms.flatMap { ResidualStreamReport.panel($0) }.map { [$0] } ?? []
     try render(session, fields, name: "rf-growth-\(network.config.kind.rawValue)-\(row)-\(col)",
                title: "Growth of the receptive field of pixel (\(row), \(col)): \(network.config.kind.paperName)",

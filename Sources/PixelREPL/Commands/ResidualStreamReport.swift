@@ -7,8 +7,8 @@ import PixelRender
 /// `show stream`: the lines, and a plot of both against l.
 enum ResidualStreamReport {
     /// The norms of `network` on `pixels` (levels), stopping within one block of Ctrl-C.
-    static func measure(_ network: PixelNetwork, pixels: Tensor) throws -> ResidualStreamNorms {
-        try Interruption.stoppable { try ResidualStreamNorms.measure(network: network, pixels: pixels, shouldStop: Interruption.shouldStop) }
+    static func measure(_ stack: any ResidualStack, pixels: Tensor) throws -> ResidualStreamNorms {
+        try Interruption.stoppable { try ResidualStreamNorms.measure(stack: stack, pixels: pixels, shouldStop: Interruption.shouldStop) }
     }
 
     /// "residual stream (RMS over 4 random images): |x_0| 0.512", then one line per block:

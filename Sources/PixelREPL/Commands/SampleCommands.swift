@@ -35,7 +35,9 @@ let sampleCommands: [Command] = [
         details: """
         Hides part of each image and lets the model draw the hidden pixels, in raster order, each \
         from p(x_i | x_<i) given every pixel before it — the pixels kept are never changed. One \
-        PNG: per image a row with the occluded input, the completions and the original.
+        PNG: per image a row with the occluded input, the completions and the original. A \
+        multi-scale model completes in two stages: the small image first (its given pixels kept, \
+        the hidden ones drawn by the small network, outlined in orange), then the rest given it.
         """,
         run: runComplete),
 ]
@@ -120,11 +122,16 @@ private func runComplete(_ session: Session, _ args: ParsedArguments) throws {
     let images = network.config.colors == 3
         ? colourImageLevels(data, split: split, indices: Array(0..<count), levels: network.config.levels).0
         : levelBatch(data, split: split, count: count, levels: network.config.levels)
+    let multiScale = network as? MultiScaleNetwork
     var completions: Tensor?
     let seconds = try Benchmark.time {
-        completions = try runSampler(session, totalDraws: height * width * network.config.colors) { stop in
-            try Sampler.complete(network: network, images: images, keep: keep, samplesPerImage: perImage,
-                                 seed: seed, method: method, shouldStop: stop)
+        completions = try runSampler(session, totalDraws: Sampler.drawCount(network, height: height, width: width)) { stop in
+            if let multiScale {
+                return try MultiScaleSampler.complete(network: multiScale, images: images, keep: keep, samplesPerImage: perImage,
+                                                      seed: seed, method: method, shouldStop: stop).full
+            }
+            return try Sampler.complete(network: network, images: images, keep: keep, samplesPerImage: perImage,
+                                        seed: seed, method: method, shouldStop: stop)
         }
     }
     guard let completions else { return }
@@ -132,13 +139,14 @@ private func runComplete(_ session: Session, _ args: ParsedArguments) throws {
     session.say("occluded: \(describe(occlusion, height: height, width: width)) — \(hidden) of \(height * width) pixels of each image")
     session.say(String(format: "drew %d pixels × %d completions (%d image%@ × %d) = %d pixels in %.2f s — %@",
                        hidden, count * perImage, count, count == 1 ? "" : "s", perImage, hidden * count * perImage,
-                       seconds, pathDescription(network, method)))
+                       seconds, multiScale.map { completionStages($0, keep: keep, method: method) } ?? pathDescription(network, method)))
     let changed = changedGivenPixels(images, completions, keep: keep)
     session.say("given pixels changed in the completions: \(changed)"
                 + (changed == 0 ? " — the \(height * width - hidden) given pixels of each image are kept in every completion"
                                 : " — THE SAMPLER OVERWROTE GIVEN PIXELS"))
-    let figure = CompletionFigure(images: images, completions: completions, keep: keep, occlusion: occlusion,
+    var figure = CompletionFigure(images: images, completions: completions, keep: keep, occlusion: occlusion,
                                   split: split, labels: data[split].labels, config: network.config, seed: seed)
+    figure.stageOne = multiScale.map { hiddenSmallPixels($0, keep: keep) }
     try figure.render(session)
 }
 
@@ -219,6 +227,8 @@ private struct CompletionFigure {
     var width: Int { images.shape[3] }
     /// True where a pixel is hidden (drawn by the model).
     var hiddenMask: [Bool] { keep.data.map { $0 == 0 } }
+    /// For a multi-scale model: the hidden pixels of the small image (drawn in stage 1), outlined.
+    var stageOne: [Bool]?
 
     func render(_ session: Session) throws {
         let (pictures, captions, overlays) = cells()
@@ -264,7 +274,7 @@ private struct CompletionFigure {
             for k in 0..<perImage {
                 pictures.append(drawn[i * perImage + k])
                 captions.append("completion \(k + 1)")
-                overlays.append([outline])
+                overlays.append([outline] + (stageOne.map { [Overlay.outline(mask: $0, color: Palette.highlight)] } ?? []))
             }
             pictures.append(originals[i])
             captions.append("original\(digit)")
@@ -277,8 +287,10 @@ private struct CompletionFigure {
         [LegendItem("red: the hidden pixels — shaded in the occluded input, drawn by the model in each completion",
                     color: Palette.shade),
          LegendItem("each row: one \(split.rawValue) image — the occluded input, \(perImage) completion\(perImage == 1 ? "" : "s"), the original"),
-         LegendItem("pixels outside the red outline are given and kept; inside, pixel i is drawn from p(x_i | x_<i)"),
-         LegendItem(levelsLegend(config))]
+         LegendItem("pixels outside the red outline are given and kept; inside, pixel i is drawn from p(x_i | x_<i)")]
+            + (stageOne == nil ? [] : [LegendItem("orange: the hidden pixels of the small image, drawn first (stage 1, the small network); "
+                                                  + "then the rest given them (stage 2)", color: Palette.highlight)])
+            + [LegendItem(levelsLegend(config))]
     }
 }
 

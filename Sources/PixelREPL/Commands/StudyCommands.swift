@@ -101,7 +101,7 @@ private func runStudy(_ session: Session, _ args: ParsedArguments) throws {
 private func train(_ session: Session, _ config: ModelConfig, data: LoadedDataSet, hyper: TrainingHyperparameters,
                    maxSteps: Int?) throws -> StudyRun? {
     let started = Date()
-    let network = try wrap { try PixelNetwork(config: config, seed: hyper.seed) }
+    let network = try wrap { try ModelKinds.makeNetwork(config: config, seed: hyper.seed) }
     let trainer = try wrap { try Trainer(network: network, hyperparameters: hyper) }
     let images = try trainingImages(data, network: network)
     let validation = try splitLevels(data, .valid, network: network)

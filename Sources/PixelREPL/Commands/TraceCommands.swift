@@ -20,7 +20,9 @@ let traceCommands: [Command] = [
         'continue' finishes the block and checks the traced result against the ordinary forward \
         pass; 'next' moves on to the next block. 'trace sample' draws a new image from the \
         current model one pixel per 'step', showing p(x_i | x_<i) and the value drawn; \
-        'continue' draws the rest.
+        'continue' draws the rest. On a multi-scale model it draws the small image x[k·r, k·c] \
+        first, pixel by pixel (stage 1), then every other pixel given it (stage 2), the \
+        small-image pixels outlined.
         """,
         subcommandsAreExhaustive: false,
         run: startTrace),

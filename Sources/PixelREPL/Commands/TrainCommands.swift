@@ -113,10 +113,7 @@ private func warnIfTooGood(_ session: Session, _ trainer: Trainer, data: LoadedD
     let shape = data.test.images.shape
     let config = trainer.network.config
     guard let floor = ImplausibleLoss.floor(height: shape[2], width: shape[3], colors: config.colors, levels: config.levels) else { return }
-    let last = trainer.state.lossHistory.suffix(50).map(\.loss)
-    guard !last.isEmpty else { return }
-    let mean = last.reduce(0, +) / Double(last.count)
-    guard mean < floor else { return }
+    guard let mean = trainer.state.recentLoss?.mean, mean < floor else { return }
     let mnist = shape[1] == 1 && shape[2] == 28 && shape[3] == 28
     let reference = mnist ? "far under the best published NLL on binarized MNIST (79.20)" : "far under what a causal model reaches on such images"
     session.say(TerminalStyle.red(String(format: "warning: a training loss of %.2f nats/image is too good to be true: below %.0f, %@ "
@@ -128,8 +125,7 @@ private func warnIfTooGood(_ session: Session, _ trainer: Trainer, data: LoadedD
 private func prepareTrainer(_ network: any PixelModel, _ data: LoadedDataSet, _ args: ParsedArguments,
                             previous: Trainer?) throws -> Trainer {
     let requested = try hyperparameters(args, base: previous?.hyperparameters)
-    let estimate = MemoryEstimate.trainingBytes(config: network.config, parameters: network.parameterCount,
-                                                batch: requested.effectiveBatchSize(trainingImages: data.train.count),
+    let estimate = MemoryEstimate.trainingBytes(model: network, batch: requested.effectiveBatchSize(trainingImages: data.train.count),
                                                 height: data.train.images.shape[2], width: data.train.images.shape[3])
     let available = MachineMemory.available()
     guard estimate <= Double(available) else {
@@ -219,8 +215,6 @@ private func summarize(_ session: Session, _ trainer: Trainer, outcome: Training
         }
         session.say("saved \(checkpoint.path) (and its optimizer state) at step \(s.step)")
     }
-    let last = s.lossHistory.suffix(50).map(\.loss)
-    let mean = last.isEmpty ? Double.nan : last.reduce(0, +) / Double(last.count)
     let where_ = "step \(s.step), epoch \(s.epoch) of \(s.hyperparameters.epochs) done" + (s.epochStep > 0 ? " (+\(counted(s.epochStep, "step")))" : "")
     switch outcome {
     case .stopped:
@@ -230,9 +224,9 @@ private func summarize(_ session: Session, _ trainer: Trainer, outcome: Training
     case .finished:
         session.say("finished: \(where_)")
     }
-    if mean.isFinite {
+    if let recent = s.recentLoss, recent.mean.isFinite {
         session.say(String(format: "training loss (mean of the last %d steps): %.2f nats/image = %.4f bits/dim",
-                           last.count, mean, Likelihood.bitsPerDimension(nats: mean, imageShape: imageShape)))
+                           recent.steps, recent.mean, Likelihood.bitsPerDimension(nats: recent.mean, imageShape: imageShape)))
     }
 }
 

@@ -35,7 +35,7 @@ private func runVerify(_ session: Session, _ args: ParsedArguments) throws {
     }
     let (b, h, w) = (file.images.shape[0], file.images.shape[2], file.images.shape[3])
     let config = file.network.config
-    let needed = MemoryEstimate.trainingBytes(config: config, parameters: file.network.parameterCount, batch: b, height: h, width: w)
+    let needed = MemoryEstimate.trainingBytes(model: file.network, batch: b, height: h, width: w)
     let available = MachineMemory.available()
     guard needed <= Double(available) else {
         throw CommandError("cannot verify \(url.path): the forward pass of \(counted(b, "image")) \(h)×\(w) through this \(config.kind.paperName) "

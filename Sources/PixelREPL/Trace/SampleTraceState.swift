@@ -5,11 +5,13 @@ import PixelRender
 /// Steps the sampling of one image pixel by pixel (paper §2): each `step` asks the model
 /// for p(x_i | x_<i) given the pixels drawn so far, draws x_i from it, and shows the
 /// image so far with the next pixel marked, next to the probability each drawn pixel had.
-/// The library's `SampleTrace` does the drawing; this prints and renders it.
+/// The library's `SampleTrace` does the drawing; this prints and renders it. A multi-scale
+/// model's trace (`MultiScaleSampleTrace`) draws the small image first, then the rest, the
+/// small-image pixels outlined throughout.
 final class SampleTraceState: TraceState {
     let network: any PixelModel
     let seed: UInt64
-    let trace: SampleTrace
+    let trace: any SteppedSampling
     /// The probability each pixel colour's drawn value had (raster order); NaN until drawn.
     private var drawnProbability: [Float]
     private let (colors, height, width): (Int, Int, Int)
@@ -19,7 +21,11 @@ final class SampleTraceState: TraceState {
         self.network = network
         self.seed = seed
         do {
-            trace = try Sampler.trace(network: network, count: 1, height: height, width: width, seed: seed)
+            if let multiScale = network as? MultiScaleNetwork {
+                trace = try MultiScaleSampleTrace(network: multiScale, height: height, width: width, seed: seed)
+            } else {
+                trace = try Sampler.trace(network: network, count: 1, height: height, width: width, seed: seed)
+            }
         } catch {
             throw CommandError("cannot trace sampling: \(error)")
         }
@@ -34,10 +40,11 @@ final class SampleTraceState: TraceState {
     private var levels: Int { network.config.levels }
 
     func step(_ session: Session) throws {
+        let (prefix, given) = (stagePrefix, condition)          // of this draw (a multi-scale trace may change stage)
         guard let drawn = drawOne() else {
             throw CommandError("every pixel is drawn — 'show state' draws the image; 'trace sample --seed N' starts another")
         }
-        session.say(stepLine(drawn))
+        session.say(stepLine(drawn, prefix: prefix, given: given))
         try render(session, name: String(format: "trace-sample-s%llu-%04d", seed, trace.stepsDone))
     }
 
@@ -65,11 +72,12 @@ final class SampleTraceState: TraceState {
         let unit = colors == 1 ? "pixels" : "pixel colours"
         var lines = [title, "\(unit) drawn: \(trace.stepsDone) of \(trace.totalSteps)"]
         if let next = trace.next {
-            lines.append("next: pixel \(pixelName(next)), draw \(trace.stepsDone + 1) of \(trace.totalSteps) in raster order")
+            let order = multiScale.map { $0.stage == 1 ? " (stage 1: the small image first)" : " (stage 2: the rest in raster order)" } ?? " in raster order"
+            lines.append("next: pixel \(pixelName(next)), draw \(trace.stepsDone + 1) of \(trace.totalSteps)" + order)
         } else {
             lines.append("the image is complete")
         }
-        lines.append("conditionals by the \(pathDescription(network))")
+        lines.append(sampleTracePath(network))
         return lines
     }
 
@@ -96,16 +104,32 @@ final class SampleTraceState: TraceState {
     }
 
     /// "pixel (3, 14), 98 of 784: p(x = 1 | x_<i) = 0.213 → drew 0 (p = 0.787)".
-    private func stepLine(_ s: TraceStep) -> String {
+    private func stepLine(_ s: TraceStep, prefix: String, given condition: String) -> String {
         let value = s.values[0]
         let p = s.probabilities.data
-        let head = "pixel \(pixelName(s.index)), \(trace.stepsDone) of \(trace.totalSteps): "
+        let head = prefix + "pixel \(pixelName(s.index)), \(trace.stepsDone) of \(trace.totalSteps): "
         if levels == 2 {
-            return head + String(format: "p(x = 1 | x_<i) = %.3f → drew %d (p = %.3f)", p[1], value, p[value])
+            return head + String(format: "p(x = 1 | %@) = %.3f → drew %d (p = %.3f)", condition, p[1], value, p[value])
         }
         let top = p.indices.sorted { p[$0] > p[$1] }.prefix(3)
         let listed = top.map { String(format: "%d: %.3f", $0, p[$0]) }.joined(separator: ", ")
         return head + "top levels \(listed) → drew \(value)" + String(format: " (p = %.3f)", p[value])
+    }
+
+    /// A multi-scale model's trace, when it is one.
+    private var multiScale: MultiScaleSampleTrace? { trace as? MultiScaleSampleTrace }
+
+    /// What a step's distribution is given: the pixels before it, or for a multi-scale model
+    /// the small pixels before it (stage 1) or x_<i and the whole small image (stage 2).
+    private var condition: String {
+        guard let multiScale else { return "x_<i" }
+        return multiScale.stage == 1 ? "earlier small pixels" : "x_<i, x_small"
+    }
+
+    /// "stage 1 (the small image): " for the draws of a multi-scale model.
+    private var stagePrefix: String {
+        guard let multiScale else { return "" }
+        return multiScale.stage == 1 ? "stage 1 (the small image): " : "stage 2 (given the small image): "
     }
 
     /// "(3, 14)", with the colour for RGB: "(3, 14) G".
@@ -126,7 +150,8 @@ final class SampleTraceState: TraceState {
 
     /// The image so far with the next pixel marked, and the probability of each drawn pixel.
     private func render(_ session: Session, name: String) throws {
-        let mark: [Overlay] = trace.next.map { [.mark(row: $0.row, col: $0.column, color: Palette.highlight)] } ?? []
+        let next: [Overlay] = trace.next.map { [.mark(row: $0.row, col: $0.column, color: Palette.highlight)] } ?? []
+        let mark = smallImageOutline + next
         var panels = [try imagePanel(mark), try probabilityPanel(mark)]
         if levels == 256, let next = trace.nextProbabilities() {
             panels.append(try TraceDrawing.panel("next pixel: p(level), level = 16 × row + column", values: next.data,
@@ -156,17 +181,29 @@ final class SampleTraceState: TraceState {
         let head = "Sampling \(network.config.kind.paperName) (seed \(seed)): \(trace.stepsDone) of \(trace.totalSteps) drawn"
         guard let next = trace.next else { return head + " — complete" }
         if levels == 2, let p = trace.nextProbabilities() {
-            return head + String(format: "; next %@: p(x = 1 | x_<i) = %.3f", pixelName(next), p.data[1])
+            return head + String(format: "; next %@: p(x = 1 | %@) = %.3f", pixelName(next), condition, p.data[1])
         }
         return head + "; next \(pixelName(next))"
     }
 
     private var legend: [LegendItem] {
-        let order = "pixels are drawn in raster order, each from p(x_i | x_<i) given the pixels before it"
-        guard !trace.isFinished else { return [LegendItem(order), LegendItem(levelsLegend(network.config))] }
+        var order = [LegendItem("pixels are drawn in raster order, each from p(x_i | x_<i) given the pixels before it")]
+        if let multiScale {
+            let k = multiScale.network.settings.factor
+            order = [LegendItem("red outline: the small image x[\(k)·r, \(k)·c], drawn first (stage 1, the small network, in its own raster order), "
+                                + "then GIVEN to the conditional network", color: Palette.marker),
+                     LegendItem("stage 2 draws every other pixel in raster order from p(x_i | x_<i, x_small): it sees the whole small image")]
+        }
+        guard !trace.isFinished else { return order + [LegendItem(levelsLegend(network.config))] }
         return [LegendItem("orange square: the next pixel to draw", color: Palette.highlight),
-                LegendItem("gray: not drawn yet", color: Palette.gridLine),
-                LegendItem(order), LegendItem(levelsLegend(network.config))]
+                LegendItem("gray: not drawn yet", color: Palette.gridLine)]
+            + order + [LegendItem(levelsLegend(network.config))]
+    }
+
+    /// A multi-scale model's small-image pixels, outlined; nothing for the others.
+    private var smallImageOutline: [Overlay] {
+        guard let multiScale else { return [] }
+        return [.outline(mask: smallImageMask(multiScale.network, height: height, width: width), color: Palette.marker)]
     }
 
     private var imageSubtitle: String { trace.isFinished ? "the sampled image" : "the image so far" }
@@ -232,6 +269,14 @@ func startSampleTrace(_ session: Session, _ args: ParsedArguments) throws {
     let trace = try SampleTraceState(network: network, height: height, width: width, seed: try seedValue(args))
     session.trace = trace
     session.say("tracing \(trace.title)")
-    session.say("conditionals by the \(pathDescription(network))")
+    session.say(sampleTracePath(network))
     session.say("type 'step' (or press Enter again after it) to draw one pixel; 'where', 'show state', 'continue' draws the rest")
+}
+
+/// How `trace sample` computes its conditionals: "conditionals by the fast incremental path …",
+/// for a multi-scale model stage by stage.
+private func sampleTracePath(_ network: any PixelModel) -> String {
+    guard let multiScale = network as? MultiScaleNetwork else { return "conditionals by the \(pathDescription(network))" }
+    return "conditionals: stage 1 (the small image) by the \(pathDescription(multiScale.small)); "
+        + "stage 2 (the rest) by the \(pathDescription(multiScale.conditionalStage))"
 }

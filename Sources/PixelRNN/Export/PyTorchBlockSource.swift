@@ -26,7 +26,8 @@ public struct PyTorchBlockSource: Sendable {
     static let pixelCNN = PyTorchBlockSource(className: "PixelCNNBlock", paperSection: "3.4", helpers: [], classText: #"""
     class PixelCNNBlock(nn.Module):
         """F(x) = c(ReLU(b(ReLU(a(ReLU(x)))))): a 1x1 2h -> h, b 3x3 mask B h -> h, c 1x1 h -> 2h,
-        all mask B (the 1x1 masks matter only for colours). Paper section 3.4."""
+        all mask B (the 1x1 masks matter only for colours). Paper section 3.4. In the multi-scale
+        model the conditioning bias (B, 2h, H, W) is added to x first: F(x + bias)."""
 
         def __init__(self, h):
             super().__init__()
@@ -34,7 +35,9 @@ public struct PyTorchBlockSource: Sendable {
             self.b = MaskedConv2d(h, h, 3, 3, "B")
             self.c = MaskedConv2d(h, 2 * h, 1, 1, "B")
 
-        def forward(self, x):
+        def forward(self, x, bias=None):
+            if bias is not None:
+                x = x + bias
             return self.c(F.relu(self.b(F.relu(self.a(F.relu(x))))))
     """#)
 
@@ -43,7 +46,8 @@ public struct PyTorchBlockSource: Sendable {
     class RowLSTMBlock(nn.Module):
         """Row LSTM (paper section 3.1): i_s (K^is) 1x3 mask B 2h -> 4h over the whole map, then row by
         row, top to bottom, s_s (K^ss) a width-3 Conv1d h -> 4h, padding 1, unmasked, over the previous
-        row's hidden states (row -1 is zeros), the LSTM cell, and out 1x1 mask B h -> 2h."""
+        row's hidden states (row -1 is zeros), the LSTM cell, and out 1x1 mask B h -> 2h. In the
+        multi-scale model the conditioning bias (B, 4h, H, W) is added to i_s(x)."""
 
         def __init__(self, h):
             super().__init__()
@@ -52,9 +56,9 @@ public struct PyTorchBlockSource: Sendable {
             self.s_s = nn.Conv1d(h, 4 * h, 3, padding=1)
             self.out = MaskedConv2d(h, 2 * h, 1, 1, "B")
 
-        def forward(self, x):
+        def forward(self, x, bias=None):
             n, _, rows, cols = x.shape
-            z = self.i_s(x)                                      # (B, 4h, H, W)
+            z = self.i_s(x) if bias is None else self.i_s(x) + bias  # (B, 4h, H, W)
             h_prev = x.new_zeros(n, self.h, cols)
             c_prev = x.new_zeros(n, self.h, cols)
             hidden = []
@@ -70,7 +74,8 @@ public struct PyTorchBlockSource: Sendable {
         """One direction of the Diagonal BiLSTM (paper section 3.2): i_s 1x1 mask B 2h -> 4h on the whole
         map; the map skewed (row r shifted right by r: H x (H + W - 1)); then column by column, left to
         right, s_s a 2-tap Conv1d h -> 4h down the column (tap 0 reads row r - 1, tap 1 row r), the
-        LSTM cell, with h and c zero at every skewed cell that is not a pixel; then unskewed."""
+        LSTM cell, with h and c zero at every skewed cell that is not a pixel; then unskewed. `bias`
+        (multi-scale: (B, 4h, H, W)) is added to i_s(x)."""
 
         def __init__(self, h):
             super().__init__()
@@ -78,10 +83,10 @@ public struct PyTorchBlockSource: Sendable {
             self.i_s = MaskedConv2d(2 * h, 4 * h, 1, 1, "B")
             self.s_s = nn.Conv1d(h, 4 * h, 2, padding=1)
 
-        def forward(self, x):
+        def forward(self, x, bias=None):
             n, _, rows, cols = x.shape
             width = rows + cols - 1
-            z = self.i_s(x)                                      # (B, 4h, H, W)
+            z = self.i_s(x) if bias is None else self.i_s(x) + bias  # (B, 4h, H, W)
             shift = torch.arange(width, device=x.device).view(1, width) - torch.arange(rows, device=x.device).view(rows, 1)
             is_pixel = (shift >= 0) & (shift < cols)             # (H, H + W - 1)
             source = torch.where(is_pixel, shift, torch.full_like(shift, cols))
@@ -104,7 +109,8 @@ public struct PyTorchBlockSource: Sendable {
     class DiagonalBiLSTMBlock(nn.Module):
         """F(x) = out(h_fwd + shift_down(flip(h_bwd))): fwd on x, bwd on x flipped left-right, its
         output flipped back and shifted down one row (so no pixel sees the right side of its own
-        row); out 1x1 mask B h -> 2h."""
+        row); out 1x1 mask B h -> 2h. In the multi-scale model the conditioning bias (B, 8h, H, W)
+        goes to fwd's i_s (its first 4h channels) and bwd's (the other 4h, flipped with x)."""
 
         def __init__(self, h):
             super().__init__()
@@ -112,9 +118,11 @@ public struct PyTorchBlockSource: Sendable {
             self.bwd = DiagonalLSTM(h)
             self.out = MaskedConv2d(h, 2 * h, 1, 1, "B")
 
-        def forward(self, x):
-            h_fwd = self.fwd(x)
-            h_bwd = torch.flip(self.bwd(torch.flip(x, [3])), [3])
+        def forward(self, x, bias=None):
+            h = self.fwd.h
+            b_fwd, b_bwd = (None, None) if bias is None else (bias[:, :4 * h], torch.flip(bias[:, 4 * h:], [3]))
+            h_fwd = self.fwd(x, b_fwd)
+            h_bwd = torch.flip(self.bwd(torch.flip(x, [3]), b_bwd), [3])
             h_bwd = F.pad(h_bwd, (0, 0, 1, 0))[:, :, : x.shape[2], :]
             return self.out(h_fwd + h_bwd)
     """#)

@@ -21,7 +21,7 @@ public enum PyTorchExport {
     /// before writing anything for a kind that cannot be exported, and the checkpoint's
     /// errors for a failed write.
     @discardableResult
-    public static func write(_ network: PixelNetwork, to folder: URL, metadata: [String: String] = [:]) throws -> [URL] {
+    public static func write(_ network: any PixelModel, to folder: URL, metadata: [String: String] = [:]) throws -> [URL] {
         let module = try PyTorchModuleSource.text(for: network.config)
         let urls = [moduleFileName, checkpointFileName, PyTorchTrainingScript.fileName].map { folder.appendingPathComponent($0) }
         try AtomicFile.write(Array(module.utf8), to: urls[0])

@@ -104,20 +104,30 @@ public enum PyTorchTrainingScript {
         return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
 
 
-    def read_idx(path, magic):
+    def read_idx(path, magics):
+        """An IDX file of unsigned bytes: labels (0x801: (N,)), grey images (0x803: (N, 1, H, W)) or
+        images with colours last (0x804, N x H x W x C: (N, C, H, W))."""
         raw = read_bytes(path)
-        if int.from_bytes(raw[0:4], "big") != magic:
-            sys.exit(f"error: {path} is not an IDX file with magic {magic:#010x}")
-        n = int.from_bytes(raw[4:8], "big")
+        magic = int.from_bytes(raw[0:4], "big")
+        if magic not in magics:
+            sys.exit(f"error: {path} is not an IDX file with magic {' or '.join(f'{m:#010x}' for m in magics)}")
+        sizes = [int.from_bytes(raw[4 + 4 * k:8 + 4 * k], "big") for k in range(magic & 0xFF)]
+        start = 4 + 4 * len(sizes)
+        if len(raw) != start + math.prod(sizes):
+            sys.exit(f"error: {path} holds {len(raw) - start} bytes of values, its header says {math.prod(sizes)}")
+        values = np.frombuffer(raw[start:], np.uint8).reshape(sizes)
         if magic == 0x803:
-            rows, cols = int.from_bytes(raw[8:12], "big"), int.from_bytes(raw[12:16], "big")
-            return np.frombuffer(raw[16:16 + n * rows * cols], np.uint8).reshape(n, rows, cols)
-        return np.frombuffer(raw[8:8 + n], np.uint8)
+            return values[:, None]
+        if magic == 0x804:
+            if sizes[3] not in (1, 3):
+                sys.exit(f"error: {path} has {sizes[3]} colours per pixel, not 1 or 3")
+            return np.ascontiguousarray(values.transpose(0, 3, 1, 2))
+        return values
 
 
     def read_amat(path):
         rows = [line.split() for line in read_bytes(path).decode().splitlines() if line.strip()]
-        return np.array(rows, dtype=np.float32).reshape(len(rows), 28, 28)
+        return np.array(rows, dtype=np.float32).reshape(len(rows), 1, 28, 28)
 
 
     def split_indices(count, labels):
@@ -138,7 +148,7 @@ public enum PyTorchTrainingScript {
 
 
     def load_data(path):
-        """{split: (intensities (N, 28, 28) float32 in [0, 1], source indices)} and whether the
+        """{split: (intensities (N, C, H, W) float32 in [0, 1], source indices)} and whether the
         file is already binary, as `data load` reads it."""
         name = os.path.basename(path)
         stem = name[:-3] if name.endswith(".gz") else name
@@ -152,13 +162,13 @@ public enum PyTorchTrainingScript {
                         return {s: (read_amat(p), list(range(len(read_amat(p))))) for s, p in trio.items()}, True
             images = read_amat(path)
             return {s: (images[i], i) for s, i in split_indices(len(images), None).items()}, True
-        images = read_idx(path, 0x803).astype(np.float32) * np.float32(1 / 255)
+        images = read_idx(path, (0x803, 0x804)).astype(np.float32) * np.float32(1 / 255)
         labels = None
         if "images-idx3" in name:
             sibling = os.path.join(os.path.dirname(path), name.replace("images-idx3", "labels-idx1"))
             for candidate in (sibling, sibling + ".gz", sibling[:-3] if sibling.endswith(".gz") else None):
                 if candidate and os.path.exists(candidate):
-                    labels = read_idx(candidate, 0x801)
+                    labels = read_idx(candidate, (0x801,))
                     break
         return {s: (images[i], i) for s, i in split_indices(len(images), labels).items()}, False
 
@@ -174,18 +184,33 @@ public enum PyTorchTrainingScript {
 
 
     def levels_of(split, data, binary, args, epoch=0):
-        """A split as the model reads it: (N, 1, 28, 28) levels."""
+        """A split as the model reads it: (N, C, H, W) levels. With LEVELS > 2 each byte v goes to the
+        nearest of LEVELS evenly spaced values, (2 v (LEVELS - 1) + 255) // 510 (Quantization)."""
         intensities, sources = data[split]
-        if pm.LEVELS == 256:
-            levels = np.round(intensities * np.float32(255))
+        if pm.LEVELS > 2:
+            v = np.round(intensities * np.float32(255)).astype(np.int64)
+            levels = ((2 * v * (pm.LEVELS - 1) + 255) // 510).astype(np.float32)
         elif binary:
             levels = intensities
         else:
             levels = binarize(intensities, sources, args.binarize, args.binarize_seed, epoch)
-        return torch.tensor(levels, dtype=torch.float32)[:, None]
+        return torch.tensor(levels, dtype=torch.float32)
+
+
+    def check_data(data, binary, path):
+        """The model and the data agree (colours, levels), as `train` checks them; one line if not."""
+        colors = data["train"][0].shape[1]
+        if colors != pm.COLORS:
+            def name(c):
+                return "3 colours (R, G, B)" if c == 3 else "1 colour (grey)"
+            sys.exit(f"error: the model reads {name(pm.COLORS)} but {os.path.basename(path)} has {name(colors)}")
+        if binary and pm.LEVELS > 2:
+            sys.exit(f"error: the model has {pm.LEVELS} levels but {os.path.basename(path)} is already binary (given by file)")
 
 
     def binarization_description(args, binary):
+        if pm.LEVELS > 2:
+            return "256 levels (8-bit)" if pm.LEVELS == 256 else f"{pm.LEVELS} levels (quantized from 8 bits)"
         if binary:
             return "given by file (already binary)"
         if args.binarize == "threshold":
@@ -250,6 +275,62 @@ public enum PyTorchTrainingScript {
                 os.remove(os.path.join(folder, name))
 
 
+    def load_optimizer_state(path, meta, net, optimizer, kind):
+        """The moments of the optimizer file beside `path` (named by, and checked against, its
+        metadata's FNV-1a digest), into `optimizer`: the inverse of optimizer_state."""
+        digest = meta.get("optimizer_state_digest")
+        stem = path[:-12] if path.endswith(".safetensors") else path
+        companion = f"{stem}.optim-{(digest or '')[8:]}.safetensors"
+        if digest is None or not os.path.exists(companion):
+            sys.exit(f"error: {path} has no optimizer state ({os.path.basename(companion) if digest else 'no optimizer_state_digest'}): "
+                     "it can be loaded, not resumed")
+        raw = open(companion, "rb").read()
+        if fnv1a64(raw) != digest:
+            sys.exit(f"error: {companion} was written by another save (its digest is {fnv1a64(raw)}, {path} expects {digest})")
+        tensors = safetensors.torch.load(raw)
+        moments = ("exp_avg", "exp_avg_sq") if kind == "adam" else ("square_avg",)
+        step = tensors.get("optimizer.step")
+        if step is None:
+            sys.exit(f"error: {companion} has no tensor optimizer.step")
+        for name, p in net.named_parameters():
+            state = {"step": torch.tensor(float(step.reshape(-1)[0].item()))}
+            for moment in moments:
+                t = tensors.get(f"optimizer.{moment}.{name}")
+                if t is None or t.shape != p.shape:
+                    sys.exit(f"error: {companion} has no {kind} moment optimizer.{moment}.{name} of shape {tuple(p.shape)}")
+                state[moment] = t.to(p.device).clone()
+            optimizer.state[p] = state
+
+
+    def resumed_run(path, meta, args, given):
+        """`train --resume FILE`: the run saved in the checkpoint (its step, epoch, curves and
+        hyper-parameters), with --epochs N meaning N more epochs, as in pixelrnn."""
+        missing = [k for k in ("training.epoch", "training.epoch_step", "training.step", "training.epochs", "training.batch",
+                               "training.lr", "training.optimizer", "training.clip", "training.seed") if k not in meta]
+        if missing:
+            sys.exit(f"error: {path} has no training state ({', '.join(missing)} missing): it can be loaded, not resumed")
+        if given:
+            sys.exit(f"error: --resume continues the run saved in {os.path.basename(path)} with its own "
+                     f"{', '.join('--' + n for n in given)}; leave {'it' if len(given) == 1 else 'them'} out")
+        try:
+            args.batch, args.lr, args.seed = int(meta["training.batch"]), float(meta["training.lr"]), int(meta["training.seed"])
+            args.optimizer = meta["training.optimizer"]
+            args.clip = None if meta["training.clip"] == "off" else float(meta["training.clip"])
+            run = {"epoch": int(meta["training.epoch"]), "epoch_step": int(meta["training.epoch_step"]),
+                   "step": int(meta["training.step"]), "data": meta.get("training.data", "")}
+            run["losses"] = [(int(a), float(b)) for a, b in (e.split(":") for e in meta.get("training.loss_history", "").split(",") if e)]
+            run["valid"] = [(int(a), float(b)) for a, b in (e.split(":") for e in meta.get("training.valid_history", "").split(",") if e)]
+            epochs = int(meta["training.epochs"])
+        except ValueError as e:
+            sys.exit(f"error: {path} has an unreadable training state: {e}")
+        if args.optimizer not in ("adam", "rmsprop"):
+            sys.exit(f"error: {path} was trained with an unknown optimizer '{args.optimizer}'")
+        if args.epochs is not None or run["epoch"] >= epochs:
+            epochs = run["epoch"] + (args.epochs if args.epochs is not None else 10)
+        args.epochs = epochs
+        return run
+
+
     @torch.no_grad()
     def mean_nll(net, images, device, batch=100):
         total = 0.0
@@ -265,17 +346,38 @@ public enum PyTorchTrainingScript {
         parser.add_argument("--checkpoint", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "model.safetensors"),
                             help="the weights to start from (default: the exported model.safetensors)")
         parser.add_argument("--out", default="trained.safetensors", help="the checkpoint to write")
-        parser.add_argument("--epochs", type=int, default=10)
-        parser.add_argument("--batch", type=int, default=16)
-        parser.add_argument("--lr", type=float, default=1e-3)
-        parser.add_argument("--optimizer", choices=["adam", "rmsprop"], default="adam")
-        parser.add_argument("--clip", type=lambda s: None if s == "off" else float(s), default=1.0)
-        parser.add_argument("--seed", type=int, default=0, help="seed of the minibatch order")
-        parser.add_argument("--steps", type=int, default=None, help="stop after this many steps")
+        parser.add_argument("--resume", default=None, metavar="FILE",
+                            help="continue the run saved in FILE (by this script or pixelrnn's train --checkpoint) exactly")
+        parser.add_argument("--epochs", type=int, default=None, help="epochs in all (default 10); with --resume, N more")
+        parser.add_argument("--batch", type=int, default=None, help="default 16")
+        parser.add_argument("--lr", type=float, default=None, help="default 0.001")
+        parser.add_argument("--optimizer", choices=["adam", "rmsprop"], default=None, help="default adam")
+        parser.add_argument("--clip", type=lambda s: None if s == "off" else float(s), default=None, help="default 1; 'off'")
+        parser.add_argument("--seed", type=int, default=None, help="seed of the minibatch order (default 0)")
+        parser.add_argument("--steps", type=int, default=None, help="stop after this many steps (of this run)")
         parser.add_argument("--every", type=int, default=100, help="save every N steps (and at the end)")
         parser.add_argument("--binarize", choices=["stochastic", "fresh", "threshold"], default="stochastic")
         parser.add_argument("--binarize-seed", type=int, default=0)
         args = parser.parse_args()
+        # Which hyper-parameters were given (--clip off is None too).
+        given = [name for name in ("batch", "lr", "optimizer", "clip", "seed")
+                 if any(a == f"--{name}" or a.startswith(f"--{name}=") for a in sys.argv[1:])]
+        start = args.resume or args.checkpoint
+        if not os.path.isfile(start):
+            sys.exit(f"error: {start}: no such file")
+        try:
+            with safetensors.safe_open(start, "pt") as f:
+                meta = f.metadata() or {}
+            net = pm.load(start)
+        except Exception as e:                                   # not safetensors, another model, wrong tensors
+            sys.exit(f"error: cannot load {start}: {' '.join(str(e).split())}")
+        if args.resume:
+            run = resumed_run(args.resume, meta, args, given)
+        else:
+            for name, value in {"epochs": 10, "batch": 16, "lr": 1e-3, "optimizer": "adam", "seed": 0, "clip": 1.0}.items():
+                if name not in given and getattr(args, name) is None:
+                    setattr(args, name, value)
+            run = {"epoch": 0, "epoch_step": 0, "step": 0, "losses": [], "valid": [], "data": None}
 
         world = int(os.environ.get("WORLD_SIZE", "1"))
         rank = int(os.environ.get("RANK", "0"))
@@ -284,13 +386,16 @@ public enum PyTorchTrainingScript {
             dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
         torch.manual_seed(args.seed)
 
-        net = pm.load(args.checkpoint).to(device)
-        with safetensors.safe_open(args.checkpoint, "pt") as f:
-            weights_seed = (f.metadata() or {}).get("seed", "0")
+        net = net.to(device)
+        weights_seed = meta.get("seed", "0")
         model = torch.nn.parallel.DistributedDataParallel(net) if world > 1 else net
-        data, binary = load_data(args.data)
-        if pm.COLORS != 1:
-            sys.exit("error: the model has 3 colours but MNIST digits are grey")
+        if not os.path.isfile(args.data):
+            sys.exit(f"error: {args.data}: no such file")
+        try:
+            data, binary = load_data(args.data)
+        except (OSError, EOFError, ValueError) as e:                # a damaged gzip, .amat or IDX file
+            sys.exit(f"error: cannot read {args.data}: {' '.join(str(e).split())}")
+        check_data(data, binary, args.data)
         valid = levels_of("valid", data, binary, args)
         count = len(data["train"][1])
         batch = max(1, min(args.batch, count))
@@ -299,12 +404,18 @@ public enum PyTorchTrainingScript {
             optimizer = torch.optim.Adam(net.parameters(), lr=args.lr)
         else:
             optimizer = torch.optim.RMSprop(net.parameters(), lr=args.lr)
+        if args.resume:
+            load_optimizer_state(args.resume, meta, net, optimizer, args.optimizer)
         description = binarization_description(args, binary)
         metadata = dict(pm.METADATA, seed=weights_seed, dataset=os.path.basename(args.data), binarization=description)
-        run = {"epoch": 0, "epoch_step": 0, "step": 0, "losses": [], "valid": [],
-               "data": f"{os.path.basename(args.data)}, {description}"}
+        if run["data"] is None:
+            run["data"] = f"{os.path.basename(args.data)}, {description}"
+        if run["epoch_step"] > steps_per_epoch:
+            sys.exit(f"error: the saved run is at step {run['epoch_step']} of an epoch of {steps_per_epoch} steps: not this data")
+        first = run["step"]
         if rank == 0:
-            print(f"training {pm.KIND} L={pm.LAYERS} h={pm.HIDDEN} on {count} images ({description}), "
+            resumed = f" from step {first} (epoch {run['epoch'] + 1})" if args.resume else ""
+            print(f"training {pm.KIND} L={pm.LAYERS} h={pm.HIDDEN}{resumed} on {count} images ({description}), "
                   f"{world} process{'es' if world > 1 else ''} on {device}, batch {batch}, {args.optimizer} lr {args.lr}, "
                   f"clip {args.clip if args.clip is not None else 'off'}, seed {args.seed}", flush=True)
         train = levels_of("train", data, binary, args)
@@ -313,7 +424,7 @@ public enum PyTorchTrainingScript {
             if args.binarize == "fresh" and not binary and run["epoch"] > 0:
                 train = levels_of("train", data, binary, args, epoch=run["epoch"])
             order = permutation(args.seed, run["epoch"], count)
-            while run["epoch_step"] < steps_per_epoch and (args.steps is None or run["step"] < args.steps):
+            while run["epoch_step"] < steps_per_epoch and (args.steps is None or run["step"] - first < args.steps):
                 k = run["epoch_step"]
                 indices = order[k * batch:(k + 1) * batch]
                 share = torch.tensor_split(torch.tensor(indices), world)[rank]

@@ -9,7 +9,10 @@
 /// bit for bit the same on either path. A change of an output (p, d) by an input (k, c)
 /// that is not strictly before it is a leak.
 ///
-/// Works on any `PixelModel` (it only asks for logits).
+/// Works on any `PixelModel` (it only asks for logits). For the multi-scale PixelRNN the
+/// allowed set grows by the small image (`givenPixels`): a prediction outside it may also see
+/// every small-image pixel, later ones too (they are drawn first, in stage 1); a small-image
+/// pixel's prediction (the small network's) may see only what is before it.
 public struct CausalityCheck {
     /// One forbidden dependency: output (pixel, colour) changed when input (pixel, colour)
     /// changed, although the input is not before it. Pixels are raster indices r·W + c.
@@ -35,8 +38,18 @@ public struct CausalityCheck {
     /// hide a dependency — a dead ReLU, a saturated gate — several seldom do).
     public let trials: Int
 
+    /// For a multi-scale model, its small image x[k·r, k·c] (row-major H·W): pixels every
+    /// prediction outside it may see; nil for a single-scale model.
+    public let givenPixels: [Bool]?
+
     /// H·W.
     public var area: Int { height * width }
+
+    /// Whether the prediction of pixel p may depend on input pixel k (raster indices) with the
+    /// colours aside: k before p, or k in the small image and p not (multi-scale).
+    public func mayDepend(output p: Int, input k: Int) -> Bool {
+        k < p || (givenPixels.map { $0[k] && !$0[p] } ?? false)
+    }
 
     /// True when no output sees its own value or the future.
     public var isCausal: Bool { leaks.isEmpty }
@@ -82,6 +95,7 @@ public struct CausalityCheck {
         var leaked = [Bool](repeating: false, count: values * values)   // [(p·C + d)·values + k·C + c]
         var seen = [Bool](repeating: false, count: area * area)
         var effective = Set<Int>()
+        let given = (model as? MultiScaleNetwork).map { m in (0..<area).map { m.isSmallPixel(row: $0 / width, col: $0 % width) } }
         for trial in 0..<trials {
             let image = Tensor(shape: [1, colors, height, width],
                                data: (0..<(colors * area)).map { _ in Float(rng.next() % UInt64(levels)) })
@@ -102,7 +116,7 @@ public struct CausalityCheck {
                         let base = channel * area
                         for p in 0..<area where after.data[base + p] != before.data[base + p] {
                             seen[p * area + k] = true
-                            if p < k || (p == k && d <= c) {
+                            if (p < k || (p == k && d <= c)) && !(given.map { $0[k] && !$0[p] } ?? false) {
                                 leaked[(p * colors + d) * values + k * colors + c] = true
                             } else {
                                 effect = true
@@ -119,6 +133,6 @@ public struct CausalityCheck {
                  inputPixel: i % values / colors, inputColour: i % colors)
         }
         return CausalityCheck(height: height, width: width, colors: colors, leaks: leaks, seen: seen,
-                              inputsWithAnEffect: effective.count, trials: trials)
+                              inputsWithAnEffect: effective.count, trials: trials, givenPixels: given)
     }
 }

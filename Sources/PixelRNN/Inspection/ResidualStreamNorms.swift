@@ -8,10 +8,19 @@ public struct ResidualStreamNorms: Equatable, Sendable {
     /// RMS of F_0(x_0) … F_{L−1}(x_{L−1}) (L values).
     public let added: [Double]
 
-    /// Measures both on `pixels` (levels), asking `shouldStop` before each block (`Stopped`).
-    public static func measure(network: PixelNetwork, pixels: Tensor, shouldStop: () -> Bool = { false }) throws -> ResidualStreamNorms {
-        let pass = try network.forward(pixels, shouldStop: shouldStop)
-        return ResidualStreamNorms(stream: pass.streams.map(rms), added: pass.blockPasses.map { rms($0.residual) })
+    /// Measures both on `pixels` (levels) through the blocks of `stack`, the stream computed as
+    /// the network's forward pass computes it, asking `shouldStop` before each block (`Stopped`).
+    public static func measure(stack: any ResidualStack, pixels: Tensor, shouldStop: () -> Bool = { false }) throws -> ResidualStreamNorms {
+        var x = stack.stream(enteringBlock: 0, pixels: pixels)                   // x_0, after the input layer
+        var (stream, added) = ([rms(x)], [Double]())
+        for (l, block) in stack.blocks.enumerated() {
+            if shouldStop() { throw Stopped(done: l, of: stack.blocks.count, "blocks") }
+            let f = block.forward(x).residual
+            x = stack.config.residual ? x + f : f                                  // x_{l+1} = x_l + F(x_l), or F(x_l) alone
+            stream.append(rms(x))
+            added.append(rms(f))
+        }
+        return ResidualStreamNorms(stream: stream, added: added)
     }
 
     /// √(mean of the squares) of every value.

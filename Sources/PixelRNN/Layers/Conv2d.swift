@@ -37,8 +37,8 @@ public final class Conv2d {
         var rng = SeededGenerator(seed: seed)
         let bound = 1 / Float(inChannels * kernelHeight * kernelWidth).squareRoot()
         let shape = [outChannels, inChannels, kernelHeight, kernelWidth]
-        let w = Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(-bound, bound) })
-        let b = Tensor(shape: [outChannels], data: (0..<outChannels).map { _ in rng.nextUniform(-bound, bound) })
+        let w = Tensor(uniformWithin: bound, shape: shape, using: &rng)
+        let b = Tensor(uniformWithin: bound, shape: [outChannels], using: &rng)
         let m = mask.map { convolutionMask($0, outChannels: outChannels, inChannels: inChannels,
                                            kernelHeight: kernelHeight, kernelWidth: kernelWidth, colors: colors) }
         self.weight = Parameter(m.map { w * $0 } ?? w, mask: m)
@@ -95,7 +95,6 @@ public final class Conv2d {
     /// The plain path: y[n,o,i,j] = b[o] + Σ_c Σ_u Σ_v W[o,c,u,v] · x[n,c,i+u−ph,j+v−pw].
     public func forwardPlain(_ x: Tensor) -> Tensor {
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
-        let (ph, pw) = (kernelHeight / 2, kernelWidth / 2)
         let w = weight.effective
         var y = Tensor(zeros: [batch, outChannels, height, width])
         for n in 0..<batch {
@@ -103,16 +102,8 @@ public final class Conv2d {
                 for i in 0..<height {
                     for j in 0..<width {
                         var s = bias.value.data[o]
-                        for c in 0..<inChannels {
-                            for u in 0..<kernelHeight {
-                                let yi = i + u - ph
-                                if yi < 0 || yi >= height { continue }
-                                for v in 0..<kernelWidth {
-                                    let xj = j + v - pw
-                                    if xj < 0 || xj >= width { continue }
-                                    s += w[o, c, u, v] * x[n, c, yi, xj]
-                                }
-                            }
+                        forEachTapInside(i: i, j: j, height: height, width: width) { c, u, v, yi, xj in
+                            s += w[o, c, u, v] * x[n, c, yi, xj]
                         }
                         y[n, o, i, j] = s
                     }
@@ -126,7 +117,6 @@ public final class Conv2d {
     /// ∂L/∂W[o,c,u,v] += x[…]·dy[n,o,i,j] (then masked); ∂L/∂b[o] += dy[n,o,i,j].
     public func backwardPlain(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
-        let (ph, pw) = (kernelHeight / 2, kernelWidth / 2)
         let w = weight.effective
         var dx = Tensor(zeros: x.shape)
         var dw = Tensor(zeros: weight.value.shape)
@@ -137,17 +127,9 @@ public final class Conv2d {
                         let g = dy[n, o, i, j]
                         if g == 0 { continue }
                         bias.grad.data[o] += g
-                        for c in 0..<inChannels {
-                            for u in 0..<kernelHeight {
-                                let yi = i + u - ph
-                                if yi < 0 || yi >= height { continue }
-                                for v in 0..<kernelWidth {
-                                    let xj = j + v - pw
-                                    if xj < 0 || xj >= width { continue }
-                                    dx[n, c, yi, xj] += w[o, c, u, v] * g
-                                    dw[o, c, u, v] += x[n, c, yi, xj] * g
-                                }
-                            }
+                        forEachTapInside(i: i, j: j, height: height, width: width) { c, u, v, yi, xj in
+                            dx[n, c, yi, xj] += w[o, c, u, v] * g
+                            dw[o, c, u, v] += x[n, c, yi, xj] * g
                         }
                     }
                 }
@@ -156,6 +138,26 @@ public final class Conv2d {
         if let m = weight.mask { dw = dw * m }
         weight.grad += dw
         return dx
+    }
+
+    /// Calls `body(c, u, v, yi, xj)` for every tap (c, u, v) of the kernel centred on output
+    /// pixel (i, j) whose input pixel (yi, xj) = (i + u − kh/2, j + v − kw/2) lies inside the
+    /// image, in the order c, u, v; the taps outside read the zero padding and add nothing.
+    @inline(__always)
+    private func forEachTapInside(i: Int, j: Int, height: Int, width: Int,
+                                  _ body: (_ c: Int, _ u: Int, _ v: Int, _ yi: Int, _ xj: Int) -> Void) {
+        let (ph, pw) = (kernelHeight / 2, kernelWidth / 2)
+        for c in 0..<inChannels {
+            for u in 0..<kernelHeight {
+                let yi = i + u - ph
+                if yi < 0 || yi >= height { continue }
+                for v in 0..<kernelWidth {
+                    let xj = j + v - pw
+                    if xj < 0 || xj >= width { continue }
+                    body(c, u, v, yi, xj)
+                }
+            }
+        }
     }
 
     // The fast path, `forwardFast` / `backwardFast` (im2col + GEMM through OpenBLAS),

@@ -194,11 +194,17 @@ extension Conv2d {
         }
     }
 
-    /// The tap `(c, u, v)` of a flat index `(c·kh + u)·kw + v`, as channel and offsets from the centre.
+    /// The tap `(c, u, v)` of a flat index `(c·kh + u)·kw + v`, as channel and offsets from the
+    /// centre, with the rows i and columns j of an H×W image whose source (i + dy, j + dx) lies
+    /// inside the image.
     @inline(__always)
-    private func tapOffsets(_ tap: Int) -> (channel: Int, dy: Int, dx: Int) {
+    private func tapWindow(_ tap: Int, height: Int, width: Int)
+        -> (channel: Int, dy: Int, dx: Int, rows: Range<Int>, columns: Range<Int>) {
         let area = kernelHeight * kernelWidth
-        return (tap / area, (tap % area) / kernelWidth - kernelHeight / 2, tap % kernelWidth - kernelWidth / 2)
+        let (dy, dx) = ((tap % area) / kernelWidth - kernelHeight / 2, tap % kernelWidth - kernelWidth / 2)
+        let iFrom = min(height, max(0, -dy)), iTo = max(iFrom, min(height, height - dy))
+        let jFrom = min(width, max(0, -dx)), jTo = max(jFrom, min(width, width - dx))
+        return (tap / area, dy, dx, iFrom..<iTo, jFrom..<jTo)
     }
 
     /// im2col for one image: X̂[r, i·W + j] = x[c, i+dy, j+dx] (0 outside), for each used tap r = (c, dy, dx).
@@ -206,23 +212,20 @@ extension Conv2d {
                               into patches: UnsafeMutablePointer<Float>) {
         let pixels = height * width
         for (r, tap) in usedTaps.enumerated() {
-            let (c, dy, dx) = tapOffsets(tap)
+            let (c, dy, dx, rows, columns) = tapWindow(tap, height: height, width: width)
             let channel = x + c * pixels, block = patches + r * pixels
-            // Rows i and columns j whose source (i + dy, j + dx) lies inside the image.
-            let iFrom = min(height, max(0, -dy)), iTo = max(iFrom, min(height, height - dy))
-            let jFrom = min(width, max(0, -dx)), jTo = max(jFrom, min(width, width - dx))
-            for k in 0..<(iFrom * width) { block[k] = 0 }                   // rows above the image
-            for k in (iTo * width)..<pixels { block[k] = 0 }                // rows below it
+            for k in 0..<(rows.lowerBound * width) { block[k] = 0 }         // rows above the image
+            for k in (rows.upperBound * width)..<pixels { block[k] = 0 }    // rows below it
             if dx == 0 {                                                    // whole rows: one span
-                let source = channel + (iFrom + dy) * width
-                for k in 0..<((iTo - iFrom) * width) { block[iFrom * width + k] = source[k] }
+                let source = channel + (rows.lowerBound + dy) * width
+                for k in 0..<(rows.count * width) { block[rows.lowerBound * width + k] = source[k] }
                 continue
             }
-            for i in iFrom..<iTo {
+            for i in rows {
                 let row = block + i * width, source = channel + (i + dy) * width + dx
-                for j in 0..<jFrom { row[j] = 0 }
-                for j in jFrom..<jTo { row[j] = source[j] }
-                for j in jTo..<width { row[j] = 0 }
+                for j in 0..<columns.lowerBound { row[j] = 0 }
+                for j in columns { row[j] = source[j] }
+                for j in columns.upperBound..<width { row[j] = 0 }
             }
         }
     }
@@ -232,18 +235,16 @@ extension Conv2d {
                                   into dx: UnsafeMutablePointer<Float>) {
         let pixels = height * width
         for (r, tap) in usedTaps.enumerated() {
-            let (c, dy, dxOffset) = tapOffsets(tap)
+            let (c, dy, dxOffset, rows, columns) = tapWindow(tap, height: height, width: width)
             let channel = dx + c * pixels, block = patchGradient + r * pixels
-            let iFrom = min(height, max(0, -dy)), iTo = max(iFrom, min(height, height - dy))
-            let jFrom = min(width, max(0, -dxOffset)), jTo = max(jFrom, min(width, width - dxOffset))
             if dxOffset == 0 {                                              // whole rows: one span
-                let target = channel + (iFrom + dy) * width
-                for k in 0..<((iTo - iFrom) * width) { target[k] += block[iFrom * width + k] }
+                let target = channel + (rows.lowerBound + dy) * width
+                for k in 0..<(rows.count * width) { target[k] += block[rows.lowerBound * width + k] }
                 continue
             }
-            for i in iFrom..<iTo {
+            for i in rows {
                 let row = block + i * width, target = channel + (i + dy) * width + dxOffset
-                for j in jFrom..<jTo { target[j] += row[j] }
+                for j in columns { target[j] += row[j] }
             }
         }
     }

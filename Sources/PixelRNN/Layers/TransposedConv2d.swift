@@ -55,9 +55,8 @@ public final class TransposedConv2d {
         self.padding = padding
         var rng = SeededGenerator(seed: seed)
         let bound = 1 / Float(outChannels * kernelHeight * kernelWidth).squareRoot()
-        let shape = [inChannels, outChannels, kernelHeight, kernelWidth]
-        weight = Parameter(Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(-bound, bound) }))
-        bias = Parameter(Tensor(shape: [outChannels], data: (0..<outChannels).map { _ in rng.nextUniform(-bound, bound) }))
+        weight = Parameter(Tensor(uniformWithin: bound, shape: [inChannels, outChannels, kernelHeight, kernelWidth], using: &rng))
+        bias = Parameter(Tensor(uniformWithin: bound, shape: [outChannels], using: &rng))
     }
 
     /// Parameters with their names relative to this layer.

@@ -74,6 +74,11 @@ public struct ModelKindEntry: Sendable {
     public var countParameters: @Sendable (_ config: ModelConfig) throws -> Int = {
         try PixelNetwork.parameterCount(config: $0)
     }
+    /// About how many floats a network of this kind keeps per image of height×width for
+    /// backward, without building it (`MemoryEstimate`); by default a `PixelNetwork`'s.
+    public var countActivationFloats: @Sendable (_ config: ModelConfig, _ height: Int, _ width: Int) -> Double = {
+        PixelNetwork.activationFloatsPerImage(config: $0, height: $1, width: $2)
+    }
 
     /// What `trace` does with a kind.
     public enum TraceSupport: Sendable, Equatable {
@@ -108,9 +113,11 @@ public enum ModelKinds {
         .diagonalBiLSTM,
     ]
 
-    /// A fresh network of `config` (its kind's `makeNetwork`), weights drawn from `seed`.
+    /// A fresh network of `config` (its kind's `makeNetwork`; a `MultiScaleNetwork` for the
+    /// multi-scale kind, which is not in the table), weights drawn from `seed`.
     public static func makeNetwork(config: ModelConfig, seed: UInt64 = 0) throws -> any PixelModel {
-        try config.kind.entry.makeNetwork(config, seed)
+        if config.kind == .multiscale { return try MultiScaleNetwork(config: config, seed: seed) }
+        return try config.kind.entry.makeNetwork(config, seed)
     }
 
     /// The names, joined by `|` — for usage strings: `pixelcnn|rowlstm|diagbilstm`.

@@ -51,6 +51,13 @@ public protocol PixelModel: AnyObject {
     /// The stack of residual blocks that block traces step through (for `PixelNetwork`,
     /// itself); nil for a network with none (`trace` then says so).
     var residualStack: (any ResidualStack)? { get }
+
+    // MARK: memory
+
+    /// About how many floats a training step keeps per image of height×width for backward
+    /// (the maps its backward reads, each network and map of the model counted; their
+    /// gradients are `MemoryEstimate`'s to add): what `MemoryEstimate.trainingBytes` charges.
+    func activationFloatsPerImage(height: Int, width: Int) -> Double
 }
 
 extension PixelModel {

@@ -1,7 +1,7 @@
 /// How a `PixelNetwork` answers what the generic parts ask of a `PixelModel` beyond
 /// training: its plain forward pass, its incremental sampler (every block an
-/// `IncrementalBlock`), the gradient that reaches its input (receptive fields), and its
-/// blocks as the stack a trace steps through.
+/// `IncrementalBlock`), the gradient that reaches its input (receptive fields), its
+/// blocks as the stack a trace steps through, and the floats it keeps for backward.
 extension PixelNetwork: ResidualStack {
     /// `forward(pixels).logits`: one pass, on this thread.
     public func onePassLogits(_ pixels: Tensor) -> Tensor { forward(pixels).logits }
@@ -62,5 +62,27 @@ extension PixelNetwork {
         guard config.layers > 0 else { return outer }
         let block = config.kind.entry.makeBlock(config.hidden, config.colors, 0, .paper)   // after the network checked the config
         return outer + config.layers * block.namedParameters.reduce(0) { $0 + $1.1.value.count }
+    }
+}
+
+/// What a `PixelNetwork` keeps per image for backward, for `MemoryEstimate`, found from the
+/// configuration alone (so that a model can be refused before it is built). Per pixel:
+///
+///     L · f · h        the blocks' maps (f = `ModelKindEntry.floatsPerPixelPerHidden`:
+///                      about 16 for an LSTM block, 8 for a PixelCNN block)
+///     (L + 1) · 2h     the residual stream, after the input layer and after each block
+///     2 · (32 + K)     the head: head.0's output and its ReLU, the logits and their input's share
+extension PixelNetwork {
+    /// The floats a `config` network keeps per image of height×width.
+    public static func activationFloatsPerImage(config: ModelConfig, height: Int, width: Int) -> Double {
+        let perBlock = Double(config.kind.entry.floatsPerPixelPerHidden) * Double(config.hidden)
+        let stream = Double(2 * config.hidden) * Double(config.layers + 1)
+        let head = Double(ModelConfig.headWidth + config.outputChannels) * 2
+        return (perBlock * Double(config.layers) + stream + head) * Double(height * width)
+    }
+
+    /// This network's `activationFloatsPerImage(config:height:width:)`.
+    public func activationFloatsPerImage(height: Int, width: Int) -> Double {
+        PixelNetwork.activationFloatsPerImage(config: config, height: height, width: width)
     }
 }

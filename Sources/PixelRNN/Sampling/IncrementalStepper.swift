@@ -61,6 +61,14 @@ public final class IncrementalStepper: ConditionalStepper {
         return out
     }
 
+    /// Gives block l the conditioning bias `biases[l]` (B, ch_l, H, W), added where its
+    /// `ConditionedBlock.forward(_:conditioning:)` adds it (the multi-scale model's stage 2).
+    /// Before the first position.
+    func condition(on biases: [Tensor]) {
+        precondition(finalUpTo == 0 && biases.count == blocks.count, "IncrementalStepper.condition: before the first position, one map per block")
+        for (block, bias) in zip(blocks, biases) { (block as! ConditionedIncrementalState).condition(on: bias) }
+    }
+
     public func logits(at index: PixelIndex, pixels: Tensor) -> Tensor {
         precondition(pixels.shape == [batch, config.colors, height, width], "IncrementalStepper: pixels \(pixels.shape)")
         let p = index.row * width + index.column

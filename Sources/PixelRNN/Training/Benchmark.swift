@@ -104,7 +104,7 @@ public enum Benchmark {
         }
         guard !runs.isEmpty else { throw Stopped(done: 0, of: o.runs, "runs") }
         return BenchmarkResult(config: config, options: o, runs: runs, stopped: runs.count < o.runs,
-                               sampledIncrementally: Sampler.hasIncrementalPath(network),
+                               sampledIncrementally: Sampler.samplesIncrementallyInEveryStage(network),
                                trainingFLOPsPerImage: OperationCount.trainingFLOPsPerImage(network, height: o.height, width: o.width))
     }
 
@@ -117,12 +117,11 @@ public enum Benchmark {
         let forward = forwardSpeed(network, images, o)
         var sample: Double?
         if o.sampleCount > 0 {
-            let draws = o.height * o.width * network.config.colors
+            let draws = Sampler.drawCount(network, height: o.height, width: o.width)
             var draw = 0
             do {
                 sample = try time {
-                    _ = try Sampler.sample(network: network, count: o.sampleCount, height: o.height, width: o.width, seed: o.seed,
-                                           shouldStop: { progress(.sampling(run: run, draw: draw, of: draws)); draw += 1; return shouldStop() })
+                    try sampleImages(network, o, shouldStop: { progress(.sampling(run: run, draw: draw, of: draws)); draw += 1; return shouldStop() })
                 }
             } catch SamplingError.interrupted {
                 return nil
@@ -130,6 +129,17 @@ public enum Benchmark {
         }
         return BenchmarkRun(trainingImagesPerSecond: train, forwardImagesPerSecond: forward, sampleSeconds: sample,
                             peakMemoryBytes: PeakMemory.bytes(), peakMemoryIsPerRun: perRun)
+    }
+
+    /// Samples `o.sampleCount` images: in raster order, or a multi-scale model's two stages.
+    private static func sampleImages(_ network: any PixelModel, _ o: BenchmarkOptions, shouldStop: () -> Bool) throws {
+        if let multiScale = network as? MultiScaleNetwork {
+            _ = try MultiScaleSampler.sample(network: multiScale, count: o.sampleCount, height: o.height, width: o.width,
+                                             seed: o.seed, shouldStop: shouldStop)
+        } else {
+            _ = try Sampler.sample(network: network, count: o.sampleCount, height: o.height, width: o.width, seed: o.seed,
+                                   shouldStop: shouldStop)
+        }
     }
 
     private static func trainingSpeed(_ network: any PixelModel, _ images: Tensor, _ o: BenchmarkOptions) throws -> Double {

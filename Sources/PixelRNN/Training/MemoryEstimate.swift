@@ -1,26 +1,38 @@
 /// A rough upper estimate of the memory one training step needs, so that impossible
 /// requests ("more layers than fit in memory") are refused before they start.
 ///
-/// Per pixel of every image of the batch, a block keeps its input and the maps its
-/// backward needs (`ModelKindEntry.floatsPerPixelPerHidden` · h: at most about 16h floats
-/// for an LSTM block, 8h for a PixelCNN block); the
-/// backward pass holds about as much again in gradients. Each parameter is held six
-/// times (value, gradient, two Adam moments, and the gradient and value of the
-/// two-halves twin, `PixelNetwork+Halves`).
+/// The model says how many floats it keeps per image for backward
+/// (`PixelModel.activationFloatsPerImage`: for one network its blocks' maps, stream and
+/// head; for the multi-scale network both networks and the upsampler); the backward pass
+/// holds about as much again in gradients. Each parameter is held six times (value,
+/// gradient, two Adam moments, and the gradient and value of the two-halves twin,
+/// `PixelNetwork+Halves`).
 public enum MemoryEstimate {
     /// Bytes of parameters, optimizer state, activations and their gradients for one
-    /// step of `batch` images.
+    /// step of `batch` images of height×width through `model`.
+    public static func trainingBytes(model: any PixelModel, batch: Int, height: Int, width: Int) -> Double {
+        trainingBytes(activationFloatsPerImage: model.activationFloatsPerImage(height: height, width: width),
+                      parameters: model.parameterCount, batch: batch)
+    }
+
+    /// The same for the model a `config` builds, before it is built, with `parameters`
+    /// parameters (`parameterCount`).
     public static func trainingBytes(config: ModelConfig, parameters: Int, batch: Int, height: Int, width: Int) -> Double {
-        if let parts = config.multiScaleParts {        // two networks, each on its own image size (Models/MultiScale)
-            let k = parts.settings.factor
-            return trainingBytes(config: parts.small, parameters: 0, batch: batch, height: (height + k - 1) / k, width: (width + k - 1) / k)
-                + trainingBytes(config: parts.conditional, parameters: parameters, batch: batch, height: height, width: width)
-        }
-        let perBlock = Double(config.kind.entry.floatsPerPixelPerHidden) * Double(config.hidden)
-        let stream = Double(2 * config.hidden) * Double(config.layers + 1)
-        let head = Double(ModelConfig.headWidth + config.outputChannels) * 2
-        let floatsPerPixel = perBlock * Double(config.layers) + stream + head
-        return 2 * 4 * floatsPerPixel * Double(batch * height * width) + 6 * 4 * Double(parameters)
+        trainingBytes(activationFloatsPerImage: activationFloatsPerImage(config: config, height: height, width: width),
+                      parameters: parameters, batch: batch)
+    }
+
+    /// The model's `activationFloatsPerImage` from its `config`, without building it: the
+    /// multi-scale network's, or its kind's `ModelKindEntry.countActivationFloats`.
+    public static func activationFloatsPerImage(config: ModelConfig, height: Int, width: Int) -> Double {
+        if config.multiScale != nil { return MultiScaleNetwork.activationFloatsPerImage(config: config, height: height, width: width) }
+        return config.kind.entry.countActivationFloats(config, height, width)
+    }
+
+    /// Activations and their gradients (2 · 4 bytes a float) for `batch` images, and six
+    /// copies of every parameter.
+    private static func trainingBytes(activationFloatsPerImage floats: Double, parameters: Int, batch: Int) -> Double {
+        2 * 4 * floats * Double(batch) + 6 * 4 * Double(parameters)
     }
 
     /// The number of parameters of a `config` network, without building it (it may not fit

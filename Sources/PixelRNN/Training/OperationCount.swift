@@ -35,12 +35,33 @@ public enum OperationCount {
     /// whether it belongs to the first layer.
     private static func weightPositions(_ network: any PixelModel, height: Int,
                                         width: Int) -> [(weights: Int, positions: Int, isFirst: Bool)] {
-        network.namedParameters.compactMap { name, parameter in
+        if let multiScale = network as? MultiScaleNetwork { return multiScaleWeightPositions(multiScale, height: height, width: width) }
+        return network.namedParameters.compactMap { name, parameter in
             guard name.hasSuffix(".weight") else { return nil }
             let weights = parameter.mask.map { $0.data.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } } ?? parameter.value.count
             let skewed = network.config.kind.entry.skewedMapWeights.contains { name.hasSuffix($0) }
             let positions = skewed ? height * (height + width - 1) : height * width
             return (weights, positions, name == "input.weight")
+        }
+    }
+
+    /// The multi-scale model's weights: the small network's and upsample.0's (and the
+    /// transposed convolution's, once per input position) on the s×s′ small image, the rest on
+    /// the H×W image; skewed weights of the base kind on the skewed maps of either size. First
+    /// layers (no input gradient): both input layers and upsample.0.
+    private static func multiScaleWeightPositions(_ network: MultiScaleNetwork, height: Int,
+                                                  width: Int) -> [(weights: Int, positions: Int, isFirst: Bool)] {
+        let k = network.settings.factor
+        let (sh, sw) = ((height + k - 1) / k, (width + k - 1) / k)
+        let skewedNames = network.settings.base.entry.skewedMapWeights
+        return network.namedParameters.compactMap { name, parameter in
+            guard name.hasSuffix(".weight") else { return nil }
+            let weights = parameter.mask.map { $0.data.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } } ?? parameter.value.count
+            let onSmall = name.hasPrefix("small.") || name.hasPrefix("upsample.0.") || name.hasPrefix("upsample.1.")
+            let (h, w) = onSmall ? (sh, sw) : (height, width)
+            let skewed = !name.hasPrefix("upsample.") && skewedNames.contains { name.hasSuffix($0) }
+            let positions = skewed ? h * (h + w - 1) : h * w
+            return (weights, positions, ["small.input.weight", "cond.input.weight", "upsample.0.weight"].contains(name))
         }
     }
 }

@@ -51,8 +51,7 @@ func checkFiniteDifferences(count: Int, analytic: (Int) -> Float,
                             loss: () -> Double, samples: Int = 20, seed: UInt64 = 7,
                             step: Float = 1e-2, tolerance: Double = 2e-2,
                             _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
-    var rng = SeededGenerator(seed: seed)
-    let indices = count <= samples ? Array(0..<count) : (0..<samples).map { _ in Int(rng.next() % UInt64(count)) }
+    let indices = sampledIndices(count: count, samples: samples, seed: seed)
     for i in indices {
         let original = get(i)
         set(i, original + step); let plus = loss()

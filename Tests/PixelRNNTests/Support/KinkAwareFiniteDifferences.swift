@@ -12,8 +12,7 @@ func checkFiniteDifferencesAcrossKinks(count: Int, analytic: (Int) -> Float,
                                        loss: () -> Double, samples: Int = 12, seed: UInt64 = 7,
                                        tolerance: Double = 2e-2, minimumShare: Double = 0.75, _ message: String = "",
                                        file: StaticString = #filePath, line: UInt = #line) {
-    var rng = SeededGenerator(seed: seed)
-    let indices = count <= samples ? Array(0..<count) : (0..<samples).map { _ in Int(rng.next() % UInt64(count)) }
+    let indices = sampledIndices(count: count, samples: samples, seed: seed)
     var compared = 0
     for i in indices {
         let original = get(i)

@@ -21,3 +21,14 @@ class TemporaryFolderTestCase: XCTestCase {
         return url
     }
 }
+
+extension XCTestCase {
+    /// A fresh folder pixelrnn-`name`-<UUID> in the temporary directory, removed when the
+    /// test ends.
+    func makeTemporaryFolder(_ name: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pixelrnn-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+}

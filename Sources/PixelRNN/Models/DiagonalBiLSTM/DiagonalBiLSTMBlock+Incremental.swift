@@ -34,7 +34,7 @@ extension DiagonalBiLSTMBlock: IncrementalBlock {
 }
 
 /// F(x) at one position; the hidden and cell states of both directions kept for every pixel.
-final class DiagonalBiLSTMIncrementalState: IncrementalBlockState {
+final class DiagonalBiLSTMIncrementalState: ConditionedIncrementalState {
     private let fwd: DiagonalLSTMCellStep
     private let bwd: DiagonalLSTMCellStep
     private let out: PositionConv
@@ -47,6 +47,8 @@ final class DiagonalBiLSTMIncrementalState: IncrementalBlockState {
     private let zeros: FloatBuffer
     /// Scratch for one position: fwd's i_s (4h·B), the pre-activations (4h·B), h_f + shifted h_b (h·B).
     private let zf: FloatBuffer, pre: FloatBuffer, sum: FloatBuffer
+    /// The multi-scale conditioning bias (8h per position): fwd's 4h, then bwd's 4h (image frame).
+    private var conditioning: PositionMajorMap?
     /// Rows of bwd computed so far (rows 0 ..< bwdRows).
     private var bwdRows = 0
 
@@ -74,6 +76,7 @@ final class DiagonalBiLSTMIncrementalState: IncrementalBlockState {
         let (z0, hf, cf, sum) = (UnsafePointer(zeros.pointer), hf.pointer, cf.pointer, sum.pointer)
         // fwd at (r, c): z = i_s(x), then the LSTM step from the pixel above and the left one.
         fwd.inputToState.apply(input: x, batch: batch, out: zf.pointer)
+        conditioning?.add(at: r * width + c, to: zf.pointer, count: 4 * hb1)              // + b_fwd (multi-scale)
         let above = r > 0 ? UnsafePointer(hf + here - width * hb1) : z0
         let left = c > 0 ? UnsafePointer(hf + here - hb1) : z0
         let leftCell = c > 0 ? UnsafePointer(cf + here - hb1) : z0
@@ -81,11 +84,14 @@ final class DiagonalBiLSTMIncrementalState: IncrementalBlockState {
                   pre: pre.pointer, cell: cf + here, hidden: hf + here)
         // bwd's input at (r, c), kept until the row is final.
         bwd.inputToState.apply(input: x, batch: batch, out: zbRow.pointer + c * 4 * hb1)
+        conditioning?.add(at: r * width + c, to: zbRow.pointer + c * 4 * hb1, count: 4 * hb1, offset: 4 * hb1)   // + b_bwd
         // h_f(r, c) + shift_down(h_b)(r, c) = h_f(r, c) + h_b(r−1, c)  (zeros in row 0)
         let shifted = r > 0 ? UnsafePointer(hb.pointer + here - width * hb1) : z0
         for i in 0..<hb1 { sum[i] = hf[here + i] + shifted[i] }
         out.apply(input: sum, batch: batch, out: output)                        // F(x) = out(…), 1×1
     }
+
+    func condition(on bias: Tensor) { conditioning = PositionMajorMap(bias) }
 
     /// bwd's row r in the image frame, right to left: each pixel from the one above
     /// (row r−1, already done) and its right neighbour (just done).

@@ -33,9 +33,8 @@ public final class DiagonalStateToState {
         self.hidden = hidden
         var rng = SeededGenerator(seed: seed)
         let bound = 1 / Float(hidden * 2).squareRoot()
-        let shape = [4 * hidden, hidden, 2]
-        weight = Parameter(Tensor(shape: shape, data: (0..<(8 * hidden * hidden)).map { _ in rng.nextUniform(-bound, bound) }))
-        bias = Parameter(Tensor(shape: [4 * hidden], data: (0..<(4 * hidden)).map { _ in rng.nextUniform(-bound, bound) }))
+        weight = Parameter(Tensor(uniformWithin: bound, shape: [4 * hidden, hidden, 2], using: &rng))
+        bias = Parameter(Tensor(uniformWithin: bound, shape: [4 * hidden], using: &rng))
     }
 
     /// Parameters with their names relative to this layer.

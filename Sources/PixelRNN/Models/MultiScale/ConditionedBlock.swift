@@ -33,9 +33,17 @@ extension PixelCNNBlock: ConditionedBlock {
     }
 }
 
-extension RowLSTMBlock: ConditionedBlock {
-    public var conditioningChannels: Int { 4 * hidden }
+/// A block whose conditioning bias is added to its input-to-state map (the LSTM blocks):
+/// it takes the bias in `forward(_:inputToStateBias:)` and returns ∂L/∂(that map) from
+/// `backwardWithGateGradient`, which is ∂L/∂b.
+public protocol InputToStateBiasedBlock: ResidualBlock {
+    /// F(x) with `bias`, if given, added to the input-to-state map.
+    func forward(_ x: Tensor, inputToStateBias bias: Tensor?) -> BlockForward
+    /// ∂L/∂x through F and ∂L/∂(the input-to-state map), given ∂L/∂F.
+    func backwardWithGateGradient(_ pass: BlockForward, outputGradient: Tensor) -> (input: Tensor, gates: Tensor)
+}
 
+extension ConditionedBlock where Self: InputToStateBiasedBlock {
     public func forward(_ x: Tensor, conditioning bias: Tensor?) -> BlockForward { forward(x, inputToStateBias: bias) }
 
     public func backwardWithConditioning(_ pass: BlockForward, outputGradient: Tensor) -> (input: Tensor, conditioning: Tensor) {
@@ -44,13 +52,12 @@ extension RowLSTMBlock: ConditionedBlock {
     }
 }
 
-extension DiagonalBiLSTMBlock: ConditionedBlock {
+extension RowLSTMBlock: InputToStateBiasedBlock, ConditionedBlock {
+    /// K^is ⊛ x's 4h channels.
+    public var conditioningChannels: Int { 4 * hidden }
+}
+
+extension DiagonalBiLSTMBlock: InputToStateBiasedBlock, ConditionedBlock {
+    /// fwd's i_s(x), then bwd's: 4h each.
     public var conditioningChannels: Int { 8 * hidden }
-
-    public func forward(_ x: Tensor, conditioning bias: Tensor?) -> BlockForward { forward(x, inputToStateBias: bias) }
-
-    public func backwardWithConditioning(_ pass: BlockForward, outputGradient: Tensor) -> (input: Tensor, conditioning: Tensor) {
-        let d = backwardWithGateGradient(pass, outputGradient: outputGradient)
-        return (d.input, d.gates)
-    }
 }

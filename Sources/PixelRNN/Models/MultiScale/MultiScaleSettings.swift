@@ -5,6 +5,15 @@ extension ModelKind {
     public static let multiscale = ModelKind(entryName: "multiscale")
 }
 
+extension ModelKinds {
+    /// Every model `model new` makes: each kind of the table, then `multiscale`, which is not a
+    /// row of it (Models/MultiScale/README.md) — for usage strings, Tab completion, `benchmark --model`.
+    public static var allModels: [ModelKind] { ModelKind.allCases + [.multiscale] }
+
+    /// Their names joined by `|`: `pixelcnn|rowlstm|diagbilstm|multiscale`.
+    public static var allModelNames: String { allModels.map(\.rawValue).joined(separator: "|") }
+}
+
 /// What a multi-scale PixelRNN has besides its conditional network's L and h
 /// (Models/MultiScale/README.md): the kind of both networks, the subsampling factor, and the
 /// small network's own L and h. Stored in checkpoints as `base`, `factor`, `small_layers`,

@@ -68,30 +68,24 @@ public final class Upsampler {
     }
 
     /// The first `height` rows and `width` columns of every plane.
-    static func crop(_ x: Tensor, height: Int, width: Int) -> Tensor {
+    static func crop(_ x: Tensor, height: Int, width: Int) -> Tensor { topLeft(x, height: height, width: width) }
+
+    /// Backward of `crop`: the gradient placed back at the top left, zeros at the rows and
+    /// columns the crop dropped.
+    static func uncrop(_ dy: Tensor, height h: Int, width w: Int) -> Tensor { topLeft(dy, height: h, width: w) }
+
+    /// Every plane of `x` in a height×width plane of zeros, top left to top left: the rows and
+    /// columns the two share are copied, the others dropped (crop) or zero (uncrop).
+    private static func topLeft(_ x: Tensor, height: Int, width: Int) -> Tensor {
         let (planes, h, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
         if h == height && w == width { return x }
         var y = Tensor(zeros: [x.shape[0], x.shape[1], height, width])
         for p in 0..<planes {
-            for r in 0..<height {
-                for c in 0..<width { y.data[(p * height + r) * width + c] = x.data[(p * h + r) * w + c] }
+            for r in 0..<min(h, height) {
+                for c in 0..<min(w, width) { y.data[(p * height + r) * width + c] = x.data[(p * h + r) * w + c] }
             }
         }
         return y
-    }
-
-    /// Backward of `crop`: the gradient placed back at the top left, zeros at the rows and
-    /// columns the crop dropped.
-    static func uncrop(_ dy: Tensor, height h: Int, width w: Int) -> Tensor {
-        let (planes, height, width) = (dy.shape[0] * dy.shape[1], dy.shape[2], dy.shape[3])
-        if h == height && w == width { return dy }
-        var dx = Tensor(zeros: [dy.shape[0], dy.shape[1], h, w])
-        for p in 0..<planes {
-            for r in 0..<height {
-                for c in 0..<width { dx.data[(p * h + r) * w + c] = dy.data[(p * height + r) * width + c] }
-            }
-        }
-        return dx
     }
 }
 

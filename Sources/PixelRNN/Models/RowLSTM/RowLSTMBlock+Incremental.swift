@@ -30,7 +30,7 @@ extension RowLSTMBlock: IncrementalBlock {
 }
 
 /// F(x) at one position; the block's input of the current row and h, c at every pixel kept.
-final class RowLSTMIncrementalState: IncrementalBlockState {
+final class RowLSTMIncrementalState: ConditionedIncrementalState {
     private let inputToState: PositionConv
     private let out: PositionConv
     /// s_s: W[o, c, v] (4h, h, 3) and b[o], as `RowStateToState` keeps them.
@@ -47,6 +47,8 @@ final class RowLSTMIncrementalState: IncrementalBlockState {
     private let zeros: FloatBuffer
     /// Scratch for one position: i_s(x), then the gates (4h·B); s_s(h_{r−1}) (4h·B); σ/tanh of the gates (4h·B, fast path).
     private let z: FloatBuffer, s: FloatBuffer, a: FloatBuffer
+    /// The multi-scale conditioning bias (4h per position), added to i_s(x).
+    private var conditioning: PositionMajorMap?
 
     init(block: RowLSTMBlock, batch: Int, height: Int, width: Int) {
         inputToState = PositionConv(block.inputToState)
@@ -70,6 +72,7 @@ final class RowLSTMIncrementalState: IncrementalBlockState {
         // i_s(x)[r, c]: 1×3 mask B over this row's inputs (x(r, c) is stored first).
         (xRow.pointer + c * 2 * hb).update(from: x, count: 2 * hb)
         inputToState.apply(map: xRow.pointer, height: 1, width: width, row: 0, column: c, batch: batch, out: z)
+        conditioning?.add(at: r * width + c, to: z, count: 4 * hb)             // + b (multi-scale), as forward's i_s + b
         // s_s(h_{r−1})[c]: width 3 over the row above (zeros above row 0 and outside the row).
         stateToState(above: r > 0 ? UnsafePointer(hm + (r - 1) * width * hb) : nil, column: c, zero: zero, out: s)
         for e in 0..<(4 * hb) { z[e] = z[e] + s[e] }                         // [o, f, i, g] = i_s + s_s
@@ -88,6 +91,8 @@ final class RowLSTMIncrementalState: IncrementalBlockState {
         }
         out.apply(input: hNow, batch: batch, out: output)                       // F(x) = out(h), 1×1
     }
+
+    func condition(on bias: Tensor) { conditioning = PositionMajorMap(bias) }
 
     /// s_s at column c of a row, for the whole batch: out[o·B + n] = b[o] + Σ_ch Σ_v W[o, ch, v]·h(r−1, c+v−1, ch, n),
     /// the terms in `RowStateToState.forwardPlain`'s order. `above` is row r−1 (position-major (W, h, B)), nil for row −1 (zeros).

@@ -30,9 +30,8 @@ public final class RowStateToState {
         self.kernelWidth = kernelWidth
         var rng = SeededGenerator(seed: seed)
         let bound = 1 / Float(inChannels * kernelWidth).squareRoot()
-        let shape = [outChannels, inChannels, kernelWidth]
-        weight = Parameter(Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in rng.nextUniform(-bound, bound) }))
-        bias = Parameter(Tensor(shape: [outChannels], data: (0..<outChannels).map { _ in rng.nextUniform(-bound, bound) }))
+        weight = Parameter(Tensor(uniformWithin: bound, shape: [outChannels, inChannels, kernelWidth], using: &rng))
+        bias = Parameter(Tensor(uniformWithin: bound, shape: [outChannels], using: &rng))
     }
 
     /// Parameters with their names relative to this layer.
@@ -117,19 +116,12 @@ public final class RowStateToState {
     static func im2col(_ source: UnsafePointer<Float>, channels: Int, batch: Int, width: Int,
                        channelStride: Int, batchStride: Int, kernelWidth k: Int,
                        into cols: UnsafeMutablePointer<Float>) {
-        let p = k / 2, n = batch * width
-        for c in 0..<channels {
-            for v in 0..<k {
-                // The columns j with 0 ≤ j + v − p < W (none if the row is shorter than the offset).
-                let lo = min(max(0, p - v), width), hi = max(min(width, width + p - v), lo)
-                for b in 0..<batch {
-                    let dst = cols + (c * k + v) * n + b * width
-                    let src = source + c * channelStride + b * batchStride + v - p
-                    for j in 0..<lo { dst[j] = 0 }
-                    for j in lo..<hi { dst[j] = src[j] }
-                    for j in hi..<width { dst[j] = 0 }
-                }
-            }
+        forEachTapRow(channels: channels, batch: batch, width: width, channelStride: channelStride,
+                      batchStride: batchStride, kernelWidth: k) { column, row, inside in
+            let dst = cols + column, src = source + row
+            for j in 0..<inside.lowerBound { dst[j] = 0 }
+            for j in inside { dst[j] = src[j] }
+            for j in inside.upperBound..<width { dst[j] = 0 }
         }
     }
 
@@ -138,14 +130,27 @@ public final class RowStateToState {
     static func col2im(_ cols: UnsafePointer<Float>, channels: Int, batch: Int, width: Int,
                        channelStride: Int, batchStride: Int, kernelWidth k: Int,
                        into target: UnsafeMutablePointer<Float>) {
+        forEachTapRow(channels: channels, batch: batch, width: width, channelStride: channelStride,
+                      batchStride: batchStride, kernelWidth: k) { column, row, inside in
+            let src = cols + column, dst = target + row
+            for j in inside { dst[j] += src[j] }
+        }
+    }
+
+    /// The rows that `im2col` fills and `col2im` folds back, for each channel c, tap v and
+    /// image b in that order: `column`, where row c·k + v of the columns starts for image b
+    /// (offset (c·k + v)·B·W + b·W); `row`, where the image row starts shifted by the tap
+    /// (offset c·channelStride + b·batchStride + v − k/2); `inside`, the columns j with
+    /// 0 ≤ j + v − k/2 < W (empty if the row is shorter than the offset).
+    @inline(__always)
+    private static func forEachTapRow(channels: Int, batch: Int, width: Int, channelStride: Int, batchStride: Int,
+                                      kernelWidth k: Int, _ body: (_ column: Int, _ row: Int, _ inside: Range<Int>) -> Void) {
         let p = k / 2, n = batch * width
         for c in 0..<channels {
             for v in 0..<k {
                 let lo = min(max(0, p - v), width), hi = max(min(width, width + p - v), lo)
                 for b in 0..<batch {
-                    let src = cols + (c * k + v) * n + b * width
-                    let dst = target + c * channelStride + b * batchStride + v - p
-                    for j in lo..<hi { dst[j] += src[j] }
+                    body((c * k + v) * n + b * width, c * channelStride + b * batchStride + v - p, lo..<hi)
                 }
             }
         }

@@ -15,6 +15,11 @@ safetensors. Run from the repository root:
    (the same, but block 1 computed with sigmoid instead of tanh on g: verify must name
    blocks.1), verify_agrees_pixelcnn_c3_256.safetensors (a 3-colour, 256-level PixelCNN,
    h = 6, on 2 random 6x6 colour images, logits only).
+4. tiny_emoji-images-idx4-ubyte: the first 20 bundled emoji (16x16 RGB, IDX with 4 dimensions,
+   split by index); then one step of the exported train.py (batch 8) for a colour Row LSTM
+   with 4 levels on it (pytorch_trained_rowlstm_c3_4) and for a multi-scale PixelCNN on
+   tiny_binarized.amat (pytorch_trained_multiscale_pixelcnn); their configs and printed valid
+   NLLs go into pytorch_trained.json under "more".
 """
 import gzip, json, os, re, shutil, subprocess, sys, tempfile
 import numpy as np
@@ -28,6 +33,7 @@ work = tempfile.mkdtemp()
 
 
 def export(kind, folder, options="--layers 2 --hidden 4 --seed 3"):
+    """`model new KIND OPTIONS` (KIND may carry options of its own), then `model export pytorch`."""
     subprocess.run([PIXELRNN, "-c", f"model new {kind} {options}", "-c", f"model export pytorch {folder}"],
                    check=True, stdout=subprocess.DEVNULL)
 
@@ -48,20 +54,38 @@ with open(amat, "w") as f:
     for row in digits:
         f.write(" ".join("1" if v >= 128 else "0" for v in row) + "\n")
 
-printed = {}
-for kind in ("pixelcnn", "rowlstm", "diagbilstm"):
-    folder = os.path.join(work, kind)
-    export(kind, folder)
-    out = os.path.join(HERE, f"pytorch_trained_{kind}.safetensors")
+
+
+def one_step(name, folder, data):
+    """One step (batch 8) of the exported train.py on `data`, written to pytorch_trained_NAME;
+    the valid NLL it printed."""
+    out = os.path.join(HERE, f"pytorch_trained_{name}.safetensors")
     for old in os.listdir(HERE):
-        if old.startswith(f"pytorch_trained_{kind}.optim-"):
+        if old.startswith(f"pytorch_trained_{name}.optim-"):
             os.remove(os.path.join(HERE, old))
-    run = subprocess.run([sys.executable, os.path.join(folder, "train.py"), "--data", amat, "--steps", "1",
+    run = subprocess.run([sys.executable, os.path.join(folder, "train.py"), "--data", data, "--steps", "1",
                           "--batch", "8", "--out", out], check=True, capture_output=True, text=True)
     print(run.stdout, end="")
-    printed[kind] = float(re.search(r"valid NLL ([0-9.]+) nats/image; saved", run.stdout).group(1))
+    return float(re.search(r"valid NLL ([0-9.]+) nats/image; saved", run.stdout).group(1))
+
+
+printed = {}
+for kind in ("pixelcnn", "rowlstm", "diagbilstm"):
+    export(kind, os.path.join(work, kind))
+    printed[kind] = one_step(kind, os.path.join(work, kind), amat)
+
+
+raw = gzip.open(os.path.join(ROOT, "data", "emoji16-images-idx4-ubyte.gz")).read()
+emoji = os.path.join(HERE, "tiny_emoji-images-idx4-ubyte")
+with open(emoji, "wb") as f:
+    f.write(raw[:4] + (20).to_bytes(4, "big") + raw[8:20] + raw[20:20 + 20 * 16 * 16 * 3])
+more = {}
+for name, model, data in [("rowlstm_c3_4", "rowlstm --layers 2 --hidden 3 --colors 3 --levels 4", emoji),
+                          ("multiscale_pixelcnn", "multiscale --base pixelcnn --layers 1 --hidden 4 --small-layers 1 --small-hidden 2", amat)]:
+    export(model, os.path.join(work, name), "--seed 3")
+    more[name] = {"model": model, "data": os.path.basename(data), "valid_nll": one_step(name, os.path.join(work, name), data)}
 with open(os.path.join(HERE, "pytorch_trained.json"), "w") as f:
-    json.dump({"valid_nll": printed, "data": "tiny_binarized.amat", "steps": 1, "batch": 8}, f, indent=2)
+    json.dump({"valid_nll": printed, "data": "tiny_binarized.amat", "steps": 1, "batch": 8, "more": more}, f, indent=2)
     f.write("\n")
 
 
@@ -93,10 +117,10 @@ def wrong_cell(z, c_prev):                       # sigma instead of tanh on g: a
 
 
 block_forward = net.blocks[1].forward
-def perturbed(x):
+def perturbed(x, bias=None):
     pm.lstm_cell = wrong_cell
     try:
-        return block_forward(x)
+        return block_forward(x, bias)
     finally:
         pm.lstm_cell = cell
 net.blocks[1].forward = perturbed
