@@ -72,9 +72,10 @@ final class ProvenanceCommandTests: ShellTestCase {
         fails("model load pretrained:nosuch", saying: "no pretrained model 'nosuch'")
         fails("model save pretrained:pixelcnn", saying: "read-only")
         let names = PretrainedModels.names()
-        XCTAssertEqual(names, ["diagbilstm", "pixelcnn", "rowlstm"], "data/pretrained/ ships one checkpoint per kind")
+        XCTAssertEqual(names, ["diagbilstm", "emoji-pixelcnn", "multiscale", "pixelcnn", "rowlstm"],
+                       "data/pretrained/ ships one checkpoint per kind, the multi-scale model and a colour model")
         let offered = Completer(session: shell.session).complete(before: "model load ", word: "pre").words
         XCTAssertEqual(offered, names.map { "pretrained:" + $0 })
-        XCTAssertTrue(failure("model load pretrained:nosuch").contains("pretrained:diagbilstm, pretrained:pixelcnn, pretrained:rowlstm"))
+        XCTAssertTrue(failure("model load pretrained:nosuch").contains("pretrained:diagbilstm, pretrained:emoji-pixelcnn, pretrained:multiscale, pretrained:pixelcnn, pretrained:rowlstm"))
     }
 }
