@@ -45,6 +45,20 @@ final class ProvenanceCommandTests: ShellTestCase {
         XCTAssertFalse(after.contains { $0.hasPrefix("test NLL") || $0.hasPrefix("source:") }, "\(after)")
     }
 
+    /// A multi-scale model's `eval` is recorded like any other (it once was not: the shipped
+    /// pretrained:multiscale said no NLL in `model show`).
+    func testAMultiScaleEvalIsRecordedInTheCheckpoint() throws {
+        run("data load")
+        run("model new multiscale --base pixelcnn --layers 1 --hidden 2 --small-layers 1 --small-hidden 2")
+        run("train --steps 1 --batch 4")
+        let figures = try XCTUnwrap(run("eval").first).components(separatedBy: "  (").first!   // "test NLL: 542.85 nats/image = …"
+        let path = folder.appendingPathComponent("ms.safetensors").path
+        run("model save \(path)")
+        run("model new pixelcnn --layers 1 --hidden 2")
+        run("model load \(path)")
+        XCTAssertTrue(run("model show").contains { $0.hasPrefix(figures + " on 500 images of bundled") }, "\(lines) vs \(figures)")
+    }
+
     func testAFreshModelHasNoProvenanceAndTrainingWithoutKeepForgetsTheKeptEpoch() {
         run("model new rowlstm --layers 1 --hidden 2")
         let shown = run("model show")

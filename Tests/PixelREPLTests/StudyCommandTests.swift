@@ -48,6 +48,17 @@ final class StudyCommandTests: ShellTestCase {
         XCTAssertEqual(out.last, "wrote \(folder.path)/study-depth-rowlstm.png")
     }
 
+    /// Every validation curve starts at epoch 0 with the NLL before training: that of the fresh
+    /// model `model new` makes with the same seed, as `eval --split valid` prints it.
+    func testCurvesStartWithTheNLLBeforeTraining() throws {
+        run("data load")
+        run("model new pixelcnn --layers 2 --hidden 2")
+        let eval = try XCTUnwrap(run("eval --split valid").first)
+        let fresh = try XCTUnwrap(eval.split(separator: " ").dropFirst(2).first, eval)   // "valid NLL: 561.82 nats/image …"
+        let out = run("study depth --model pixelcnn --layers 2 --hidden 2 --steps 2 --seed 0")
+        XCTAssertTrue(out.contains { $0.hasPrefix("  valid NLL ") && $0.hasSuffix("; \(fresh) before training)") }, "\(out) vs \(eval)")
+    }
+
     func testBadStudiesFailInOneLine() {
         fails("study depth --model pixelcnn --layers 1,2", saying: "no data loaded")
         run("data load")

@@ -47,7 +47,7 @@ enum ColourFactorization {
             for c in 0..<3 {
                 session.say("p(\(names[c]) | earlier), row by row:")
                 for r in 0..<height {
-                    session.say((0..<width).map { String(format: "%.2f", probability(c, r * width + $0)).dropFirst() }.joined(separator: " "))
+                    session.say((0..<width).map { probabilityCell(probability(c, r * width + $0)) }.joined(separator: " "))
                 }
             }
         }

@@ -93,8 +93,15 @@ func saySomePixels(_ session: Session, pixels: Tensor, logp: Tensor, factor: (_ 
 func sayNumbers(_ session: Session, _ probabilities: [Float], width: Int, title: String) {
     session.say(title)
     for r in 0..<(probabilities.count / width) {
-        session.say((0..<width).map { String(format: "%.2f", probabilities[r * width + $0]).dropFirst() }.joined(separator: " "))
+        session.say((0..<width).map { probabilityCell(Double(probabilities[r * width + $0])) }.joined(separator: " "))
     }
+}
+
+/// A probability in three characters for the `--numbers` tables: ".07", ".99", and "1.0"
+/// for what rounds to 1 (not ".00", which reads as 0).
+func probabilityCell(_ p: Double) -> String {
+    let text = String(format: "%.2f", p)
+    return text.hasPrefix("0") ? String(text.dropFirst()) : String(format: "%.1f", p)
 }
 
 /// The image's levels as the model reads them: binarized (2 levels) or grey 0…K−1

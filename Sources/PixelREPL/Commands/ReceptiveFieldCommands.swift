@@ -107,25 +107,13 @@ private func growth(_ session: Session, _ network: any PixelModel, row: Int, col
     let (colors, levels) = (network.config.colors, network.config.levels)
     let pixels = Tensor(shape: [4, colors, size, size], data: (0..<(4 * colors * size * size)).map { _ in Float(rng.next() % UInt64(levels)) })
     // The residual stream's norms are a single stack of blocks' (not the multi-scale model's two).
-    let norms = try network.residualStack.map { stack in
-        try Interruption.stoppable { try ResidualStreamNorms.measure(stack: stack, pixels: pixels, shouldStop: Interruption.shouldStop) }
-    }
-    var extra: [Panel] = []
-    if let norms, !norms.added.isEmpty {
-        let plot = try? LinePlot(title: "", xLabel: "after block l (0: the input layer)", yLabel: "RMS", series: [
-            Series(name: "|x_l|, the stream", points: norms.stream.enumerated().map { (Double($0.offset), $0.element) }),
-            Series(name: "|F(x_(l-1))|, what block l adds", points: norms.added.enumerated().map { (Double($0.offset + 1), $0.element) }),
-        ])
-        if let plot { extra.append(Panel(subtitle: "the residual stream, block by block", canvas: plot.render())) }
-    }
+    let norms = try network.residualStack.map { try ResidualStreamReport.measure($0, pixels: pixels) }
+    let extra = norms.flatMap { ResidualStreamReport.panel($0) }.map { [$0] } ?? []
     try render(session, fields, name: "rf-growth-\(network.config.kind.rawValue)-\(row)-\(col)",
                title: "Growth of the receptive field of pixel (\(row), \(col)): \(network.config.kind.paperName)",
                weightedToo: false, extra: extra)
-    guard let norms, let first = norms.stream.first else { return }
-    session.say("residual stream (RMS over 4 random images): |x_0| \(String(format: "%.3f", first))")
-    for (l, added) in norms.added.enumerated() {
-        session.say(String(format: "  block %d adds |F(x_%d)| %.3f: |x_%d| %.3f", l + 1, l, added, l + 1, norms.stream[l + 1]))
-    }
+    guard let norms else { return }
+    for line in ResidualStreamReport.lines(norms, over: "4 random images", firstBlock: 1) { session.say(line) }
 }
 
 private func compareFields(_ session: Session, _ args: ParsedArguments, row: Int, col: Int, size: Int, trials: Int) throws {

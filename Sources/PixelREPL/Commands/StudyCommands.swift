@@ -27,7 +27,7 @@ let studyCommands: [Command] = [
         connections off/on × skip connections off/on ('model new … --residual --skip'). The \
         table gives each run's parameters, last training loss and validation NLL; the picture \
         (out/study-depth-KIND.png, out/study-residual-KIND.png) the validation NLL against depth \
-        and every run's validation curve. Ctrl-C stops the running run: the finished ones are \
+        and every run's validation curve (from epoch 0: the NLL before training). Ctrl-C stops the running run: the finished ones are \
         printed and drawn.
         """,
         run: runStudy)
@@ -40,7 +40,7 @@ private struct StudyRun {
     let steps: Int
     let trainLoss: Double
     let valid: EvaluationResult
-    /// (epochs done, valid NLL) after each epoch and at the end.
+    /// (epochs done, valid NLL) before training, after each epoch and at the end.
     let curve: [(x: Double, y: Double)]
     let seconds: Double
 
@@ -105,6 +105,8 @@ private func train(_ session: Session, _ config: ModelConfig, data: LoadedDataSe
     let trainer = try wrap { try Trainer(network: network, hyperparameters: hyper) }
     let images = try trainingImages(data, network: network)
     let validation = try splitLevels(data, .valid, network: network)
+    // The curve's first point, before any step: a run shorter than an epoch still draws a line.
+    let untrained = try Evaluation.evaluate(network: network, images: validation, shouldStop: Interruption.shouldStop)
     let outcome = try wrap {
         try trainer.run(images, validation: validation, maxSteps: maxSteps, progress: { p in
             if case .step = p.event { session.progress(String(format: "  step %d/%d  loss %.2f nats", p.epochStep, p.stepsPerEpoch, p.loss)) }
@@ -115,14 +117,14 @@ private func train(_ session: Session, _ config: ModelConfig, data: LoadedDataSe
     let valid = try Evaluation.evaluate(network: network, images: validation, shouldStop: Interruption.shouldStop)
     let s = trainer.state
     let perEpoch = Double(hyper.stepsPerEpoch(trainingImages: images.count))
-    var curve = s.validationHistory.map { (x: Double($0.epoch), y: $0.nll) }
+    var curve = [(x: 0.0, y: untrained.natsPerImage)] + s.validationHistory.map { (x: Double($0.epoch), y: $0.nll) }
     if curve.last?.x != Double(s.step) / perEpoch { curve.append((Double(s.step) / perEpoch, valid.natsPerImage)) }
     let last = s.lossHistory.suffix(50).map(\.loss)
     let run = StudyRun(config: config, parameters: network.parameterCount, steps: s.step,
                        trainLoss: last.isEmpty ? .nan : last.reduce(0, +) / Double(last.count), valid: valid,
                        curve: curve, seconds: Date().timeIntervalSince(started))
-    session.say(String(format: "  valid NLL %.2f nats/image = %.4f bits/dim after %d steps (%.0f s)",
-                       valid.natsPerImage, valid.bitsPerDimension, s.step, run.seconds))
+    session.say(String(format: "  valid NLL %.2f nats/image = %.4f bits/dim after %d steps (%.0f s; %.2f before training)",
+                       valid.natsPerImage, valid.bitsPerDimension, s.step, run.seconds, untrained.natsPerImage))
     return run
 }
 

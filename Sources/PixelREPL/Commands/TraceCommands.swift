@@ -15,7 +15,8 @@ let traceCommands: [Command] = [
         details: """
         Traces the current model on one image of the loaded data. Then 'step' (or an empty line) \
         computes one row (Row LSTM) or one diagonal of one direction (Diagonal BiLSTM) and draws \
-        the state so far; 'show gates|state|cell' draws the details; 'where' says where you are; \
+        the state so far; 'show gates|state|cell' draws the details ('show stream': what each block \
+        adds to the residual stream, |x_l| and |F(x_l)| block by block); 'where' says where you are; \
         'continue' finishes the block and checks the traced result against the ordinary forward \
         pass; 'next' moves on to the next block. 'trace sample' draws a new image from the \
         current model one pixel per 'step', showing p(x_i | x_<i) and the value drawn; \
@@ -38,11 +39,11 @@ let traceCommands: [Command] = [
                 try expectNoArguments(args, "where")
                 for line in try currentTrace(session).whereLines() { session.say(line) }
             }),
-    Command(name: "show", summary: "draw the gates, hidden state or cell state of the current trace",
-            usage: "show gates|state|cell", examples: ["show gates", "show state"],
-            subcommands: ["gates", "state", "cell"],
+    Command(name: "show", summary: "draw the gates, hidden state or cell state of the current trace, or the residual stream",
+            usage: "show gates|state|cell|stream", examples: ["show gates", "show state", "show stream"],
+            subcommands: ["gates", "state", "cell", "stream"],
             run: { session, args in
-                guard args.positional.count == 1 else { throw CommandError("show expects gates, state or cell") }
+                guard args.positional.count == 1 else { throw CommandError("show expects gates, state, cell or stream") }
                 try currentTrace(session).show(args.positional[0], session)
             }),
 ]
@@ -96,7 +97,7 @@ private func startTrace(_ session: Session, _ args: ParsedArguments) throws {
     let trace = try makeTrace(stack, layer, pixels, name)
     session.trace = trace
     session.say("tracing \(trace.title)")
-    session.say("type 'step' (or press Enter again after it) for one \(unit); 'where', 'show gates|state|cell', 'continue', 'next'")
+    session.say("type 'step' (or press Enter again after it) for one \(unit); 'where', 'show gates|state|cell|stream', 'continue', 'next'")
 }
 
 private func nextBlock(_ session: Session, _ args: ParsedArguments) throws {

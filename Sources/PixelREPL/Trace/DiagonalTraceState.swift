@@ -28,6 +28,7 @@ final class DiagonalTraceState: BlockTraceState<DiagonalTrace>, BlockTraceViews 
         let direct = trace.block.forward(trace.input).residual
         session.say("block \(layer): both directions walked all \(skewedWidth) diagonals; F(x) = out(h_fwd + shift_down(flip(h_bwd))) is ready")
         session.say(String(format: "diagonal-by-diagonal trace vs the ordinary forward pass: largest difference %g", traced.maxAbsDifference(direct)))
+        if let line = try streamLine() { session.say(line) }
     }
 
     func whereLines() -> [String] {

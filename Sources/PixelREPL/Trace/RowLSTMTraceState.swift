@@ -29,6 +29,7 @@ final class RowLSTMTraceState: BlockTraceState<RowLSTMTrace>, BlockTraceViews {
             session.say("block \(layer): ran rows \(steps.first.map { "\($0.row)" } ?? "—")…\(height - 1); F(x) = out(h) is ready")
             session.say(String(format: "row-by-row trace vs the ordinary forward pass: largest difference %g", residual.maxAbsDifference(direct)))
         }
+        if let line = try streamLine() { session.say(line) }
         try renderState(session, highlightRow: nil, name: "trace-rowlstm-b\(layer)-done")
     }
 

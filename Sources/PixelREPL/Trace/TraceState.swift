@@ -16,7 +16,7 @@ protocol TraceState: AnyObject {
     func finish(_ session: Session) throws
     /// The same trace on the next layer, or nil after the last.
     func nextLayer() throws -> TraceState?
-    /// `show gates|state|cell`.
+    /// `show gates|state|cell|stream`.
     func show(_ what: String, _ session: Session) throws
     /// Where the trace stands, a few lines.
     func whereLines() -> [String]
@@ -180,13 +180,14 @@ extension BlockTraceViews {
         return try Self(network: network, layer: layer + 1, pixels: pixels, imageName: imageName)
     }
 
-    /// `show gates|state|cell`.
+    /// `show gates|state|cell|stream`.
     func show(_ what: String, _ session: Session) throws {
         switch what {
         case "gates": try showGates(session)
         case "state": try showChannels(session, trace.stateMap, name: "h")
         case "cell": try showChannels(session, trace.cellMap, name: "c")
-        default: throw CommandError("show expects gates, state or cell")
+        case "stream": try showStream(session)
+        default: throw CommandError("show expects gates, state, cell or stream")
         }
     }
 }
