@@ -7,7 +7,8 @@ $PIXELRNN), torch and safetensors. Run from the repository root:
 
 nll    For every kind and option (binary, 256 and 4 levels on the bundled digits after a few
        `train` steps; --residual off, --skip on and both; 3 colours on random images, and with
-       8 levels on the bundled emoji; the bugs sigmoid-g, mask-b-first, no-colour-mask):
+       8 levels on the bundled emoji; every known bug: sigmoid-g, mask-b-first, no-colour-mask,
+       and the Diagonal BiLSTM's no-shift, same-padding, flip-skewed):
        `model export pytorch`, then the exported module's
        logits on a batch go into a verify file, and `verify` prints the REPL's NLL of the same
        images beside the module's. Passes at 1e-5 relative. Also the whole valid split's NLL
@@ -17,7 +18,7 @@ nll    For every kind and option (binary, 256 and 4 levels on the bundled digits
        two terms against the module's `terms`.
 steps  The exported train.py and the REPL's `train` from the same weights, same options
        (3 steps, batch 8): the largest weight difference after them, and the losses; for every
-       kind, threshold binarization, 4 levels, skip connections, two bugs, colour (8 levels
+       kind, threshold binarization, 4 levels, skip connections, three bugs, colour (8 levels
        and binary emoji) and the multi-scale model. Then --resume: train.py 2 steps + 2 resumed against
        4 steps of `train`, and `train --resume` of train.py's file.
 ddp    One step of train.py with `torchrun --standalone --nproc_per_node 2` (gloo, CPU)
@@ -82,6 +83,7 @@ def nll_check():
     configs += [(k, "--layers 2 --hidden 4 --bug sigmoid-g", digits) for k in ("rowlstm", "diagbilstm")]
     configs += [(k, "--layers 2 --hidden 4 --bug mask-b-first", digits) for k in KINDS]
     configs += [(k, "--layers 2 --hidden 3 --colors 3 --levels 8 --bug no-colour-mask", emoji8) for k in KINDS]
+    configs += [("diagbilstm", f"--layers 2 --hidden 4 --bug {b}", digits) for b in ("no-shift", "same-padding", "flip-skewed")]
     configs += [(k, "--layers 2 --hidden 3 --colors 3 --levels 8", emoji8) for k in KINDS]
     for kind, options, source in configs:
         grey = source is not None
@@ -196,6 +198,7 @@ def steps_check():
                 ("rowlstm-levels4", "rowlstm --layers 2 --hidden 4 --levels 4", "data load --levels 4", DATA, []),
                 ("diagbilstm-skip", "diagbilstm --layers 2 --hidden 4 --residual off --skip on", "data load", DATA, []),
                 ("diagbilstm-sigmoid-g", "diagbilstm --layers 2 --hidden 4 --bug sigmoid-g", "data load", DATA, []),
+                ("diagbilstm-flip-skewed", "diagbilstm --layers 2 --hidden 4 --bug flip-skewed", "data load", DATA, []),
                 ("rowlstm-no-colour-mask", "rowlstm --layers 2 --hidden 3 --colors 3 --levels 8 --bug no-colour-mask",
                  "data load emoji --levels 8", EMOJI, [])]
     configs += [(f"{k}-colour", f"{k} --layers 2 --hidden 3 --colors 3 --levels 8", "data load emoji --levels 8", EMOJI, [])

@@ -40,10 +40,17 @@ final class ModelExportCommandTests: ShellTestCase {
         try Data("x".utf8).write(to: file)
         fails("model export pytorch \(file.path)", saying: "it is a file, not a folder")
         XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), "x")
-        // What the generated module cannot be is refused, not written wrong.
-        run("model new diagbilstm --layers 1 --hidden 2 --bug no-shift")
-        fails("model export pytorch \(folder.path)/bug", saying: "cannot write this model: the module has no known bug no-shift")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("bug").path))
+    }
+
+    func testEveryKnownBugExportsNamingWhatItBreaks() throws {
+        for bug in KnownBug.allCases {
+            let kind = bug.refusal(kind: .diagbilstm, colors: 3) == nil ? "diagbilstm" : "pixelcnn"
+            run("model new \(kind) --layers 1 --hidden 3 --colors 3 --bug \(bug.rawValue)")
+            run("model export pytorch \(folder.path)/bug-\(bug.rawValue)")
+            let module = try String(contentsOf: folder.appendingPathComponent("bug-\(bug.rawValue)/pixelrnn_model.py"), encoding: .utf8)
+            XCTAssertTrue(module.contains("# Known bug \(bug.rawValue) (pixelrnn's"), bug.rawValue)
+            XCTAssertTrue(module.contains("BUG = \"\(bug.rawValue)\""), bug.rawValue)
+        }
     }
 
     func testEveryOptionExports() throws {

@@ -36,11 +36,17 @@ final class PyTorchExportTests: XCTestCase {
          ["lstm_cell", "block_rowlstm", "network", "likelihood_binary"]),
         ("diagbilstm_L2_h3_c3_8", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 3, colors: 3, levels: 8),
          ["lstm_cell", "block_diagbilstm", "network", "likelihood_levels"]),
-        // A bug changes no constant: these two share the constants of the paper's model.
+        // A bug changes no constant: these share the constants of the paper's model.
         ("rowlstm_L2_h4+sigmoid_g", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4, bug: .sigmoidG),
          ["lstm_cell", "block_rowlstm", "network", "bug_sigmoid_g", "likelihood_binary"]),
         ("pixelcnn_L2_h6_c3_256+no_colour_mask", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 6, colors: 3, levels: 256, bug: .noColourMask),
          ["block_pixelcnn", "network", "bug_no_colour_mask", "likelihood_levels"]),
+        ("diagbilstm_L2_h4+no_shift", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4, bug: .noShift),
+         ["lstm_cell", "block_diagbilstm", "network", "bug_no_shift", "likelihood_binary"]),
+        ("diagbilstm_L2_h4+same_padding", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4, bug: .samePadding),
+         ["lstm_cell", "block_diagbilstm", "network", "bug_same_padding", "likelihood_binary"]),
+        ("diagbilstm_L2_h4+flip_skewed", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4, bug: .flipSkewed),
+         ["lstm_cell", "block_diagbilstm", "network", "bug_flip_skewed", "likelihood_binary"]),
         ("multiscale_rowlstm_L2_h4_k2_L1_h3", .multiScale(MultiScaleSettings(base: .rowlstm, smallLayers: 1, smallHidden: 3), layers: 2, hidden: 4),
          ["lstm_cell", "block_rowlstm", "network", "multiscale", "likelihood_binary"]),
     ].map { name, config, parts in

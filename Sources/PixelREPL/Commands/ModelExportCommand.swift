@@ -10,7 +10,7 @@ enum ModelExport {
             throw CommandError("model export expects 'pytorch' and a folder, e.g. 'model export pytorch out/pytorch'")
         }
         let network = try session.requireModel()
-        // Every option and three of the known bugs (Export README); the others are refused here.
+        // Every option and every known bug (Export README); a kind without a Python block is refused here.
         do { _ = try PyTorchModuleSource.text(for: network.config) } catch let error as PyTorchModuleSource.Unsupported {
             throw CommandError("model export pytorch cannot write this model: \(error.description)")
         }

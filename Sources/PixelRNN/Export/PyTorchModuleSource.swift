@@ -35,10 +35,7 @@ public enum PyTorchModuleSource {
         }
         var bugText: [String] = []
         if let bug = config.bug {
-            guard let text = knownBug(bug) else {
-                throw Unsupported(description: "the module has no known bug \(bug.rawValue) (\(bug.breaks)); it writes sigmoid-g, mask-b-first and no-colour-mask, and the paper's model")
-            }
-            bugText = [text]
+            bugText = [knownBug(bug)]
         }
         let parts = [preamble, constants(config), metadata, mask, maskedConv]
             + PyTorchModuleSource.Helper.allCases.filter(block.helpers.contains).map(helperText)
@@ -269,8 +266,8 @@ public enum PyTorchModuleSource {
 
     /// A known bug (Models README, "Known bugs") as it is built into the model: what it breaks,
     /// and the definitions it replaces (read when the network is built or run, so redefining
-    /// them here changes the model); nil for a bug the module cannot have yet.
-    static func knownBug(_ bug: KnownBug) -> String? {
+    /// them here changes the model).
+    static func knownBug(_ bug: KnownBug) -> String {
         let header = """
         # Known bug \(bug.rawValue) (pixelrnn's `model new ... --bug \(bug.rawValue)`), NOT the paper's model:
         # \(bug.breaks).
@@ -297,8 +294,70 @@ public enum PyTorchModuleSource {
             MASK_COLORS = 1     # the bug: no colour groups, every centre tap open to every channel
             INPUT_MASK = "B"    # (with one group mask A would shut the centre: mask B keeps it open)
             """
-        case .noShift, .samePadding, .flipSkewed:
-            return nil
+        case .noShift:
+            return header + #"""
+
+
+
+            class DiagonalBiLSTMBlock(DiagonalBiLSTMBlock):
+                """The block with the bug: bwd's output is flipped back but not shifted down one row."""
+
+                def forward(self, x, bias=None):
+                    h = self.fwd.h
+                    b_fwd, b_bwd = (None, None) if bias is None else (bias[:, :4 * h], torch.flip(bias[:, 4 * h:], [3]))
+                    h_fwd = self.fwd(x, b_fwd)
+                    h_bwd = torch.flip(self.bwd(torch.flip(x, [3]), b_bwd), [3])  # the bug: no shift down
+                    return self.out(h_fwd + h_bwd)
+
+
+            BLOCK = DiagonalBiLSTMBlock
+            """#
+        case .samePadding:
+            return header + #"""
+
+
+
+            class SamePaddingDiagonalLSTM(DiagonalLSTM):
+                """A direction with the bug: s_s's zero row below ("same" padding), so tap 0 reads row r
+                and tap 1 row r + 1 of the previous column."""
+
+                def state_to_state(self, h_prev):
+                    return self.s_s(h_prev)[:, :, 1 : h_prev.shape[2] + 1]  # the bug
+
+
+            class DiagonalBiLSTMBlock(DiagonalBiLSTMBlock):
+                """The block with the bug in both directions."""
+
+                def __init__(self, h):
+                    super().__init__(h)
+                    self.fwd, self.bwd = SamePaddingDiagonalLSTM(h), SamePaddingDiagonalLSTM(h)
+
+
+            BLOCK = DiagonalBiLSTMBlock
+            """#
+        case .flipSkewed:
+            return header + #"""
+
+
+
+            class FlippedSkewDiagonalLSTM(DiagonalLSTM):
+                """bwd with the bug: it walks the skewed map of its (flipped) input flipped left-right,
+                instead of only the skew of the flipped image."""
+
+                def walked(self, skewed):
+                    return torch.flip(skewed, [3])  # the bug
+
+
+            class DiagonalBiLSTMBlock(DiagonalBiLSTMBlock):
+                """The block with the bug in bwd."""
+
+                def __init__(self, h):
+                    super().__init__(h)
+                    self.bwd = FlippedSkewDiagonalLSTM(h)
+
+
+            BLOCK = DiagonalBiLSTMBlock
+            """#
         }
     }
 

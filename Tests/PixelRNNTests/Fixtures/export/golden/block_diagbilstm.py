@@ -11,6 +11,14 @@ class DiagonalLSTM(nn.Module):
         self.i_s = MaskedConv2d(2 * h, 4 * h, 1, 1, "B")
         self.s_s = nn.Conv1d(h, 4 * h, 2, padding=1)
 
+    def state_to_state(self, h_prev):
+        """s_s down the previous column, (B, h, H) -> (B, 4h, H): tap 0 reads row r - 1, tap 1 row r."""
+        return self.s_s(h_prev)[:, :, : h_prev.shape[2]]
+
+    def walked(self, skewed):
+        """The skewed columns in the order the walk visits them: left to right, as they are."""
+        return skewed
+
     def forward(self, x, bias=None):
         n, _, rows, cols = x.shape
         width = rows + cols - 1
@@ -19,17 +27,17 @@ class DiagonalLSTM(nn.Module):
         is_pixel = (shift >= 0) & (shift < cols)             # (H, H + W - 1)
         source = torch.where(is_pixel, shift, torch.full_like(shift, cols))
         padded = F.pad(z, (0, 1))                            # column W is zeros
-        skewed = torch.gather(padded, 3, source.expand(n, z.shape[1], rows, width))
-        pixel = is_pixel.to(x.dtype)
+        skewed = self.walked(torch.gather(padded, 3, source.expand(n, z.shape[1], rows, width)))
+        pixel = self.walked(is_pixel.to(x.dtype).view(1, 1, rows, width))
         h_prev = x.new_zeros(n, self.h, rows)
         c_prev = x.new_zeros(n, self.h, rows)
         states = []
         for k in range(width):
-            h_prev, c_prev = lstm_cell(skewed[:, :, :, k] + self.s_s(h_prev)[:, :, :rows], c_prev)
-            m = pixel[:, k].view(1, 1, rows)
+            h_prev, c_prev = lstm_cell(skewed[:, :, :, k] + self.state_to_state(h_prev), c_prev)
+            m = pixel[:, :, :, k]
             h_prev, c_prev = h_prev * m, c_prev * m
             states.append(h_prev)
-        hidden = torch.stack(states, 3)                      # (B, h, H, H + W - 1)
+        hidden = self.walked(torch.stack(states, 3))         # (B, h, H, H + W - 1), back in skewed order
         unskew = torch.arange(cols, device=x.device).view(1, cols) + torch.arange(rows, device=x.device).view(rows, 1)
         return torch.gather(hidden, 3, unskew.expand(n, self.h, rows, cols))
 
