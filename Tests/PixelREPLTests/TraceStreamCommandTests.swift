@@ -46,5 +46,9 @@ final class TraceStreamCommandTests: XCTestCase, ShellHarnessTestCase {
             let words = line.split(separator: " ")
             XCTAssertEqual(words[4], words[6] + ":", line)          // |F(x_l)| a: |x_(l+1)| a
         }
+        // `continue` says the block replaced the stream, not that it added to it.
+        let last = run("continue")
+        XCTAssertTrue(last.contains { $0.hasPrefix("on this image block 0 replaces the stream |x_0|") && $0.contains("(residual off;") }, "\(last)")
+        XCTAssertFalse(last.contains { $0.hasPrefix("on this image block 0 adds") }, "\(last)")
     }
 }

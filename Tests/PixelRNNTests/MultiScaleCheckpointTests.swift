@@ -83,6 +83,13 @@ final class MultiScaleCheckpointTests: XCTestCase {
         XCTAssertTrue(try refusal(metadata, missing).contains("cond.blocks.0.bias_map.bias"))
         metadata["factor"] = "99999999999999999999"
         XCTAssertTrue(try refusal(metadata, tensors).contains("factor"))
+        metadata["factor"] = "2"
+        // The single-scale options are refused, not dropped (the file would load as the paper's model).
+        for (key, value) in [("bug", "no-shift"), ("residual", "off"), ("skip", "on")] {
+            var options = metadata
+            options[key] = value
+            XCTAssertTrue(try refusal(options, tensors).contains("has no --bug, --residual off or --skip on"), key)
+        }
     }
 }
 

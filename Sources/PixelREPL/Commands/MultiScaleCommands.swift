@@ -126,15 +126,19 @@ func sampleMultiScale(_ session: Session, _ network: MultiScaleNetwork, count: I
 }
 
 /// `rf`'s last lines for a multi-scale model: a pixel outside the small image may see every
-/// small pixel (they are drawn first, in stage 1), so only the others count as the future.
+/// small pixel (they are drawn first, in stage 1), so only the others count as the future; a
+/// pixel of the small image may see only the small pixels before it.
 func reportMultiScale(_ session: Session, _ field: ReceptiveField, factor k: Int) {
     let isSmall = { (p: (Int, Int)) in p.0 % k == 0 && p.1 % k == 0 }
-    let givenLater = field.violations.filter(isSmall).count
+    let targetIsSmall = isSmall((field.row, field.col))
+    let givenLater = targetIsSmall ? 0 : field.violations.filter(isSmall).count
     let future = field.violations.count - givenLater
-    let target = isSmall((field.row, field.col)) ? "a pixel of the small image: the small network's prediction"
-                                                 : "a pixel outside the small image: the conditional network's prediction"
+    let target = targetIsSmall ? "a pixel of the small image: the small network's prediction"
+                               : "a pixel outside the small image: the conditional network's prediction"
     session.say("(\(field.row), \(field.col)) is \(target)")
-    session.say("small-image pixels after it that it sees: \(givenLater) (allowed: the small image is drawn first)")
+    if !targetIsSmall {
+        session.say("small-image pixels after it that it sees: \(givenLater) (allowed: the small image is drawn first)")
+    }
     session.say("other pixels outside the causal context it sees: \(future)" + (future == 0 ? " (as it must be)" : " — THE MODEL SEES THE FUTURE"))
 }
 

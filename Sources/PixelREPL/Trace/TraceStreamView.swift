@@ -23,10 +23,15 @@ extension BlockTraceViews {
                               name: "trace-\(kind.rawValue)-stream")
     }
 
-    /// "block 0 adds |F(x_0)| 0.120 to |x_0| 0.512: |x_1| 0.530 ('show stream' plots every block)".
+    /// "on this image block 0 adds |F(x_0)| 0.120 to the stream |x_0| 0.512: |x_1| 0.530 (RMS; …)";
+    /// with `--residual off` the block's output replaces the stream, and the line says so.
     func streamLine() throws -> String? {
         let norms = try streamNorms()
         guard norms.added.indices.contains(layer) else { return nil }
+        guard network.config.residual else {
+            return String(format: "on this image block %d replaces the stream |x_%d| %.3f by its output |F(x_%d)| %.3f = |x_%d| (residual off; RMS; 'show stream' plots every block)",
+                          layer, layer, norms.stream[layer], layer, norms.added[layer], layer + 1)
+        }
         return String(format: "on this image block %d adds |F(x_%d)| %.3f to the stream |x_%d| %.3f: |x_%d| %.3f (RMS; 'show stream' plots every block)",
                       layer, layer, norms.added[layer], layer, norms.stream[layer], layer + 1, norms.stream[layer + 1])
     }

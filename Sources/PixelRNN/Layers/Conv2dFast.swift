@@ -113,7 +113,13 @@ extension Conv2d {
         let tapsPerOutput = inChannels * kernelHeight * kernelWidth
         guard batch * height * width > 0 else { return Tensor(zeros: x.shape) }
         // Every image's ∂xₙ is written whole below (by the GEMM, or zeroed before col2im adds to it).
-        var dx = Tensor(shape: x.shape, data: [Float](unsafeUninitializedCapacity: x.count) { _, n in n = x.count })
+        // Debug builds (the tests) fill it with NaN first, so an element left unwritten cannot pass.
+        var dx = Tensor(shape: x.shape, data: [Float](unsafeUninitializedCapacity: x.count) { b, n in
+            #if DEBUG
+            b.initialize(repeating: .nan)
+            #endif
+            n = x.count
+        })
         let w = usedWeightMatrix()
         let parts = FastPathThreads.parts(batch: batch, work: outChannels * taps * batch * height * width)
         // Each part (an image, or the whole batch) adds up its own ∂Ŵ (out × K) and ∂b; summed below.

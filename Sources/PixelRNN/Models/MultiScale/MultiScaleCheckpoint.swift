@@ -37,6 +37,12 @@ extension Checkpoint {
         var common = metadata
         common["model"] = metadata["base"]
         let cond = try config(fromMetadata: common, file: file)
+        // The multi-scale model has none of the single-scale options: a file that says otherwise
+        // is refused rather than loaded as the paper's model.
+        if cond.bug != nil || !cond.residual || cond.skip {
+            throw CheckpointError(file: file, fault: .cannotBuild(
+                "a multi-scale model has no --bug, --residual off or --skip on, and its metadata sets one"))
+        }
         func number(_ key: String) throws -> Int {
             let text = metadata[key]!
             guard !text.isEmpty, text.count <= 9, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(text) else {
