@@ -46,6 +46,17 @@ final class Conv2dTests: XCTestCase {
                                      plain: { conv.backwardPlain(input: x, outputGradient: dy) },
                                      fast: { conv.backwardFast(input: x, outputGradient: dy) })
 
+            // Weights only (a first layer's backward in a training step): the same ∂W and ∂b.
+            conv.weight.zeroGrad(); conv.bias.zeroGrad()
+            _ = conv.backwardPlain(input: x, outputGradient: dy)
+            let (dw, db) = (conv.weight.grad, conv.bias.grad)
+            for path in [ComputePath.plain, .fast] {
+                conv.weight.zeroGrad(); conv.bias.zeroGrad()
+                ComputePath.with(path) { conv.backwardWeights(input: x, outputGradient: dy) }
+                assertClose(conv.weight.grad, dw, tolerance: 1e-5, "weights only, ∂W, \(path), \(what)")
+                assertClose(conv.bias.grad, db, tolerance: 1e-5, "weights only, ∂b, \(path), \(what)")
+            }
+
             // Through the ReLU in front of the layer (its input r = ReLU(x)): both paths give
             // ∂L/∂r ⊙ [r > 0] and the same weight and bias gradients as the plain backward.
             let r = Activation.relu(x)

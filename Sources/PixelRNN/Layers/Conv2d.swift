@@ -23,6 +23,9 @@ public final class Conv2d {
     /// removes for *all* output channels (the rows below the centre, the right half of the
     /// centre row, and at the centre the colours no output may see). Fixed by the mask.
     let usedTaps: [Int]
+    /// Where Ŵ's entries come from: entry o·K + r of the fast path's (out × K) matrix is the
+    /// weight's flat entry `usedWeightIndices[o·K + r]` = o·(in·kh·kw) + usedTaps[r].
+    let usedWeightIndices: [Int]
 
     /// A convolution initialised like PyTorch's default (uniform in ±1/√fan_in),
     /// from an explicit seed. `colors` decides the colour groups of a mask.
@@ -48,6 +51,7 @@ public final class Conv2d {
             guard let m else { return true }
             return (0..<outChannels).contains { o in m.data[o * tapsPerOutput + tap] != 0 }
         }
+        self.usedWeightIndices = (0..<outChannels).flatMap { [usedTaps] o in usedTaps.map { o * tapsPerOutput + $0 } }
     }
 
     /// Parameters with their names relative to this layer.
@@ -78,6 +82,16 @@ public final class Conv2d {
                      "Conv2d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
         return ComputePath.isFast ? backwardFast(input: x, outputGradient: dy)
                                   : backwardPlain(input: x, outputGradient: dy)
+    }
+
+    /// Accumulates ∂L/∂W (masked) and ∂L/∂b as `backward` does, without ∂L/∂x: for a
+    /// first layer, whose input gradient nothing reads in training. The fast path skips the
+    /// input-gradient product and col2im; the plain path is `backwardPlain`, its ∂L/∂x dropped.
+    public func backwardWeights(input x: Tensor, outputGradient dy: Tensor) {
+        precondition(dy.shape == [x.shape[0], outChannels, x.shape[2], x.shape[3]],
+                     "Conv2d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
+        if ComputePath.isFast { _ = backwardFast(input: x, outputGradient: dy, throughReLU: false, inputGradient: false) }
+        else { _ = backwardPlain(input: x, outputGradient: dy) }
     }
 
     /// ∂L/∂s through this layer and the ReLU in front of it, when this layer's input is

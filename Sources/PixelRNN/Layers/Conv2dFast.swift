@@ -36,18 +36,8 @@ extension Conv2d {
 
     /// Ŵ, (out × K) row-major: the used taps of W ⊙ M.
     func usedWeightMatrix() -> [Float] {
-        let tapsPerOutput = inChannels * kernelHeight * kernelWidth
-        let taps = usedTaps.count
-        var w = [Float](repeating: 0, count: outChannels * taps)
-        let value = weight.value.data
-        let mask = weight.mask?.data
-        for o in 0..<outChannels {
-            for (r, tap) in usedTaps.enumerated() {
-                let k = o * tapsPerOutput + tap
-                w[o * taps + r] = mask.map { value[k] * $0[k] } ?? value[k]
-            }
-        }
-        return w
+        let value = weight.value.data, mask = weight.mask?.data
+        return usedWeightIndices.map { k in mask.map { value[k] * $0[k] } ?? value[k] }
     }
 
     /// y = (W ⊙ M) ∗ x + b through im2col + GEMM, or ReLU(y) with `thenReLU`.
@@ -90,10 +80,9 @@ extension Conv2d {
                 }
                 if let patches { buildPatches(image: xn, height: height, width: width, into: patches) }
                 // yₙ (out × HW) = Ŵ (out × K) · X̂ₙ (K × HW)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                            Int32(outChannels), Int32(pixels), Int32(taps),
-                            1, w, Int32(taps), patches.map { UnsafePointer($0) } ?? xn, Int32(pixels),
-                            0, yn, Int32(pixels))
+                SmallMatrixProducts.sgemm(transposeA: false, transposeB: false, m: outChannels, n: pixels, k: taps,
+                                          alpha: 1, a: w, lda: taps, b: patches.map { UnsafePointer($0) } ?? xn, ldb: pixels,
+                                          beta: 0, c: yn, ldc: pixels)
                 // yₙ += b (then ReLU) in one pass, while yₙ is in cache
                 for o in 0..<outChannels {
                     let row = yn + o * pixels, bo = b[o]
@@ -107,18 +96,23 @@ extension Conv2d {
     /// Accumulates ∂L/∂W (masked) and ∂L/∂b, and returns ∂L/∂x, through im2col + GEMM;
     /// with `throughReLU`, ∂L/∂x ⊙ [x > 0] (see `backwardThroughReLU`).
     public func backwardFast(input x: Tensor, outputGradient dy: Tensor, throughReLU: Bool = false) -> Tensor {
+        backwardFast(input: x, outputGradient: dy, throughReLU: throughReLU, inputGradient: true)!
+    }
+
+    /// `backwardFast`; with `inputGradient` false only ∂L/∂W and ∂L/∂b (no ∂X̂ product, no
+    /// col2im) and nil for ∂L/∂x.
+    func backwardFast(input x: Tensor, outputGradient dy: Tensor, throughReLU: Bool, inputGradient: Bool) -> Tensor? {
         LargeAllocations.keepForReuse()
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
         let taps = usedTaps.count
-        let tapsPerOutput = inChannels * kernelHeight * kernelWidth
         guard batch * height * width > 0 else { return Tensor(zeros: x.shape) }
         // Every image's ∂xₙ is written whole below (by the GEMM, or zeroed before col2im adds to it).
         // Debug builds (the tests) fill it with NaN first, so an element left unwritten cannot pass.
-        var dx = Tensor(shape: x.shape, data: [Float](unsafeUninitializedCapacity: x.count) { b, n in
+        var dx = Tensor(shape: inputGradient ? x.shape : [0], data: [Float](unsafeUninitializedCapacity: inputGradient ? x.count : 0) { b, n in
             #if DEBUG
             b.initialize(repeating: .nan)
             #endif
-            n = x.count
+            n = b.count
         })
         let w = usedWeightMatrix()
         let parts = FastPathThreads.parts(batch: batch, work: outChannels * taps * batch * height * width)
@@ -133,7 +127,7 @@ extension Conv2d {
                             dx.data.withUnsafeMutableBufferPointer { dxb in
                                 FastPathThreads.run(parts.count) { k in
                                     backward(images: parts[k], x: xb.baseAddress!, dy: dyb.baseAddress!, w: wb.baseAddress!,
-                                             height: height, width: width, throughReLU: throughReLU, dx: dxb.baseAddress!,
+                                             height: height, width: width, throughReLU: throughReLU, dx: inputGradient ? dxb.baseAddress! : nil,
                                              dW: dWb.baseAddress! + k * outChannels * taps, db: dbb.baseAddress! + k * outChannels)
                                 }
                             }
@@ -145,54 +139,50 @@ extension Conv2d {
 
         // Scatter Σ ∂Ŵ back to the full (out, in, kh, kw) gradient; masked entries get nothing.
         let mask = weight.mask?.data
+        let entries = outChannels * taps
         weight.grad.data.withUnsafeMutableBufferPointer { g in
-            for o in 0..<outChannels {
-                for (r, tap) in usedTaps.enumerated() {
-                    let k = o * tapsPerOutput + tap
-                    var d: Float = 0
-                    for part in 0..<parts.count { d += dW[(part * outChannels + o) * taps + r] }
-                    g[k] += mask.map { d * $0[k] } ?? d
-                }
+            for (e, k) in usedWeightIndices.enumerated() {
+                var d: Float = 0
+                for part in 0..<parts.count { d += dW[part * entries + e] }
+                g[k] += mask.map { d * $0[k] } ?? d
             }
         }
         for o in 0..<outChannels {
             for part in 0..<parts.count { bias.grad.data[o] += db[part * outChannels + o] }
         }
-        return dx
+        return inputGradient ? dx : nil
     }
 
-    /// For the images `images`: writes ∂xₙ (⊙ [xₙ > 0] with `throughReLU`), and adds their
-    /// ∂Ŵ (out × K) into `dW` and their ∂b (out) into `db`.
+    /// For the images `images`: writes ∂xₙ (⊙ [xₙ > 0] with `throughReLU`) unless `dx` is nil,
+    /// and adds their ∂Ŵ (out × K) into `dW` and their ∂b (out) into `db`.
     private func backward(images: Range<Int>, x: UnsafePointer<Float>, dy: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                          height: Int, width: Int, throughReLU: Bool, dx: UnsafeMutablePointer<Float>,
+                          height: Int, width: Int, throughReLU: Bool, dx: UnsafeMutablePointer<Float>?,
                           dW: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>) {
         let pixels = height * width
         let taps = usedTaps.count
         let patches = kernelIsPointwise ? nil : ScratchPool.shared.take(taps * pixels)        // X̂ₙ
-        let patchGradient = kernelIsPointwise ? nil : ScratchPool.shared.take(taps * pixels)  // ∂X̂ₙ
+        let patchGradient = kernelIsPointwise || dx == nil ? nil : ScratchPool.shared.take(taps * pixels)  // ∂X̂ₙ
         defer {
             if let patches { ScratchPool.shared.give(patches) }
             if let patchGradient { ScratchPool.shared.give(patchGradient) }
         }
         for n in images {
-            let xn = x + n * inChannels * pixels, dyn = dy + n * outChannels * pixels, dxn = dx + n * inChannels * pixels
+            let xn = x + n * inChannels * pixels, dyn = dy + n * outChannels * pixels, dxn = dx.map { $0 + n * inChannels * pixels }
             // ∂b[o] += Σ_p ∂yₙ[o, p]
             for o in 0..<outChannels { db[o] += sum(dyn + o * pixels, count: pixels) }
-            guard taps > 0 else { dxn.initialize(repeating: 0, count: inChannels * pixels); continue }
+            guard taps > 0 else { dxn?.initialize(repeating: 0, count: inChannels * pixels); continue }
             if let patches { buildPatches(image: xn, height: height, width: width, into: patches) }
             // ∂Ŵ (out × K) += ∂yₙ (out × HW) · X̂ₙᵀ (HW × K)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                        Int32(outChannels), Int32(taps), Int32(pixels),
-                        1, dyn, Int32(pixels), patches.map { UnsafePointer($0) } ?? xn, Int32(pixels),
-                        1, dW, Int32(taps))
+            SmallMatrixProducts.sgemm(transposeA: false, transposeB: true, m: outChannels, n: taps, k: pixels,
+                                      alpha: 1, a: dyn, lda: pixels, b: patches.map { UnsafePointer($0) } ?? xn, ldb: pixels,
+                                      beta: 1, c: dW, ldc: taps)
+            guard let dxn else { continue }
             // ∂X̂ₙ (K × HW) = Ŵᵀ (K × out) · ∂yₙ (out × HW);  a pointwise kernel's ∂X̂ₙ is ∂xₙ.
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                        Int32(taps), Int32(pixels), Int32(outChannels),
-                        1, w, Int32(taps), dyn, Int32(pixels),
-                        0, patchGradient ?? dxn, Int32(pixels))
+            SmallMatrixProducts.sgemm(transposeA: true, transposeB: false, m: taps, n: pixels, k: outChannels,
+                                      alpha: 1, a: w, lda: taps, b: dyn, ldb: pixels,
+                                      beta: 0, c: patchGradient ?? dxn, ldc: pixels)
             if let patchGradient {
-                dxn.initialize(repeating: 0, count: inChannels * pixels)
-                addPatchGradient(patchGradient, height: height, width: width, into: dxn)
+                setPatchGradient(patchGradient, height: height, width: width, into: dxn)
             }
             if throughReLU {                            // ∂xₙ ⊙ [xₙ > 0], while ∂xₙ is in cache
                 for i in 0..<(inChannels * pixels) { let g = dxn[i]; dxn[i] = xn[i] > 0 ? g : 0 }
@@ -213,45 +203,66 @@ extension Conv2d {
         return (tap / area, dy, dx, iFrom..<iTo, jFrom..<jTo)
     }
 
-    /// im2col for one image: X̂[r, i·W + j] = x[c, i+dy, j+dx] (0 outside), for each used tap r = (c, dy, dx).
+    /// The flat span of one tap: X̂[r, k] = x[c, k + shift] for k in `span`, with
+    /// shift = dy·W + dx, covers every inside pixel (i, j) of the tap's window; the k in it
+    /// whose column j lies outside the window (|dx| per row, where the flat shift wraps to a
+    /// neighbouring row) are the only wrong ones and are fixed up afterwards.
+    @inline(__always)
+    private func flatSpan(dy: Int, dx: Int, rows: Range<Int>, width: Int, pixels: Int) -> (shift: Int, span: Range<Int>) {
+        let shift = dy * width + dx
+        let from = min(pixels, max(rows.lowerBound * width, -shift)), to = min(rows.upperBound * width, pixels - shift)
+        return (shift, from..<max(from, to))
+    }
+
+    /// im2col for one image: X̂[r, i·W + j] = x[c, i+dy, j+dx] (0 outside), for each used tap r = (c, dy, dx):
+    /// one contiguous copy per tap (`flatSpan`), then zeros before and after it and in the
+    /// |dx| columns of each row that the window leaves out.
     private func buildPatches(image x: UnsafePointer<Float>, height: Int, width: Int,
                               into patches: UnsafeMutablePointer<Float>) {
         let pixels = height * width
         for (r, tap) in usedTaps.enumerated() {
             let (c, dy, dx, rows, columns) = tapWindow(tap, height: height, width: width)
+            let (shift, span) = flatSpan(dy: dy, dx: dx, rows: rows, width: width, pixels: pixels)
             let channel = x + c * pixels, block = patches + r * pixels
-            for k in 0..<(rows.lowerBound * width) { block[k] = 0 }         // rows above the image
-            for k in (rows.upperBound * width)..<pixels { block[k] = 0 }    // rows below it
-            if dx == 0 {                                                    // whole rows: one span
-                let source = channel + (rows.lowerBound + dy) * width
-                for k in 0..<(rows.count * width) { block[rows.lowerBound * width + k] = source[k] }
-                continue
-            }
-            for i in rows {
-                let row = block + i * width, source = channel + (i + dy) * width + dx
+            (block + span.lowerBound).update(from: channel + span.lowerBound + shift, count: span.count)
+            block.update(repeating: 0, count: span.lowerBound)                                   // before the span
+            (block + span.upperBound).update(repeating: 0, count: pixels - span.upperBound)     // after it
+            guard dx != 0 else { continue }
+            for i in rows {                                             // the columns outside the window
+                let row = block + i * width
                 for j in 0..<columns.lowerBound { row[j] = 0 }
-                for j in columns { row[j] = source[j] }
                 for j in columns.upperBound..<width { row[j] = 0 }
             }
         }
     }
 
-    /// col2im for one image: ∂x[c, i+dy, j+dx] += ∂X̂[r, i·W + j] for each used tap r = (c, dy, dx).
-    private func addPatchGradient(_ patchGradient: UnsafePointer<Float>, height: Int, width: Int,
+    /// col2im for one image: ∂x[c, i+dy, j+dx] = Σ over the used taps r = (c, dy, dx) of
+    /// ∂X̂[r, i·W + j]. Each channel starts from its centre tap's row (dy = dx = 0 covers every
+    /// pixel: a copy, no zeroing; zeros for a channel without one), then every other tap
+    /// adds its flat span (`flatSpan`) in one contiguous pass, after the columns outside its
+    /// window are zeroed in ∂X̂ (scratch, read only here).
+    private func setPatchGradient(_ patchGradient: UnsafeMutablePointer<Float>, height: Int, width: Int,
                                   into dx: UnsafeMutablePointer<Float>) {
         let pixels = height * width
-        for (r, tap) in usedTaps.enumerated() {
+        let area = kernelHeight * kernelWidth, centre = (kernelHeight / 2) * kernelWidth + kernelWidth / 2
+        var started = [Bool](repeating: false, count: inChannels)
+        for (r, tap) in usedTaps.enumerated() where tap % area == centre {
+            (dx + (tap / area) * pixels).update(from: patchGradient + r * pixels, count: pixels)
+            started[tap / area] = true
+        }
+        for c in 0..<inChannels where !started[c] { (dx + c * pixels).update(repeating: 0, count: pixels) }
+        for (r, tap) in usedTaps.enumerated() where tap % area != centre {
             let (c, dy, dxOffset, rows, columns) = tapWindow(tap, height: height, width: width)
-            let channel = dx + c * pixels, block = patchGradient + r * pixels
-            if dxOffset == 0 {                                              // whole rows: one span
-                let target = channel + (rows.lowerBound + dy) * width
-                for k in 0..<(rows.count * width) { target[k] += block[rows.lowerBound * width + k] }
-                continue
+            let (shift, span) = flatSpan(dy: dy, dx: dxOffset, rows: rows, width: width, pixels: pixels)
+            let target = dx + c * pixels + shift, block = patchGradient + r * pixels
+            if dxOffset != 0 {
+                for i in rows {
+                    let row = block + i * width
+                    for j in 0..<columns.lowerBound { row[j] = 0 }
+                    for j in columns.upperBound..<width { row[j] = 0 }
+                }
             }
-            for i in rows {
-                let row = block + i * width, target = channel + (i + dy) * width + dxOffset
-                for j in columns { target[j] += row[j] }
-            }
+            for k in span { target[k] += block[k] }
         }
     }
 
