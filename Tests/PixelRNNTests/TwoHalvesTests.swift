@@ -22,12 +22,14 @@ final class TwoHalvesTests: XCTestCase {
         return (nll, Dictionary(uniqueKeysWithValues: network.namedParameters.map { ($0.0, $0.1.grad) }))
     }
 
+    /// The two halves (or, with `path`, another training-step path) against one pass.
     private func assertHalvesEqualOnePass(_ config: ModelConfig, batch: Int, size: Int = 7,
+                                          path: (PixelNetwork, Tensor) -> [Double] = { $0.lossAndGradientInHalves($1) },
                                           file: StaticString = #filePath, line: UInt = #line) throws {
         let network = try PixelNetwork(config: config, seed: 5)
         let pixels = images(batch: batch, colors: config.colors, levels: config.levels, size: size, seed: 9)
         let (nllOne, gradOne) = gradients(network) { $0.lossAndGradientOnePass(pixels, meanOver: batch) }
-        let (nllHalves, gradHalves) = gradients(network) { $0.lossAndGradientInHalves(pixels) }
+        let (nllHalves, gradHalves) = gradients(network) { path($0, pixels) }
         XCTAssertEqual(nllOne.count, batch, file: file, line: line)
         XCTAssertEqual(nllHalves.count, batch, "every image's NLL comes back", file: file, line: line)
         for (a, b) in zip(nllOne, nllHalves) {
@@ -79,6 +81,18 @@ final class TwoHalvesTests: XCTestCase {
     func testColourImagesHalvesEqualOnePass() throws {
         try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 1, hidden: 6, colors: 3, levels: 256),
                                      batch: 3, size: 5)
+    }
+
+    /// The PixelCNN's passes of one image at a time (`imagesPerPass`) on one core, as a
+    /// step takes them when it cannot split the batch: the same NLLs and gradients as one
+    /// pass over the batch (the halves above take them too, on each core).
+    func testPassesOfOneImageEqualOnePass() throws {
+        XCTAssertEqual(ModelKind.pixelcnn.entry.imagesPerPass, 1)
+        XCTAssertNil(ModelKind.rowlstm.entry.imagesPerPass, "the Row LSTM's row products keep the images side by side")
+        let passes: (PixelNetwork, Tensor) -> [Double] = { $0.lossAndGradientInPasses($1, meanOver: $1.shape[0]) }
+        try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), batch: 3, path: passes)
+        try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 1, hidden: 6, colors: 3, levels: 256),
+                                     batch: 2, size: 5, path: passes)
     }
 
     /// The twin network takes the current weights at every step: after the weights

@@ -79,6 +79,12 @@ public struct ModelKindEntry: Sendable {
     public var countActivationFloats: @Sendable (_ config: ModelConfig, _ height: Int, _ width: Int) -> Double = {
         PixelNetwork.activationFloatsPerImage(config: $0, height: $1, width: $2)
     }
+    /// How many images a training step (and `logits`) takes through the whole network at a
+    /// time, on each core (`PixelNetwork+Halves`, `lossAndGradientInPasses`); nil: all of its
+    /// images in one pass. One image at a time keeps a PixelCNN's maps in the core's cache
+    /// from one layer to the next (measured with `benchmark`); the Row LSTM's row products
+    /// want the images side by side.
+    public var imagesPerPass: Int? = nil
 
     /// What `trace` does with a kind.
     public enum TraceSupport: Sendable, Equatable {

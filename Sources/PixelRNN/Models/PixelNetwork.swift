@@ -134,12 +134,19 @@ public final class PixelNetwork: PixelModel {
     /// Back-propagates ∂L/∂logits to ∂L/∂(encoded input), accumulating every gradient.
     @discardableResult
     public func backward(_ pass: NetworkForward, logitGradient dLogits: Tensor) -> Tensor {
+        backward(pass, logitGradient: dLogits, inputGradient: true)!
+    }
+
+    /// `backward(_:logitGradient:)`, and ∂L/∂(encoded input) only with `inputGradient`
+    /// (nil without: a training step reads only the weights' gradients, so the input
+    /// layer skips its input-gradient product, `Conv2d.backwardWeights`).
+    private func backward(_ pass: NetworkForward, logitGradient dLogits: Tensor, inputGradient: Bool) -> Tensor? {
         // Each head layer's input is a ReLU's output, and ReLU(s) > 0 exactly where s > 0:
         // its backward goes through that ReLU too.
         let dz1 = head[1].backwardThroughReLU(input: pass.headHiddenActivated, outputGradient: dLogits)
         let dStream = head[0].backwardThroughReLU(input: pass.headInput, outputGradient: dz1)
         return try! backward(pass, fromStream: blocks.count, streamGradient: dStream,
-                             skipGradient: config.skip ? dStream : nil, shouldStop: { false })
+                             skipGradient: config.skip ? dStream : nil, inputGradient: inputGradient, shouldStop: { false })
     }
 
     /// Back-propagates a gradient given at stream `l` (0 = after the input layer,
@@ -156,13 +163,13 @@ public final class PixelNetwork: PixelModel {
     @discardableResult
     public func backward(_ pass: NetworkForward, fromStream l: Int, streamGradient: Tensor,
                          shouldStop: () -> Bool) throws -> Tensor {
-        try backward(pass, fromStream: l, streamGradient: streamGradient, skipGradient: nil, shouldStop: shouldStop)
+        try backward(pass, fromStream: l, streamGradient: streamGradient, skipGradient: nil, inputGradient: true, shouldStop: shouldStop)!
     }
 
     /// The backward through the blocks: `skipGradient`, with skip connections, is what the head
     /// sends to each of x_1 … x_{l−1} directly (besides `streamGradient` at x_l).
     private func backward(_ pass: NetworkForward, fromStream l: Int, streamGradient: Tensor, skipGradient: Tensor?,
-                          shouldStop: () -> Bool) throws -> Tensor {
+                          inputGradient: Bool, shouldStop: () -> Bool) throws -> Tensor? {
         var d = streamGradient
         for k in stride(from: l - 1, through: 0, by: -1) {
             try Stopped.check(shouldStop, done: l - 1 - k, of: l, "blocks")
@@ -170,16 +177,18 @@ public final class PixelNetwork: PixelModel {
             if config.residual { d += dF } else { d = dF }                   // identity + F path, or F alone
             if let skipGradient, k >= 1 { d += skipGradient }                // x_k feeds the head directly
         }
+        guard inputGradient else { input.backwardWeights(input: pass.encodedInput, outputGradient: d); return nil }
         return input.backward(input: pass.encodedInput, outputGradient: d)
     }
 
     /// Mean NLL (nats/image) of a batch, its gradient applied to every parameter.
-    /// Returns the per-image NLLs. Takes the two-halves path where it is faster
-    /// (`PixelNetwork+Halves`); the numbers are the same up to Float rounding.
+    /// Returns the per-image NLLs. Takes the two-halves path where it is faster, and the
+    /// kind's `imagesPerPass` images at a time (`PixelNetwork+Halves`); the numbers are the
+    /// same up to Float rounding.
     @discardableResult
     public func lossAndGradient(_ pixels: Tensor) -> [Double] {
         usesHalves(batch: pixels.shape[0]) ? lossAndGradientInHalves(pixels)
-                                           : lossAndGradientOnePass(pixels, meanOver: pixels.shape[0])
+                                           : lossAndGradientInPasses(pixels, meanOver: pixels.shape[0])
     }
 
     /// The plain path: one forward and one backward pass over the whole of `pixels`,
@@ -190,7 +199,7 @@ public final class PixelNetwork: PixelModel {
         let pass = forward(pixels)
         let nll = Likelihood.negativeLogLikelihood(logits: pass.logits, pixels: pixels, levels: config.levels)
         let g = Likelihood.logitGradient(logits: pass.logits, pixels: pixels, levels: config.levels, meanOver: count)
-        backward(pass, logitGradient: g)
+        _ = backward(pass, logitGradient: g, inputGradient: false)
         return nll
     }
 }

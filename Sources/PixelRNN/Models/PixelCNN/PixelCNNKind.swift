@@ -5,5 +5,5 @@ extension ModelKindEntry {
         kind: .pixelcnn, paperName: "PixelCNN", makeBlock: { _ = $3; return PixelCNNBlock(hidden: $0, colors: $1, seed: $2) },
         floatsPerPixelPerHidden: 8, splitsBatchInHalves: true, samplesIncrementally: true, skewedMapWeights: [],
         trace: .none(why: "a PixelCNN computes every pixel at once: nothing to step through — trace a rowlstm or diagbilstm model"),
-        benchmarkTarget: .init(trainingImagesPerSecond: 1000, shareOfPeak: 0.40))
+        benchmarkTarget: .init(trainingImagesPerSecond: 1000, shareOfPeak: 0.40), imagesPerPass: 1)
 }
