@@ -67,12 +67,14 @@ def idx_labels(digits):
 
 
 def write_gzip(path, payload):
-    """Writes reproducible gzip (no file name, time stamp 0)."""
+    """Writes reproducible gzip (no file name, time stamp 0, level 9); prints the SHA-256 of the
+    file and of its payload (make_colour_data.py writes through it too)."""
     buffer = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as g:
         g.write(payload)
     path.write_bytes(buffer.getvalue())
-    print(f"wrote {path}  ({len(payload)} bytes, sha256 {hashlib.sha256(payload).hexdigest()} uncompressed)")
+    print(f"wrote {path}  ({len(buffer.getvalue())} bytes; sha256 {hashlib.sha256(buffer.getvalue()).hexdigest()})")
+    print(f"  uncompressed: {len(payload)} bytes, sha256 {hashlib.sha256(payload).hexdigest()}")
 
 
 def main():

@@ -28,7 +28,6 @@ pixelrnn never runs it.
 Usage:  python3 scripts/make_colour_data.py [--font PATH] [--out DIR]
 """
 import argparse
-import gzip
 import hashlib
 import io
 import pathlib
@@ -38,6 +37,8 @@ import sys
 import numpy as np
 from fontTools.ttLib import TTFont
 from PIL import Image
+
+from make_bundled_data import write_gzip  # reproducible gzip, its SHA-256 printed
 
 FONT = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
 # The font file of fonts-noto-color-emoji 2.042-0+deb12u1 (Debian 12); another
@@ -99,16 +100,6 @@ def reduce(png):
     blocks = canvas.reshape(SIDE, SCALE, SIDE, SCALE, 3).sum(axis=(1, 3))
     n = SCALE * SCALE
     return ((blocks + n // 2) // n).astype(np.uint8).tobytes()
-
-
-def write_gzip(path, payload):
-    """Writes reproducible gzip (no file name, time stamp 0, level 9)."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=9, mtime=0) as g:
-        g.write(payload)
-    path.write_bytes(buffer.getvalue())
-    print(f"wrote {path}  ({len(buffer.getvalue())} bytes; sha256 {hashlib.sha256(buffer.getvalue()).hexdigest()})")
-    print(f"  uncompressed: {len(payload)} bytes, sha256 {hashlib.sha256(payload).hexdigest()}")
 
 
 def main():

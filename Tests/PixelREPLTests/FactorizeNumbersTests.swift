@@ -4,13 +4,7 @@ import XCTest
 
 /// `factorize --numbers`: the table of p(x_i | x_<i) agrees with the listed pixels. A trained
 /// model is sure of the background: p rounds to 1, which the table once printed as ".00".
-final class FactorizeNumbersTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "factorize-numbers") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class FactorizeNumbersTests: ShellTestCase {
     func testTableCellsAgreeWithTheListedProbabilities() throws {
         run("data load")
         run("model load pretrained:pixelcnn")

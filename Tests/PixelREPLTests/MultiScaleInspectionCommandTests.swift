@@ -5,13 +5,7 @@ import XCTest
 
 /// `check causality` and colour `rf` on a multi-scale model: the small image is allowed to a
 /// prediction outside it (later pixels too), nothing else after the pixel is.
-final class MultiScaleInspectionCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "multiscale-inspection") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class MultiScaleInspectionCommandTests: ShellTestCase {
     func testCheckCausalityAllowsTheSmallImage() throws {
         run("model new multiscale --base rowlstm --layers 2 --hidden 3 --small-layers 1 --small-hidden 2")
         let said = run("check causality --size 6")

@@ -6,15 +6,11 @@ import XCTest
 /// `complete` and `trace sample` on a multi-scale model: the small image first (its given
 /// pixels kept), then the rest given it; in the trace, the small image pixel by pixel, then the
 /// rest, ending with `sample`'s image.
-final class MultiScaleSamplingCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
+final class MultiScaleSamplingCommandTests: ShellTestCase {
     override func setUpWithError() throws {
-        harness = ShellHarness(name: "multiscale-sampling")
+        try super.setUpWithError()
         run("data load")
     }
-
-    override func tearDownWithError() throws { Interruption.clear(); harness.removeFolder() }
 
     func testCompleteDrawsTheSmallImageFirst() throws {
         run("model new multiscale --base rowlstm --layers 1 --hidden 3 --small-layers 1 --small-hidden 2")

@@ -5,13 +5,7 @@ import XCTest
 
 /// Trace's `show stream` and the last line of `continue`: what each block adds to the residual
 /// stream of the traced image, the numbers of `ResidualStreamNorms` (as `rf --growth` prints them).
-final class TraceStreamCommandTests: XCTestCase, ShellHarnessTestCase {
-    var harness: ShellHarness!
-
-    override func setUpWithError() throws { harness = ShellHarness(name: "trace-stream") }
-
-    override func tearDownWithError() throws { harness.removeFolder() }
-
+final class TraceStreamCommandTests: ShellTestCase {
     /// The library's norms of the current model on test image `index`.
     private func expectedNorms(_ index: Int) throws -> ResidualStreamNorms {
         let net = try XCTUnwrap(harness.session.model as? PixelNetwork)

@@ -32,17 +32,41 @@ final class MemoryEstimateTests: XCTestCase {
         return Tensor(shape: [batch, 1, height, width], data: (0..<(batch * height * width)).map { _ in rng.nextUniform() < 0.3 ? 1 : 0 })
     }
 
-    /// Roughly: the Diagonal BiLSTM keeps its skewed maps, H·(H + W − 1) cells each, and is
-    /// charged per pixel as the others are (16h floats), about 15% under here.
+    /// At least what the forward pass keeps, and not far more, for every kind, on a square and
+    /// on a non-square image. (The Diagonal BiLSTM was once charged 16h per pixel without its
+    /// F(x), the zero rows of its skewed maps and the head's input: 15% under here.)
     func testAPixelNetworkOfEachKindIsChargedRoughlyWhatItsForwardPassKeeps() throws {
-        let (batch, height, width) = (2, 9, 7)
-        let pixels = images(batch, height, width)
-        for kind in ModelKind.allCases {
-            let network = try PixelNetwork(config: ModelConfig(kind: kind, layers: 2, hidden: 4), seed: 1)
-            let kept = Double(keptFloats(network.forward(pixels))) / Double(batch)
-            let estimate = network.activationFloatsPerImage(height: height, width: width)
-            XCTAssertGreaterThanOrEqual(estimate, kind == .diagbilstm ? 0.8 * kept : kept, "\(kind)")
-            XCTAssertLessThanOrEqual(estimate, 2 * kept, "\(kind)")
+        for (batch, height, width) in [(2, 9, 7), (1, 12, 12)] {
+            let pixels = images(batch, height, width)
+            for kind in ModelKind.allCases {
+                let network = try PixelNetwork(config: ModelConfig(kind: kind, layers: 2, hidden: 4), seed: 1)
+                let kept = Double(keptFloats(network.forward(pixels))) / Double(batch)
+                let estimate = network.activationFloatsPerImage(height: height, width: width)
+                XCTAssertGreaterThanOrEqual(estimate, kept, "\(kind) \(height)×\(width)")
+                XCTAssertLessThanOrEqual(estimate, 2 * kept, "\(kind) \(height)×\(width)")
+                XCTAssertEqual(MemoryEstimate.activationFloatsPerImage(config: network.config, height: height, width: width), estimate,
+                               "\(kind): the estimate before building is the built network's")
+            }
+        }
+    }
+
+    /// A Diagonal BiLSTM block is charged exactly what its forward pass keeps beyond its input:
+    /// 18h floats per pixel (the table's) and the zero rows of its packed c and h maps — on
+    /// square, wide, tall and one-column images, with and without the known bugs' plain path.
+    func testADiagonalBiLSTMBlockIsChargedExactlyTheFloatsItsForwardPassKeeps() {
+        let h = 3
+        let perPixel = ModelKind.diagbilstm.entry.floatsPerPixelPerHidden * h
+        for (batch, height, width) in [(2, 6, 6), (1, 4, 9), (3, 8, 3), (1, 5, 1)] {
+            for switches in [BlockSwitches.paper, BlockSwitches(bug: .samePadding)] {
+                let block = DiagonalBiLSTMBlock(hidden: h, colors: 1, seed: 4, switches: switches)
+                let x = Tensor(shape: [batch, 2 * h, height, width],
+                               data: (0..<(batch * 2 * h * height * width)).map { Float($0 % 7) / 7 - 0.4 })
+                let pass = block.forward(x)
+                let kept = Double(keptFloats(pass) - x.count) / Double(batch)
+                let charged = Double(perPixel * height * width)
+                    + DiagonalBiLSTMBlock.paddingFloatsPerImage(hidden: h, height: height, width: width)
+                XCTAssertEqual(charged, kept, "\(height)×\(width), \(switches.bug.map(\.rawValue) ?? "paper")")
+            }
         }
     }
 
@@ -62,8 +86,8 @@ final class MemoryEstimateTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(estimate, kept, "\(base)")
             XCTAssertLessThanOrEqual(estimate, 2 * kept, "\(base)")
             let parts = config.multiScaleParts!
-            let networksAlone = PixelNetwork.activationFloatsPerImage(config: parts.small, height: 3, width: 3)
-                + PixelNetwork.activationFloatsPerImage(config: parts.conditional, height: height, width: width)
+            let networksAlone = MemoryEstimate.activationFloatsPerImage(config: parts.small, height: 3, width: 3)
+                + MemoryEstimate.activationFloatsPerImage(config: parts.conditional, height: height, width: width)
             XCTAssertGreaterThanOrEqual(estimate - networksAlone, Double(keptFloats(pass.upsampler)) / Double(batch),
                                         "\(base): the upsampler's maps are charged beyond the two networks")
             let parameters = try MemoryEstimate.parameterCount(config: config)

@@ -44,7 +44,7 @@ final class ModelKindTableTests: XCTestCase {
             MemoryEstimate.trainingBytes(config: ModelConfig(kind: kind, layers: 1, hidden: 4), parameters: 0,
                                          batch: 1, height: 1, width: 1)
         }
-        let stream = 2 * 4 * Double(2 * 4 * 2 + ModelConfig.headWidth * 2 + 2)
+        let stream = 2 * 4 * Double(2 * 4 * 3 + ModelConfig.headWidth * 2 + 2)      // x_0, x_1, ReLU(x_1); the head
         XCTAssertEqual(bytes(.pixelcnn) - stream, 2 * 4 * 8 * 4)
         XCTAssertEqual(bytes(.rowlstm) - stream, 2 * 4 * 16 * 4)
     }

@@ -2,75 +2,101 @@ import Foundation
 import XCTest
 @testable import PixelRNN
 
-/// `model export pytorch`: the generated modules against golden files, and checkpoints written
-/// by the exported training script (PyTorch) loading back with the NLL the script printed.
+/// `model export pytorch`: the generated modules against the validated manifest, and checkpoints
+/// written by the exported training script (PyTorch) loading back with the NLL the script printed.
 ///
-/// The golden files (`Fixtures/export/golden/`) are the program's own output, committed once
-/// it had been checked against PyTorch (`scripts/check_export.py`: the module reproduces the
-/// REPL's NLL for every kind and option); a change to the generated text fails here until the
-/// check is run again and the golden files are replaced
-/// (`PIXELRNN_WRITE_FIXTURES=1 swift test --filter PyTorchExportTests` writes them). There is one
-/// golden file per part of the module (`PyTorchModuleSource.parts`), written once however many
-/// configs use it; each config lists its parts in order, and its whole module must be exactly
-/// those files joined. (`train.py` is one constant text, the same for every config: no golden
-/// copy; check_export.py and the fixtures below test what it does.)
+/// `Fixtures/export/golden.json` records the module text as it was when `scripts/check_export.py`
+/// (PyTorch, by hand) last checked it reproduces the REPL's NLL for every kind and option: the
+/// module is assembled from parts (`PyTorchModuleSource.parts`), and the manifest holds every
+/// part's FNV-1a digest (`Checkpoint.digest` of its UTF-8 text; the constants part, different for
+/// each config, line by line under `constants`) and every golden config's parts in order
+/// (`modules`). A change to the generated text fails here, naming the part, until the check is
+/// run again and the manifest is rewritten: `PIXELRNN_WRITE_FIXTURES=1 swift test --filter
+/// PyTorchExportTests` recomputes the digests and constants of the parts each config lists (a new
+/// golden config: its entry in `goldenConfigs` and its list of parts in the manifest's `modules`,
+/// by hand, then the same command). (`train.py` is one constant text, the same for every config:
+/// no digest; check_export.py and the fixtures below test what it does.)
 /// `Fixtures/export/pytorch_trained_*` were made
 /// by `Fixtures/export/make_export_fixtures.py`: one step of the exported `train.py` on
 /// `tiny_binarized.amat`.
 final class PyTorchExportTests: XCTestCase {
     static var folder: URL { GoldenFixture.folder.appendingPathComponent("export") }
 
-    /// The parts every module has, before the constants / after them, before the block.
-    static let common = ["metadata", "mask", "masked_conv"]
+    /// The golden configs, by their names in the manifest (`<name>+<bug>`: a known bug, which
+    /// changes no constant, so it shares the constants part of the paper's model `<name>`).
+    static let goldenConfigs: [(String, ModelConfig)] = [
+        ("pixelcnn_L2_h4", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4)),
+        ("rowlstm_L2_h4", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4)),
+        ("diagbilstm_L2_h4", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4)),
+        ("pixelcnn_L2_h6_c3_256", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 6, colors: 3, levels: 256)),
+        ("rowlstm_L2_h4_residual_off_skip_on", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4, residual: false, skip: true)),
+        ("diagbilstm_L2_h3_c3_8", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 3, colors: 3, levels: 8)),
+        ("rowlstm_L2_h4+sigmoid_g", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4, bug: .sigmoidG)),
+        ("pixelcnn_L2_h6_c3_256+no_colour_mask", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 6, colors: 3, levels: 256, bug: .noColourMask)),
+        ("diagbilstm_L2_h4+no_shift", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4, bug: .noShift)),
+        ("diagbilstm_L2_h4+same_padding", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4, bug: .samePadding)),
+        ("diagbilstm_L2_h4+flip_skewed", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4, bug: .flipSkewed)),
+        ("multiscale_rowlstm_L2_h4_k2_L1_h3", .multiScale(MultiScaleSettings(base: .rowlstm, smallLayers: 1, smallHidden: 3), layers: 2, hidden: 4)),
+    ]
 
-    /// The golden configs: a name, the config, and the golden parts of its module in order
-    /// (`constants_<name>` is the config's own; for `<name>+<bug>`, the paper model's).
-    static let goldenModules: [(String, ModelConfig, [String])] = [
-        ("pixelcnn_L2_h4", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), ["block_pixelcnn", "network", "likelihood_binary"]),
-        ("rowlstm_L2_h4", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4), ["lstm_cell", "block_rowlstm", "network", "likelihood_binary"]),
-        ("diagbilstm_L2_h4", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4),
-         ["lstm_cell", "block_diagbilstm", "network", "likelihood_binary"]),
-        ("pixelcnn_L2_h6_c3_256", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 6, colors: 3, levels: 256),
-         ["block_pixelcnn", "network", "likelihood_levels"]),
-        ("rowlstm_L2_h4_residual_off_skip_on", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4, residual: false, skip: true),
-         ["lstm_cell", "block_rowlstm", "network", "likelihood_binary"]),
-        ("diagbilstm_L2_h3_c3_8", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 3, colors: 3, levels: 8),
-         ["lstm_cell", "block_diagbilstm", "network", "likelihood_levels"]),
-        // A bug changes no constant: these share the constants of the paper's model.
-        ("rowlstm_L2_h4+sigmoid_g", ModelConfig(kind: .rowlstm, layers: 2, hidden: 4, bug: .sigmoidG),
-         ["lstm_cell", "block_rowlstm", "network", "bug_sigmoid_g", "likelihood_binary"]),
-        ("pixelcnn_L2_h6_c3_256+no_colour_mask", ModelConfig(kind: .pixelcnn, layers: 2, hidden: 6, colors: 3, levels: 256, bug: .noColourMask),
-         ["block_pixelcnn", "network", "bug_no_colour_mask", "likelihood_levels"]),
-        ("diagbilstm_L2_h4+no_shift", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4, bug: .noShift),
-         ["lstm_cell", "block_diagbilstm", "network", "bug_no_shift", "likelihood_binary"]),
-        ("diagbilstm_L2_h4+same_padding", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4, bug: .samePadding),
-         ["lstm_cell", "block_diagbilstm", "network", "bug_same_padding", "likelihood_binary"]),
-        ("diagbilstm_L2_h4+flip_skewed", ModelConfig(kind: .diagbilstm, layers: 2, hidden: 4, bug: .flipSkewed),
-         ["lstm_cell", "block_diagbilstm", "network", "bug_flip_skewed", "likelihood_binary"]),
-        ("multiscale_rowlstm_L2_h4_k2_L1_h3", .multiScale(MultiScaleSettings(base: .rowlstm, smallLayers: 1, smallHidden: 3), layers: 2, hidden: 4),
-         ["lstm_cell", "block_rowlstm", "network", "multiscale", "likelihood_binary"]),
-    ].map { name, config, parts in
-        (name, config, ["preamble", "constants_\(name.split(separator: "+")[0])"] + common + parts + ["loader"])
+    /// `Fixtures/export/golden.json`: the module text check_export.py validated.
+    struct Manifest: Codable, Equatable {
+        /// Every config's constants part (`constants_<config>` in `modules`), line by line.
+        var constants: [String: [String]]
+        /// Every golden config's parts, in order.
+        var modules: [String: [String]]
+        /// Every other part: `fnv1a64:` and the 16 hex digits of its text's digest.
+        var parts: [String: String]
     }
 
-    static func golden(_ name: String) throws -> String {
-        try String(contentsOf: folder.appendingPathComponent("golden/\(name).py"), encoding: .utf8)
-    }
+    static var manifestURL: URL { folder.appendingPathComponent("golden.json") }
 
-    func testModuleTextIsTheGoldenFilesForEveryKindAndOption() throws {
-        XCTAssertEqual(Set(Self.goldenModules.map(\.1.kind)), Set(ModelKind.allCases + [.multiscale]), "a kind without a golden module")
-        let write = ProcessInfo.processInfo.environment["PIXELRNN_WRITE_FIXTURES"] == "1"
-        for (name, config, names) in Self.goldenModules {
+    /// The manifest of the text generated today for the parts `validated` lists per config.
+    /// A part name that two configs give different texts is a failure (it would have no one digest).
+    static func manifestOfTodaysText(listedIn validated: Manifest) throws -> Manifest {
+        var today = Manifest(constants: [:], modules: validated.modules, parts: [:])
+        for (name, config) in goldenConfigs {
+            let names = try XCTUnwrap(validated.modules[name], "\(name): a golden config the manifest does not list")
             let parts = try PyTorchModuleSource.parts(for: config)
-            XCTAssertEqual(parts.count, names.count, "\(name): the module has \(parts.count) parts, its golden list \(names.count)")
-            if write {
-                for (part, file) in zip(parts, names) {
-                    try part.write(to: Self.folder.appendingPathComponent("golden/\(file).py"), atomically: true, encoding: .utf8)
+            XCTAssertEqual(try PyTorchModuleSource.text(for: config), parts.joined(separator: "\n\n"), "\(name): the module is not its parts joined")
+            guard parts.count == names.count else {
+                XCTFail("\(name): the module has \(parts.count) parts, the manifest lists \(names.count) (\(names.joined(separator: ", ")))")
+                continue
+            }
+            for (text, part) in zip(parts, names) {
+                if part.hasPrefix("constants_") {
+                    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+                    let key = String(part.dropFirst("constants_".count))
+                    XCTAssert(today.constants[key].map { $0 == lines } ?? true, "\(name): part \(part) differs from another config's")
+                    today.constants[key] = lines
+                } else {
+                    let digest = Checkpoint.digest(Array(text.utf8))
+                    XCTAssert(today.parts[part].map { $0 == digest } ?? true, "\(name): part \(part) differs from another config's")
+                    today.parts[part] = digest
                 }
             }
-            let expected = try names.map(Self.golden).joined(separator: "\n\n")
-            let text = try PyTorchModuleSource.text(for: config)
-            XCTAssertEqual(text, expected, "\(name) (\(names.joined(separator: ", "))): first differing line \(firstDifference(text, expected))")
+        }
+        return today
+    }
+
+    func testModuleTextIsTheValidatedPartsForEveryKindAndOption() throws {
+        XCTAssertEqual(Set(Self.goldenConfigs.map(\.1.kind)), Set(ModelKind.allCases + [.multiscale]), "a kind without a golden module")
+        let validated = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: Self.manifestURL))
+        XCTAssertEqual(Set(validated.modules.keys), Set(Self.goldenConfigs.map(\.0)), "the manifest's configs are not goldenConfigs")
+        let today = try Self.manifestOfTodaysText(listedIn: validated)
+        if ProcessInfo.processInfo.environment["PIXELRNN_WRITE_FIXTURES"] == "1" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try (encoder.encode(today) + Data("\n".utf8)).write(to: Self.manifestURL)
+            return
+        }
+        let revalidate = "if scripts/check_export.py passes, `PIXELRNN_WRITE_FIXTURES=1 swift test --filter PyTorchExportTests` rewrites Fixtures/export/golden.json"
+        for part in Set(today.parts.keys).union(validated.parts.keys).sorted() where today.parts[part] != validated.parts[part] {
+            XCTFail("part \(part) of the module changed (\(today.parts[part] ?? "not generated"), validated \(validated.parts[part] ?? "none")): \(revalidate)")
+        }
+        for key in Set(today.constants.keys).union(validated.constants.keys).sorted() where today.constants[key] != validated.constants[key] {
+            let (now, then) = ((today.constants[key] ?? []).joined(separator: "\n"), (validated.constants[key] ?? []).joined(separator: "\n"))
+            XCTFail("part constants_\(key) of the module changed (first differing line \(firstDifference(now, then))): \(revalidate)")
         }
     }
 

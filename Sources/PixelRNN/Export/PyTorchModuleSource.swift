@@ -26,8 +26,8 @@ public enum PyTorchModuleSource {
         try parts(for: config).joined(separator: "\n\n")
     }
 
-    /// The parts of `text(for:)` in order, each ending in one newline (the golden files of
-    /// `PyTorchExportTests` are these parts, one file each).
+    /// The parts of `text(for:)` in order, each ending in one newline (the manifest of
+    /// `PyTorchExportTests`, `Fixtures/export/golden.json`, holds each part's digest).
     static func parts(for config: ModelConfig) throws -> [String] {
         let kind = config.multiScale?.base ?? config.kind
         guard let block = PyTorchBlockSource.byKind[kind] else {

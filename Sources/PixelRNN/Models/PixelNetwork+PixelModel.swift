@@ -69,20 +69,24 @@ extension PixelNetwork {
 /// configuration alone (so that a model can be refused before it is built). Per pixel:
 ///
 ///     L · f · h        the blocks' maps (f = `ModelKindEntry.floatsPerPixelPerHidden`:
-///                      about 16 for an LSTM block, 8 for a PixelCNN block)
+///                      8 for a PixelCNN block, 16 for a Row LSTM block, 18 for a Diagonal BiLSTM
+///                      block, which also keeps zero rows of its skewed maps: its kind's
+///                      `countActivationFloats` adds them)
 ///     (L + 1) · 2h     the residual stream, after the input layer and after each block
-///     2 · (32 + K)     the head: head.0's output and its ReLU, the logits and their input's share
+///     2h               ReLU of the stream, the head's input
+///     2 · (32 + K)     the head: head.0's output and its ReLU, the logits and the scaled input (C ≤ K)
 extension PixelNetwork {
     /// The floats a `config` network keeps per image of height×width.
     public static func activationFloatsPerImage(config: ModelConfig, height: Int, width: Int) -> Double {
         let perBlock = Double(config.kind.entry.floatsPerPixelPerHidden) * Double(config.hidden)
-        let stream = Double(2 * config.hidden) * Double(config.layers + 1)
+        let stream = Double(2 * config.hidden) * Double(config.layers + 2)   // x_0 … x_L and ReLU(x_L)
         let head = Double(ModelConfig.headWidth + config.outputChannels) * 2
         return (perBlock * Double(config.layers) + stream + head) * Double(height * width)
     }
 
-    /// This network's `activationFloatsPerImage(config:height:width:)`.
+    /// This network's estimate: its kind's `ModelKindEntry.countActivationFloats` (by default
+    /// `activationFloatsPerImage(config:height:width:)`; a kind may add what it keeps beyond it).
     public func activationFloatsPerImage(height: Int, width: Int) -> Double {
-        PixelNetwork.activationFloatsPerImage(config: config, height: height, width: width)
+        config.kind.entry.countActivationFloats(config, height, width)
     }
 }

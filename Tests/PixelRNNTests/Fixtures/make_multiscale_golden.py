@@ -27,20 +27,11 @@ import os
 
 import torch
 import torch.nn.functional as F
+from make_diagbilstm_golden import conv_mask  # mask A / B for one colour
 
 H, W, BATCH, K = 6, 5, 2, 2
 L, HID, L_SMALL, HID_SMALL = 1, 2, 1, 3
 HEAD = 32
-
-
-def conv_mask(kind, out_ch, in_ch, kh, kw):
-    m = torch.zeros(out_ch, in_ch, kh, kw, dtype=torch.float64)
-    cy, cx = kh // 2, kw // 2
-    m[:, :, :cy, :] = 1
-    m[:, :, cy, :cx] = 1
-    if kind == "B":
-        m[:, :, cy, cx] = 1
-    return m
 
 
 def mconv(p, name, x, kind, pad=None):

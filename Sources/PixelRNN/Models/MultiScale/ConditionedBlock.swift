@@ -61,3 +61,15 @@ extension DiagonalBiLSTMBlock: InputToStateBiasedBlock, ConditionedBlock {
     /// fwd's i_s(x), then bwd's: 4h each.
     public var conditioningChannels: Int { 8 * hidden }
 }
+
+extension ModelKind {
+    /// The channels of a block's conditioning bias map per unit of h (2, 4 or 8: the table
+    /// above), asked of one block of h = 1; throws `ModelError` for a kind whose blocks take no
+    /// bias (it cannot be a multi-scale network's base).
+    func conditioningChannelsPerHidden() throws -> Int {
+        guard let block = entry.makeBlock(1, 1, 0, .paper) as? ConditionedBlock else {
+            throw ModelError.invalidConfig("a \(paperName) block takes no conditioning bias")
+        }
+        return block.conditioningChannels
+    }
+}

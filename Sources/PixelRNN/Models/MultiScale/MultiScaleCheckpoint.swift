@@ -81,7 +81,7 @@ extension MultiScaleNetwork {
         let cond = try MemoryEstimate.parameterCount(config: parts.conditional)
         let upsampler = (c * colors * 9 + c) + (c * c * 4 * k * k + c) + (c * c * 9 + c)
         guard config.layers > 0 else { return small + cond + upsampler }
-        let channels = (s.base.entry.makeBlock(1, 1, 0, .paper) as! ConditionedBlock).conditioningChannels * config.hidden   // per unit of h
+        let channels = try s.base.conditioningChannelsPerHidden() * config.hidden
         return small + cond + upsampler + config.layers * (channels * c + channels)
     }
 }

@@ -16,8 +16,8 @@ extension MultiScaleNetwork {
         let k = settings.factor
         let (s, s2, c) = ((height + k - 1) / k, (width + k - 1) / k, config.hidden)
         let upsampler = (config.colors + c) * s * s2 + c * (s * k + k % 2) * (s2 * k + k % 2) + 2 * c * height * width
-        let biasChannels = config.layers == 0 ? 0   // per block, asked of one block of the base kind, as `parameterCount`
-            : (settings.base.entry.makeBlock(1, 1, 0, .paper) as! ConditionedBlock).conditioningChannels * config.hidden
+        // Per block. A base whose blocks take no bias has no bias maps (nor a network: `parameterCount` throws).
+        let biasChannels = config.layers == 0 ? 0 : ((try? settings.base.conditioningChannelsPerHidden()) ?? 0) * config.hidden
         return MemoryEstimate.activationFloatsPerImage(config: small, height: s, width: s2) + Double(upsampler)
             + MemoryEstimate.activationFloatsPerImage(config: conditional, height: height, width: width)
             + Double(config.layers * biasChannels * height * width)

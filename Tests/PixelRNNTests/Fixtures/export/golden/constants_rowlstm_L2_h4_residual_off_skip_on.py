@@ -1,9 +1,0 @@
-# The model: a Row LSTM, L = 2 residual blocks, h = 4, 1 colour,
-# 2 levels (binary: one logit per colour, read through a sigmoid).
-KIND = "rowlstm"
-LAYERS = 2
-HIDDEN = 4
-COLORS = 1
-LEVELS = 2
-RESIDUAL = False  # x_{l+1} = F_l(x_l): no residual connections
-SKIP = True       # the head reads x_1 + ... + x_L (skip connections)
