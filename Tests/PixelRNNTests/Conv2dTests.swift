@@ -70,6 +70,24 @@ final class Conv2dTests: XCTestCase {
         }
     }
 
+    /// The fast path keeps Ŵ between calls (`usedWeightMatrix`): after the weight changes —
+    /// in place, as Adam changes it, or assigned whole — it computes with the new weight.
+    func testFastPathFollowsChangedWeights() {
+        let conv = pcnnConv(in: 3, out: 4, kernel: (3, 3), mask: .B, colors: 1, seed: 31)
+        let x = randomTensor([2, 3, 5, 6], seed: 32)
+        _ = conv.forwardFast(x)
+        let before = conv.weight.version
+        for i in 0..<conv.weight.value.count { conv.weight.value.data[i] *= -1.5 }
+        XCTAssertNotEqual(conv.weight.version, before, "a change in place is seen")
+        assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-5, "after a change in place")
+        conv.weight.value = randomTensor(conv.weight.value.shape, seed: 33)
+        assertClose(conv.forwardFast(x), conv.forwardPlain(x), tolerance: 1e-5, "after an assignment")
+        let dy = randomTensor([2, 4, 5, 6], seed: 34)
+        assertBackwardPathsAgree(weight: conv.weight, bias: conv.bias, tolerance: 1e-5, "backward after the changes",
+                                 plain: { conv.backwardPlain(input: x, outputGradient: dy) },
+                                 fast: { conv.backwardFast(input: x, outputGradient: dy) })
+    }
+
     /// The same with every layer's images shared out to the cores (their gradients added at
     /// the end), however small the work.
     func testFastPathEqualsPlainPathWhenTheBatchIsSplitOverThreads() {

@@ -1,3 +1,4 @@
+import Foundation
 /// A 2-D convolution with stride 1, "same" zero padding (kh/2, kw/2) and a bias,
 /// optionally masked (paper §3.4): `y = (W ⊙ M) ∗ x + b`.
 ///
@@ -26,6 +27,10 @@ public final class Conv2d {
     /// Where Ŵ's entries come from: entry o·K + r of the fast path's (out × K) matrix is the
     /// weight's flat entry `usedWeightIndices[o·K + r]` = o·(in·kh·kw) + usedTaps[r].
     let usedWeightIndices: [Int]
+    /// Ŵ as last gathered, with the weight's `version` then: a training step's passes of one
+    /// image each use it again until the optimizer changes the weight.
+    var usedWeightCache: (version: Int, matrix: [Float])?
+    let usedWeightLock = NSLock()
 
     /// A convolution initialised like PyTorch's default (uniform in ±1/√fan_in),
     /// from an explicit seed. `colors` decides the colour groups of a mask.

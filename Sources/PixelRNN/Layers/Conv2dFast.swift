@@ -34,10 +34,16 @@ extension Conv2d {
         kernelHeight == 1 && kernelWidth == 1 && usedTaps.count == inChannels
     }
 
-    /// Ŵ, (out × K) row-major: the used taps of W ⊙ M.
+    /// Ŵ, (out × K) row-major: the used taps of W ⊙ M. Gathered again only after the
+    /// weight changed (`Parameter.version`).
     func usedWeightMatrix() -> [Float] {
+        usedWeightLock.lock()
+        defer { usedWeightLock.unlock() }
+        if let cache = usedWeightCache, cache.version == weight.version { return cache.matrix }
         let value = weight.value.data, mask = weight.mask?.data
-        return usedWeightIndices.map { k in mask.map { value[k] * $0[k] } ?? value[k] }
+        let matrix = usedWeightIndices.map { k in mask.map { value[k] * $0[k] } ?? value[k] }
+        usedWeightCache = (weight.version, matrix)
+        return matrix
     }
 
     /// y = (W ⊙ M) ∗ x + b through im2col + GEMM, or ReLU(y) with `thenReLU`.
@@ -140,11 +146,16 @@ extension Conv2d {
         // Scatter Σ ∂Ŵ back to the full (out, in, kh, kw) gradient; masked entries get nothing.
         let mask = weight.mask?.data
         let entries = outChannels * taps
+        if parts.count > 1 {            // Σ over the parts, into part 0's
+            for part in 1..<parts.count { for e in 0..<entries { dW[e] += dW[part * entries + e] } }
+        }
         weight.grad.data.withUnsafeMutableBufferPointer { g in
-            for (e, k) in usedWeightIndices.enumerated() {
-                var d: Float = 0
-                for part in 0..<parts.count { d += dW[part * entries + e] }
-                g[k] += mask.map { d * $0[k] } ?? d
+            usedWeightIndices.withUnsafeBufferPointer { index in
+                if let mask {
+                    for e in 0..<entries { let k = index[e]; g[k] += dW[e] * mask[k] }
+                } else {
+                    for e in 0..<entries { g[index[e]] += dW[e] }
+                }
             }
         }
         for o in 0..<outChannels {
@@ -162,14 +173,17 @@ extension Conv2d {
         let taps = usedTaps.count
         let patches = kernelIsPointwise ? nil : ScratchPool.shared.take(taps * pixels)        // X̂ₙ
         let patchGradient = kernelIsPointwise || dx == nil ? nil : ScratchPool.shared.take(taps * pixels)  // ∂X̂ₙ
+        let ones = ScratchPool.shared.take(pixels)                                             // (HW) of 1
+        ones.update(repeating: 1, count: pixels)
         defer {
             if let patches { ScratchPool.shared.give(patches) }
             if let patchGradient { ScratchPool.shared.give(patchGradient) }
+            ScratchPool.shared.give(ones)
         }
         for n in images {
             let xn = x + n * inChannels * pixels, dyn = dy + n * outChannels * pixels, dxn = dx.map { $0 + n * inChannels * pixels }
-            // ∂b[o] += Σ_p ∂yₙ[o, p]
-            for o in 0..<outChannels { db[o] += sum(dyn + o * pixels, count: pixels) }
+            // ∂b[o] += Σ_p ∂yₙ[o, p]:  ∂b (out) += ∂yₙ (out × HW) · 1 (HW)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outChannels), Int32(pixels), 1, dyn, Int32(pixels), ones, 1, 1, db, 1)
             guard taps > 0 else { dxn?.initialize(repeating: 0, count: inChannels * pixels); continue }
             if let patches { buildPatches(image: xn, height: height, width: width, into: patches) }
             // ∂Ŵ (out × K) += ∂yₙ (out × HW) · X̂ₙᵀ (HW × K)
@@ -264,20 +278,6 @@ extension Conv2d {
             }
             for k in span { target[k] += block[k] }
         }
-    }
-
-    /// Σ of `count` values, in eight running sums so the loop vectorises
-    /// (one running sum would wait on each addition).
-    private func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
-        var partial = SIMD8<Float>()
-        let whole = count / 8 * 8
-        let raw = UnsafeRawPointer(values)
-        for k in stride(from: 0, to: whole, by: 8) {
-            partial += raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
-        }
-        var s = partial.sum()
-        for k in whole..<count { s += values[k] }
-        return s
     }
 }
 

@@ -6,7 +6,10 @@
 /// effective weight is `value ⊙ mask`, and gradients of masked-out entries are zero.
 public final class Parameter {
     /// The current values.
-    public var value: Tensor
+    public var value: Tensor { didSet { version &+= 1 } }
+    /// Changes whenever `value` does (an assignment or a change in place): what a layer
+    /// that keeps a rearranged copy of its weights (`Conv2d.usedWeightMatrix`) compares with.
+    public private(set) var version = 0
     /// ∂loss/∂value, accumulated by backward passes until `zeroGrad()`.
     public var grad: Tensor
     /// 1 where the entry is used, 0 where a mask removes it (nil: all used).
