@@ -239,8 +239,8 @@ extension Conv2d {
             let (shift, span) = flatSpan(dy: dy, dx: dx, rows: rows, width: width, pixels: pixels)
             let channel = x + c * pixels, block = patches + r * pixels
             (block + span.lowerBound).update(from: channel + span.lowerBound + shift, count: span.count)
-            block.update(repeating: 0, count: span.lowerBound)                                   // before the span
-            (block + span.upperBound).update(repeating: 0, count: pixels - span.upperBound)     // after it
+            for k in 0..<span.lowerBound { block[k] = 0 }                   // before the span (a row or less:
+            for k in span.upperBound..<pixels { block[k] = 0 }              // a store loop, not a memset call)
             guard dx != 0 else { continue }
             for i in rows {                                             // the columns outside the window
                 let row = block + i * width
