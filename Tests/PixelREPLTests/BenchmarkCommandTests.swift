@@ -41,6 +41,13 @@ final class BenchmarkCommandTests: ShellTestCase {
         let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 2), seed: 0)
         let expected = try number(row[1]) * OperationCount.trainingFLOPsPerImage(network, height: 28, width: 28) / 1e9
         XCTAssertEqual(try number(row[2]), expected, accuracy: 0.051 + 0.01 * expected, row[2])
+        // The peak is measured again after the models; the share is of the faster of the two.
+        let againLine = try XCTUnwrap(out.first { $0.hasPrefix("sgemm peak after the models: ") })
+        let again = try number(String(againLine.dropFirst("sgemm peak after the models: ".count)))
+        let used = try number(String(try XCTUnwrap(againLine.components(separatedBy: "use the faster, ").last)))
+        XCTAssertEqual(used, max(peak, again), accuracy: 0.051)
+        let share = try number(String(try XCTUnwrap(row[2].components(separatedBy: "(").last)))
+        XCTAssertEqual(share, (try number(row[2]) / used * 100).rounded(), accuracy: 1, row[2])
         XCTAssertTrue(out.contains("sampling took the fast incremental path (each position of each layer computed once)"))
         XCTAssertTrue(out.contains { $0.hasPrefix("the targets are for L = 7, h = 16") })
     }

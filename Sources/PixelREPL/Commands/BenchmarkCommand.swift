@@ -150,7 +150,14 @@ private func runBenchmark(_ session: Session, _ args: ParsedArguments) throws {
     if plan.isColour, rows.count == plan.kinds.count, rows.allSatisfy({ !$0.stopped }) {
         reference = try measure(session, plan, .pixelcnn, plan.reference.config, plan.reference.options, label: "PixelCNN, binary 28×28 (reference)")
     }
-    for line in table(rows, reference: reference, plan: plan, peak: peak.flopsPerSecond) { session.say(line) }
+    // The peak again: a neighbour's burst of work during the first 0.3 s would understate it,
+    // and overstate every share; the shares use the faster of the two.
+    session.progress("measuring the sgemm peak again")
+    let again = MatrixMultiplyPeak.measure()
+    let ceiling = max(peak.flopsPerSecond, again.flopsPerSecond)
+    session.say(String(format: "sgemm peak after the models: %.1f GFLOP/s; the shares of peak below use the faster, %.1f GFLOP/s",
+                       again.flopsPerSecond / 1e9, ceiling / 1e9))
+    for line in table(rows, reference: reference, plan: plan, peak: ceiling) { session.say(line) }
 }
 
 /// Cores and load average: what the figures depend on besides the code.
