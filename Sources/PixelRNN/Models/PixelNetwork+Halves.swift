@@ -68,6 +68,18 @@ extension PixelNetwork {
         }
     }
 
+    /// `forward(pixels, shouldStop:).logits`, the kind's `imagesPerPass` images at a time
+    /// (as `lossAndGradientInPasses`); the logits of the passes side by side, in batch order.
+    func logitsInPasses(_ pixels: Tensor, shouldStop: () -> Bool) throws -> Tensor {
+        let batch = pixels.shape[0]
+        guard let step = config.kind.entry.imagesPerPass, step < batch else {
+            return try forward(pixels, shouldStop: shouldStop).logits
+        }
+        return Tensor.concatImages(try stride(from: 0, to: batch, by: step).map { first in
+            try forward(pixels.images(first..<min(batch, first + step)), shouldStop: shouldStop).logits
+        })
+    }
+
     /// The logits (B, K, H, W) of a batch of `pixels` (B, C, H, W): a forward pass on
     /// both cores the way training runs (`usesHalves`): each half of the batch on one
     /// core, on this network and on its twin. Equal to `forward(pixels).logits` up to the
@@ -79,7 +91,7 @@ extension PixelNetwork {
     /// stop seen there stops the other half at its next block too. Throws `Stopped`.
     public func logits(_ pixels: Tensor, shouldStop: () -> Bool = { false }) throws -> Tensor {
         let batch = pixels.shape[0]
-        guard usesHalves(batch: batch) else { return try forward(pixels, shouldStop: shouldStop).logits }
+        guard usesHalves(batch: batch) else { return try logitsInPasses(pixels, shouldStop: shouldStop) }
         let halves = [pixels.images(0..<(batch / 2)), pixels.images((batch / 2)..<batch)]
         let networks = [self, sharingTwin()]
         let stop = StopFlag()
@@ -89,7 +101,7 @@ extension PixelNetwork {
                 FastPathThreads.run(2) { k in
                     // Half 0 asks the caller and raises the flag; half 1 only reads the flag.
                     let check: () -> Bool = k == 0 ? { if shouldStop() { stop.raise() }; return stop.isRaised } : { stop.isRaised }
-                    out[k] = Result { try networks[k].forward(halves[k], shouldStop: check).logits }
+                    out[k] = Result { try networks[k].logitsInPasses(halves[k], shouldStop: check) }
                 }
             }
         }
