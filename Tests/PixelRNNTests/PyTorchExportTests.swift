@@ -65,6 +65,7 @@ final class PyTorchExportTests: XCTestCase {
             }
             for (text, part) in zip(parts, names) {
                 if part.hasPrefix("constants_") {
+                    XCTAssertTrue(text.hasSuffix("\n"), "\(name): part \(part) ends without a newline")
                     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
                     let key = String(part.dropFirst("constants_".count))
                     XCTAssert(today.constants[key].map { $0 == lines } ?? true, "\(name): part \(part) differs from another config's")

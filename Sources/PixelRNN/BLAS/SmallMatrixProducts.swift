@@ -2,7 +2,9 @@ import CBLAS
 
 /// C = α·op(A)·op(B) + β·C, row-major single precision, through `cblas_sgemm` — cut into
 /// as few pieces as keep each at most `limit` multiply-adds (M·N·K), which OpenBLAS then
-/// multiplies on its small-matrix path.
+/// multiplies on its small-matrix path. (A piece cannot be smaller than one row or column
+/// of C: where one row and one column are both above the limit, as with K alone above it,
+/// the pieces are single rows, still above it.)
 ///
 /// Why: OpenBLAS 0.3.21's AVX-512 kernels (SkylakeX, Cooperlake, SapphireRapids) multiply a
 /// product of M·N·K ≤ 10⁶ straight from its operands; a larger one is first packed into
@@ -18,8 +20,10 @@ import CBLAS
 /// (the single-thread peak, 1024³: 208). Kernels without that path (Haswell, Zen) multiply
 /// each piece as they would the whole; the pieces only cost a call each.
 ///
-/// Cuts: C's rows when each piece keeps 8 rows or more, else its columns. Every element of C
-/// is the same sum over K either way, so results do not depend on the cut.
+/// Cuts: C's rows when each piece keeps 8 rows or more, else its columns, in pieces of even
+/// size. Every element of C is the same sum over K whatever the cut, so the cuts agree with
+/// each other to the bit; a single packed product (the whole, above the limit) may add the
+/// K terms in another order.
 enum SmallMatrixProducts {
     /// OpenBLAS's small-matrix limit on M·N·K.
     static let limit = 1_000_000
@@ -29,9 +33,9 @@ enum SmallMatrixProducts {
     static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                       alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                       beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, limit: Int = limit) {
-        let parts = max(1, (m * n * k + limit - 1) / limit)
-        let byRows = m / parts >= 8 || m >= n
-        let pieces = min(parts, byRows ? max(m, 1) : max(n, 1))
+        let rowsPerPiece = max(1, limit / max(1, n * k)), columnsPerPiece = max(1, limit / max(1, m * k))
+        let byRows = rowsPerPiece >= 8 || m >= n
+        let pieces = max(1, byRows ? (m + rowsPerPiece - 1) / rowsPerPiece : (n + columnsPerPiece - 1) / columnsPerPiece)
         let (opA, opB) = (transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans)
         for p in 0..<pieces {
             if byRows {             // rows r0..<r1 of C: rows of op(A)

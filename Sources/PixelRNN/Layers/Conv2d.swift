@@ -83,8 +83,7 @@ public final class Conv2d {
     /// Accumulates ∂L/∂W (masked) and ∂L/∂b, and returns ∂L/∂x.
     /// `x` is the input of the forward pass, `dy` is ∂L/∂y with y's shape.
     public func backward(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
-        precondition(dy.shape == [x.shape[0], outChannels, x.shape[2], x.shape[3]],
-                     "Conv2d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
+        checkGradientShape(input: x, outputGradient: dy)
         return ComputePath.isFast ? backwardFast(input: x, outputGradient: dy)
                                   : backwardPlain(input: x, outputGradient: dy)
     }
@@ -93,8 +92,7 @@ public final class Conv2d {
     /// first layer, whose input gradient nothing reads in training. The fast path skips the
     /// input-gradient product and col2im; the plain path is `backwardPlain`, its ∂L/∂x dropped.
     public func backwardWeights(input x: Tensor, outputGradient dy: Tensor) {
-        precondition(dy.shape == [x.shape[0], outChannels, x.shape[2], x.shape[3]],
-                     "Conv2d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
+        checkGradientShape(input: x, outputGradient: dy)
         if ComputePath.isFast { _ = backwardFast(input: x, outputGradient: dy, throughReLU: false, inputGradient: false) }
         else { _ = backwardPlain(input: x, outputGradient: dy) }
     }
@@ -105,10 +103,15 @@ public final class Conv2d {
     /// image's ∂x while it is still in cache; the plain path is
     /// `Activation.reluBackward(input: x, outputGradient: backwardPlain(input: x, outputGradient: dy))`.
     public func backwardThroughReLU(input x: Tensor, outputGradient dy: Tensor) -> Tensor {
-        precondition(dy.shape == [x.shape[0], outChannels, x.shape[2], x.shape[3]],
-                     "Conv2d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
+        checkGradientShape(input: x, outputGradient: dy)
         return ComputePath.isFast ? backwardFast(input: x, outputGradient: dy, throughReLU: true)
                                   : Activation.reluBackward(input: x, outputGradient: backwardPlain(input: x, outputGradient: dy))
+    }
+
+    /// Stops with a message when ∂L/∂y is not (B, out, H, W) for an input (B, in, H, W).
+    private func checkGradientShape(input x: Tensor, outputGradient dy: Tensor) {
+        precondition(dy.shape == [x.shape[0], outChannels, x.shape[2], x.shape[3]],
+                     "Conv2d.backward: gradient shape \(dy.shape) does not fit input \(x.shape)")
     }
 
     /// The plain path: y[n,o,i,j] = b[o] + Σ_c Σ_u Σ_v W[o,c,u,v] · x[n,c,i+u−ph,j+v−pw].

@@ -112,7 +112,8 @@ extension Conv2d {
         let (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
         let taps = usedTaps.count
         guard batch * height * width > 0 else { return Tensor(zeros: x.shape) }
-        // Every image's ∂xₙ is written whole below (by the GEMM, or zeroed before col2im adds to it).
+        // Every image's ∂xₙ is written whole below (by the GEMM, or by col2im: a copy of each channel's
+        // centre-tap row, zeros for a channel without one, then the other taps added).
         // Debug builds (the tests) fill it with NaN first, so an element left unwritten cannot pass.
         var dx = Tensor(shape: inputGradient ? x.shape : [0], data: [Float](unsafeUninitializedCapacity: inputGradient ? x.count : 0) { b, n in
             #if DEBUG
@@ -239,8 +240,8 @@ extension Conv2d {
             let (shift, span) = flatSpan(dy: dy, dx: dx, rows: rows, width: width, pixels: pixels)
             let channel = x + c * pixels, block = patches + r * pixels
             (block + span.lowerBound).update(from: channel + span.lowerBound + shift, count: span.count)
-            for k in 0..<span.lowerBound { block[k] = 0 }                   // before the span (a row or less:
-            for k in span.upperBound..<pixels { block[k] = 0 }              // a store loop, not a memset call)
+            for k in 0..<span.lowerBound { block[k] = 0 }                   // before the span (|dy| rows and |dx|
+            for k in span.upperBound..<pixels { block[k] = 0 }              // at most: stores, not a memset call)
             guard dx != 0 else { continue }
             for i in rows {                                             // the columns outside the window
                 let row = block + i * width

@@ -4,9 +4,10 @@
 /// The model says how many floats it keeps per image for backward
 /// (`PixelModel.activationFloatsPerImage`: for one network its blocks' maps, stream and
 /// head; for the multi-scale network both networks and the upsampler); the backward pass
-/// holds about as much again in gradients. Each parameter is held six times (value,
-/// gradient, two Adam moments, and the gradient and value of the two-halves twin,
-/// `PixelNetwork+Halves`).
+/// holds about as much again in gradients. Each parameter is counted eight times (value,
+/// gradient, two Adam moments, the gradient and value of the two-halves twin,
+/// `PixelNetwork+Halves`, and for a convolution weight each network's kept Ŵ,
+/// `Conv2d.usedWeightMatrix`; an upper count: biases and masked taps are not kept twice).
 public enum MemoryEstimate {
     /// Bytes of parameters, optimizer state, activations and their gradients for one
     /// step of `batch` images of height×width through `model`.
@@ -29,10 +30,10 @@ public enum MemoryEstimate {
         return config.kind.entry.countActivationFloats(config, height, width)
     }
 
-    /// Activations and their gradients (2 · 4 bytes a float) for `batch` images, and six
+    /// Activations and their gradients (2 · 4 bytes a float) for `batch` images, and eight
     /// copies of every parameter.
     private static func trainingBytes(activationFloatsPerImage floats: Double, parameters: Int, batch: Int) -> Double {
-        2 * 4 * floats * Double(batch) + 6 * 4 * Double(parameters)
+        2 * 4 * floats * Double(batch) + 8 * 4 * Double(parameters)
     }
 
     /// The number of parameters of a `config` network, without building it (it may not fit
