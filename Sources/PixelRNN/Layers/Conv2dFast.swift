@@ -23,6 +23,10 @@ import Foundation
 /// built: a 7×7 mask A on one colour uses 24 of its 49 taps, a 3×3 mask B 5 of 9. A 1×1
 /// convolution that uses every input channel needs no im2col at all: X̂ₙ = xₙ, ∂X̂ₙ = ∂xₙ.
 ///
+/// The products go through `SmallMatrixProducts` (cut to OpenBLAS's small-matrix size);
+/// ∂b is one matrix-vector product against a vector of ones; Ŵ is kept between calls until
+/// the weight changes (`Parameter.version`).
+///
 /// Cores: the images of the batch are shared out to the cores (`FastPathThreads`), with
 /// OpenBLAS single-threaded meanwhile; the images' weight and bias gradients are added at
 /// the end. The matrices are thin (K and out are
@@ -242,12 +246,18 @@ extension Conv2d {
             (block + span.lowerBound).update(from: channel + span.lowerBound + shift, count: span.count)
             for k in 0..<span.lowerBound { block[k] = 0 }                   // before the span (|dy| rows and |dx|
             for k in span.upperBound..<pixels { block[k] = 0 }              // at most: stores, not a memset call)
-            guard dx != 0 else { continue }
-            for i in rows {                                             // the columns outside the window
-                let row = block + i * width
-                for j in 0..<columns.lowerBound { row[j] = 0 }
-                for j in columns.upperBound..<width { row[j] = 0 }
-            }
+            if dx != 0 { zeroOutsideColumns(block, rows: rows, columns: columns, width: width) }
+        }
+    }
+
+    /// Zeros, in rows `rows` of one tap's (H × W) block, the columns outside `columns`: the
+    /// cells where a flat span wrapped to a neighbouring row (|dx| a row).
+    @inline(__always)
+    private func zeroOutsideColumns(_ block: UnsafeMutablePointer<Float>, rows: Range<Int>, columns: Range<Int>, width: Int) {
+        for i in rows {
+            let row = block + i * width
+            for j in 0..<columns.lowerBound { row[j] = 0 }
+            for j in columns.upperBound..<width { row[j] = 0 }
         }
     }
 
@@ -270,13 +280,7 @@ extension Conv2d {
             let (c, dy, dxOffset, rows, columns) = tapWindow(tap, height: height, width: width)
             let (shift, span) = flatSpan(dy: dy, dx: dxOffset, rows: rows, width: width, pixels: pixels)
             let target = dx + c * pixels + shift, block = patchGradient + r * pixels
-            if dxOffset != 0 {
-                for i in rows {
-                    let row = block + i * width
-                    for j in 0..<columns.lowerBound { row[j] = 0 }
-                    for j in columns.upperBound..<width { row[j] = 0 }
-                }
-            }
+            if dxOffset != 0 { zeroOutsideColumns(block, rows: rows, columns: columns, width: width) }
             for k in span { target[k] += block[k] }
         }
     }
