@@ -9,7 +9,7 @@ running and testing pixelrnn never need Python).
 
 `bench` times, for each model (L = 7, h = 16, batch 16, random 28x28 binary images,
 fresh weights), STEPS full training steps (loss, backward, clipping, Adam) and STEPS
-forward passes (no gradient), RUNS times (default 5 and 5), after one warm-up step,
+forward passes (no gradient), RUNS times (default 5 and 20, as `benchmark`'s 20 steps), after one warm-up step,
 and prints the median images/s of each, with torch's version and thread count.
 `bench-colour` does the same for colour models (L = 7, h = 18, 3 colours, 256 levels,
 random 16x16 RGB images; colour masks: channel c in group c % 3, at the centre mask A
@@ -245,6 +245,6 @@ def bench(runs, steps, batch=16, colour=False):
 
 
 if kind in ("bench", "bench-colour"):
-    bench(int(sys.argv[2]) if len(sys.argv) > 2 else 5, int(sys.argv[3]) if len(sys.argv) > 3 else 5, colour=kind == "bench-colour")
+    bench(int(sys.argv[2]) if len(sys.argv) > 2 else 5, int(sys.argv[3]) if len(sys.argv) > 3 else 20, colour=kind == "bench-colour")
 else:
     train(kind, int(sys.argv[2]) if len(sys.argv) > 2 else 10)

@@ -13,7 +13,7 @@ let benchmarkCommands: [Command] = [
         options: [OptionSpec("model", values: benchmarkModels, help: "which model (default all: the three single-scale kinds)"),
                   OptionSpec("base", values: ModelKinds.table.map(\.kind.rawValue), help: "with --model multiscale: the kind of both networks (default rowlstm)"),
                   OptionSpec("runs", help: "medians over N runs (default 3)"),
-                  OptionSpec("steps", help: "steps and passes per run (default 5)"),
+                  OptionSpec("steps", help: "steps and passes per run (default 20)"),
                   OptionSpec("samples", help: "images sampled per run (16; 0: none)"),
                   OptionSpec("layers", help: "L (default 7, as the targets)"),
                   OptionSpec("hidden", help: "h (default 16, as the targets; 18 with --colors 3)"),
@@ -24,7 +24,8 @@ let benchmarkCommands: [Command] = [
         First prints the processor, the BLAS library, its version, the kernel in use and the \
         thread count, and measures this machine's sgemm peak (1,024 × 1,024 products on every core, \
         0.3 s; again after the models, the shares using the faster). For each model — fresh weights, L = 7, h = 16, batch 16, random 28×28 binary images — \
-        times full training steps (loss, gradient, clipping, Adam), forward passes, and the \
+        times full training steps (loss, gradient, clipping, Adam; 20 a run by default, after \
+        one untimed step, so that each figure is the steady rate of a training run), forward passes, and the \
         sampling of 16 images (saying when it is the slow reference path, a full forward pass \
         per pixel), and reads the peak memory of a run. Prints medians over the runs, training \
         GFLOP/s as a share of the sgemm peak, the number \
@@ -91,7 +92,7 @@ private struct BenchmarkPlan {
         if args.value("base") != nil && kinds != [.multiscale] { throw CommandError("--base goes with --model multiscale") }
         base = ModelKind(rawValue: try args.choice("base", from: ModelKinds.table.map(\.kind.rawValue), default: "rowlstm"))!
         runs = try args.int("runs", default: 3, in: 1...100)
-        steps = try args.int("steps", default: 5, in: 1...1000)
+        steps = try args.int("steps", default: 20, in: 1...1000)
         samples = try args.int("samples", default: 16, in: 0...256)
         layers = try args.int("layers", default: 7, in: 1...16)
         colors = try args.int("colors", default: 1, in: 1...3)

@@ -17,7 +17,7 @@ public struct BenchmarkOptions: Equatable, Sendable {
     /// Seeds the weights, the random images and the samples.
     public var seed: UInt64
 
-    public init(runs: Int = 3, trainingSteps: Int = 5, forwardPasses: Int = 5, batchSize: Int = 16,
+    public init(runs: Int = 3, trainingSteps: Int = 20, forwardPasses: Int = 20, batchSize: Int = 16,
                 height: Int = 28, width: Int = 28, sampleCount: Int = 16, seed: UInt64 = 0) {
         (self.runs, self.trainingSteps, self.forwardPasses) = (runs, trainingSteps, forwardPasses)
         (self.batchSize, self.height, self.width) = (batchSize, height, width)
