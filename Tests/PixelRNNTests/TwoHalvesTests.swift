@@ -95,6 +95,34 @@ final class TwoHalvesTests: XCTestCase {
                                      batch: 2, size: 5, path: passes)
     }
 
+    /// The images taken in turn by the cores (`PixelNetwork+ImagesInTurn`) against one pass.
+    func testImagesInTurnEqualOnePass() throws {
+        let inTurn: (PixelNetwork, Tensor) -> [Double] = { $0.lossAndGradientImagesInTurn($1) }
+        try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), batch: 5, path: inTurn)
+        try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 1, hidden: 6, colors: 3, levels: 256),
+                                     batch: 2, size: 5, path: inTurn)
+    }
+
+    /// Which core takes which image changes from run to run; the gradients do not, by a bit,
+    /// and they add to what the network held before (as every training-step path does).
+    func testImagesInTurnGiveTheSameBitsEveryRunAndAddToTheGradientsHeld() throws {
+        let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 2, hidden: 8), seed: 3)
+        let pixels = images(batch: 8, colors: 1, levels: 2, size: 12, seed: 6)
+        let (nll, first) = gradients(network) { $0.lossAndGradientImagesInTurn(pixels) }
+        for _ in 0..<4 {
+            let (again, grads) = gradients(network) { $0.lossAndGradientImagesInTurn(pixels) }
+            XCTAssertEqual(again, nll)
+            for (name, g) in first { XCTAssertEqual(grads[name]!.data, g.data, name) }
+        }
+        // Held gradients: 1 everywhere, then one step in turn: 1 + the step's gradient.
+        for (_, p) in network.namedParameters { p.grad = Tensor(shape: p.grad.shape, data: [Float](repeating: 1, count: p.grad.count)) }
+        _ = network.lossAndGradientImagesInTurn(pixels)
+        for (name, p) in network.namedParameters {
+            XCTAssertEqual(p.grad.maxAbsDifference(first[name]! + Tensor(shape: p.grad.shape, data: [Float](repeating: 1, count: p.grad.count))),
+                           0, accuracy: 1e-6, name)
+        }
+    }
+
     /// The twin network takes the current weights at every step: after the weights
     /// change, the halves still agree with the one-pass path.
     func testHalvesFollowChangedWeights() throws {
@@ -133,6 +161,14 @@ final class TwoHalvesTests: XCTestCase {
         XCTAssertFalse(diagonal.usesHalves(batch: 16), "the Diagonal BiLSTM keeps its own two-direction split")
         if Cores.count > 1 && openblas_get_num_threads() > 1 {
             XCTAssertTrue(pixelcnn.usesHalves(batch: 16))
+            XCTAssertTrue(pixelcnn.takesImagesInTurn(batch: 16), "a PixelCNN takes one image a pass: the images in turn")
         }
+        let rowLSTM = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 1, hidden: 4))
+        XCTAssertFalse(rowLSTM.takesImagesInTurn(batch: 16), "the Row LSTM keeps whole halves")
+        XCTAssertFalse(pixelcnn.takesImagesInTurn(batch: 1))
+        let config = pixelcnn.config
+        XCTAssertTrue(PixelNetwork.imageSlotsFit(config: config, parameters: PixelNetwork.imageSlotLimit / 16, batch: 16))
+        XCTAssertFalse(PixelNetwork.imageSlotsFit(config: config, parameters: PixelNetwork.imageSlotLimit / 16 + 1, batch: 16),
+                       "above the slot limit: the fixed halves")
     }
 }

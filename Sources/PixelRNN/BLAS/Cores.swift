@@ -38,6 +38,17 @@ public enum Cores {
         withOneBLASThread { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
     }
 
+    /// Runs `body(worker, item)` for every item of 0..<items on `workers` threads at once
+    /// (with OpenBLAS on one thread; one thread when workers is 1), each worker taking the
+    /// next item as soon as it is free. Which worker runs which item depends on timing:
+    /// callers keep the items' results apart.
+    static func takeInTurn(items: Int, workers: Int, _ body: (_ worker: Int, _ item: Int) -> Void) {
+        let next = NextItem(count: items)
+        run(workers) { worker in
+            while let item = next.take() { body(worker, item) }
+        }
+    }
+
     /// One part per image, which the cores take as they become free; or the whole batch
     /// when splitting is off (`maySplit`) or the work is below `minimumWork` multiply-adds.
     static func oneImageEach(batch: Int, work: Int, minimumWork: Int) -> [Range<Int>] {
@@ -51,5 +62,21 @@ public enum Cores {
         let threads = min(batch, count, blasThreads)
         let parts = work >= minimumWork ? max(1, threads) : 1
         return (0..<parts).map { k in (k * batch / parts)..<((k + 1) * batch / parts) }
+    }
+}
+
+/// The items of `Cores.takeInTurn` not yet taken: 0, 1, 2, … to the first thread that asks.
+private final class NextItem: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private let count: Int
+    init(count: Int) { self.count = count }
+    /// The next item, or nil when all are taken.
+    func take() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
     }
 }

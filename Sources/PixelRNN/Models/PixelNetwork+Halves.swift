@@ -15,7 +15,8 @@ import Foundation
 /// takes one image at a time, so each layer's input and output (≈ 100 KB an image) are
 /// still in the core's cache when the next layer reads them. Measured with the CPU time
 /// of 200 training steps (L = 7, h = 16, batch 16): about 15 % less than the whole half
-/// in one pass.
+/// in one pass. (Such a kind's training step takes the images in turn instead, while its
+/// image slots fit: `PixelNetwork+ImagesInTurn`; these halves are its path above that.)
 ///
 /// Why: splitting every layer's work between the cores (the layer-level fast paths)
 /// makes the cores meet after every layer, and leaves the element-wise work (ReLU,
@@ -113,7 +114,7 @@ extension PixelNetwork {
     /// weights are shared copy-on-write, so nothing is copied unless one side changes them.
     /// (Test-only switches set on this network's blocks are not mirrored; the tests that
     /// use them do not train.)
-    private func sharingTwin() -> PixelNetwork {
+    func sharingTwin() -> PixelNetwork {
         let twin = halvesTwin ?? (try! PixelNetwork(config: config, seed: seed, inputMask: input.maskType ?? .A))
         halvesTwin = twin
         for ((_, mine), (_, theirs)) in zip(namedParameters, twin.namedParameters) {

@@ -182,13 +182,15 @@ public final class PixelNetwork: PixelModel {
     }
 
     /// Mean NLL (nats/image) of a batch, its gradient applied to every parameter.
-    /// Returns the per-image NLLs. Takes the two-halves path where it is faster, and the
-    /// kind's `imagesPerPass` images at a time (`PixelNetwork+Halves`); the numbers are the
-    /// same up to Float rounding.
+    /// Returns the per-image NLLs. Takes the two-core paths where they are faster: the
+    /// images in turn for a kind that takes one image a pass (`PixelNetwork+ImagesInTurn`),
+    /// else the two halves, each the kind's `imagesPerPass` images at a time
+    /// (`PixelNetwork+Halves`); the numbers are the same up to Float rounding.
     @discardableResult
     public func lossAndGradient(_ pixels: Tensor) -> [Double] {
-        usesHalves(batch: pixels.shape[0]) ? lossAndGradientInHalves(pixels)
-                                           : lossAndGradientInPasses(pixels, meanOver: pixels.shape[0])
+        let batch = pixels.shape[0]
+        if takesImagesInTurn(batch: batch) { return lossAndGradientImagesInTurn(pixels) }
+        return usesHalves(batch: batch) ? lossAndGradientInHalves(pixels) : lossAndGradientInPasses(pixels, meanOver: batch)
     }
 
     /// The plain path: one forward and one backward pass over the whole of `pixels`,

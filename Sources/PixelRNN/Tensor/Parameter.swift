@@ -31,6 +31,6 @@ public final class Parameter {
 
     /// Clears the accumulated gradient.
     public func zeroGrad() {
-        for i in 0..<grad.count { grad.data[i] = 0 }
+        grad.data.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 }

@@ -7,20 +7,24 @@
 /// holds about as much again in gradients. Each parameter is counted eight times (value,
 /// gradient, two Adam moments, the gradient and value of the two-halves twin,
 /// `PixelNetwork+Halves`, and for a convolution weight each network's kept Ŵ,
-/// `Conv2d.usedWeightMatrix`; an upper count: biases and masked taps are not kept twice).
+/// `Conv2d.usedWeightMatrix`; an upper count: biases and masked taps are not kept twice),
+/// and `batch` times more where the images are taken in turn (`PixelNetwork+ImagesInTurn`).
 public enum MemoryEstimate {
     /// Bytes of parameters, optimizer state, activations and their gradients for one
     /// step of `batch` images of height×width through `model`.
     public static func trainingBytes(model: any PixelModel, batch: Int, height: Int, width: Int) -> Double {
-        trainingBytes(activationFloatsPerImage: model.activationFloatsPerImage(height: height, width: width),
-                      parameters: model.parameterCount, batch: batch)
+        let parameters = model.parameterCount
+        let slots = (model as? PixelNetwork).map { PixelNetwork.imageSlotsFit(config: $0.config, parameters: parameters, batch: batch) }
+        return trainingBytes(activationFloatsPerImage: model.activationFloatsPerImage(height: height, width: width),
+                             parameters: parameters, batch: batch, imageSlots: slots ?? false)
     }
 
     /// The same for the model a `config` builds, before it is built, with `parameters`
     /// parameters (`parameterCount`).
     public static func trainingBytes(config: ModelConfig, parameters: Int, batch: Int, height: Int, width: Int) -> Double {
         trainingBytes(activationFloatsPerImage: activationFloatsPerImage(config: config, height: height, width: width),
-                      parameters: parameters, batch: batch)
+                      parameters: parameters, batch: batch,
+                      imageSlots: config.multiScale == nil && PixelNetwork.imageSlotsFit(config: config, parameters: parameters, batch: batch))
     }
 
     /// The model's `activationFloatsPerImage` from its `config`, without building it: the
@@ -30,10 +34,12 @@ public enum MemoryEstimate {
         return config.kind.entry.countActivationFloats(config, height, width)
     }
 
-    /// Activations and their gradients (2 · 4 bytes a float) for `batch` images, and eight
-    /// copies of every parameter.
-    private static func trainingBytes(activationFloatsPerImage floats: Double, parameters: Int, batch: Int) -> Double {
-        2 * 4 * floats * Double(batch) + 8 * 4 * Double(parameters)
+    /// Activations and their gradients (2 · 4 bytes a float) for `batch` images, eight
+    /// copies of every parameter, and `batch` more for a network that takes the images in
+    /// turn (its image slots, `PixelNetwork+ImagesInTurn`).
+    private static func trainingBytes(activationFloatsPerImage floats: Double, parameters: Int, batch: Int,
+                                      imageSlots: Bool) -> Double {
+        2 * 4 * floats * Double(batch) + (8 + (imageSlots ? Double(batch) : 0)) * 4 * Double(parameters)
     }
 
     /// The number of parameters of a `config` network, without building it (it may not fit
