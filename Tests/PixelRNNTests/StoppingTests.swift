@@ -33,6 +33,19 @@ final class StoppingTests: XCTestCase {
         }
     }
 
+    /// A PixelCNN's evaluation takes the images in turn on two cores (core 0 asks): a stop
+    /// at any call ends the batch with no result, and no image starts after it.
+    func testAPixelCNNEvaluationStopsWhicheverCoreTookTheImages() throws {
+        let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 3, hidden: 4), seed: 2)
+        for at in [1, 3, 9] {
+            let stop = StopAt(at)
+            XCTAssertThrowsError(try Evaluation.evaluate(network: net, images: images(16), batchSize: 8, shouldStop: stop.shouldStop)) {
+                XCTAssertEqual(($0 as? Stopped)?.unit, "images", "stop at call \(at)")
+            }
+            XCTAssertEqual(stop.calls, at, "no call after the stop")
+        }
+    }
+
     func testAStoppedForwardPassSaysHowManyBlocksWereDone() throws {
         let net = try PixelNetwork(config: ModelConfig(kind: .diagbilstm, layers: 2, hidden: 3), seed: 1)
         let stop = StopAt(2)

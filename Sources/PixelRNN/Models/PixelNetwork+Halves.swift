@@ -82,31 +82,38 @@ extension PixelNetwork {
     }
 
     /// The logits (B, K, H, W) of a batch of `pixels` (B, C, H, W): a forward pass on
-    /// both cores the way training runs (`usesHalves`): each half of the batch on one
-    /// core, on this network and on its twin. Equal to `forward(pixels).logits` up to the
-    /// order of Float additions (the same arithmetic per image); what `eval` and the
-    /// `benchmark` forward figure use.
+    /// both cores the way training runs (`usesHalves`), on this network and on its twin:
+    /// each half of the batch on one core, or for a kind that takes one image a pass the
+    /// images in turn (`Cores.takeInTurn`; each image's logits are its own, so nothing
+    /// depends on which core took it). Equal to `forward(pixels).logits` up to the order of
+    /// Float additions (the same arithmetic per image); what `eval` and the `benchmark`
+    /// forward figure use.
     ///
     /// `shouldStop` is asked before every block, as `forward(_:shouldStop:)` asks it; on
-    /// the two-core path by one of the two threads at a time (never concurrently), and a
-    /// stop seen there stops the other half at its next block too. Throws `Stopped`.
+    /// the two-core path by one of the two threads (never concurrently: the first half's,
+    /// or with the images in turn before the blocks of the images core 0 takes), and a stop
+    /// seen there stops the other core at its next block too. Throws `Stopped`.
     public func logits(_ pixels: Tensor, shouldStop: () -> Bool = { false }) throws -> Tensor {
         let batch = pixels.shape[0]
         guard usesHalves(batch: batch) else { return try logitsInPasses(pixels, shouldStop: shouldStop) }
-        let halves = [pixels.images(0..<(batch / 2)), pixels.images((batch / 2)..<batch)]
+        let inTurn = config.kind.entry.imagesPerPass == 1
+        let parts = inTurn ? (0..<batch).map { $0..<($0 + 1) } : [0..<(batch / 2), (batch / 2)..<batch]
         let networks = [self, sharingTwin()]
         let stop = StopFlag()
-        var results = [Result<Tensor, Error>](repeating: .failure(Stopped(done: 0, of: 1, "halves")), count: 2)
+        var results = [Result<Tensor, Error>](repeating: .failure(Stopped(done: 0, of: parts.count, "parts")), count: parts.count)
         withoutActuallyEscaping(shouldStop) { shouldStop in
-            results.withUnsafeMutableBufferPointer { out in
-                FastPathThreads.run(2) { k in
-                    // Half 0 asks the caller and raises the flag; half 1 only reads the flag.
+            results.withUnsafeMutableBufferPointer { results in
+                let out = results
+                // Core k's part: core 0 asks the caller and raises the flag; core 1 only reads the flag.
+                let run: (Int, Int) -> Void = { k, part in
+                    guard !stop.isRaised else { return }        // stopped: the part keeps its Stopped
                     let check: () -> Bool = k == 0 ? { if shouldStop() { stop.raise() }; return stop.isRaised } : { stop.isRaised }
-                    out[k] = Result { try networks[k].logitsInPasses(halves[k], shouldStop: check) }
+                    out[part] = Result { try networks[k].logitsInPasses(pixels.images(parts[part]), shouldStop: check) }
                 }
+                if inTurn { Cores.takeInTurn(items: parts.count, workers: 2, run) } else { FastPathThreads.run(2) { k in run(k, k) } }
             }
         }
-        return Tensor.concatImages([try results[0].get(), try results[1].get()])
+        return Tensor.concatImages(try results.map { try $0.get() })
     }
 
     /// The second network of the two-halves path: built once (same configuration and
