@@ -8,7 +8,7 @@ final class SmallMatrixProductsTests: XCTestCase {
     func testEveryCutGivesTheProduct() {
         var rng = SeededGenerator(seed: 12)
         func random(_ count: Int) -> [Float] { (0..<count).map { _ in Float(rng.nextIndex(below: 2001)) / 1000 - 1 } }
-        for (m, n, k) in [(16, 7, 5), (3, 20, 4), (9, 9, 1), (1, 5, 6), (24, 2, 3)] {
+        for (m, n, k) in [(16, 7, 5), (3, 20, 4), (9, 9, 1), (1, 5, 6), (24, 2, 3), (40, 36, 120)] {   // the last: A·Bᵀ cut by its size of C too
             for (transposeA, transposeB) in [(false, false), (false, true), (true, false), (true, true)] {
                 let (lda, ldb, ldc) = ((transposeA ? m : k) + 2, (transposeB ? k : n) + 1, n + 3)
                 let a = random((transposeA ? k : m) * lda), b = random((transposeB ? n : k) * ldb)
@@ -50,5 +50,23 @@ final class SmallMatrixProductsTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// The cuts the measured limits ask for: M·N·K at most 10⁶ a piece, and an A·Bᵀ of
+    /// K ≥ 112 at most 1,152 elements of C a piece (shallower ones stay whole).
+    func testTheCutsFollowTheMeasuredLimits() {
+        func cut(_ t: (Bool, Bool), _ m: Int, _ n: Int, _ k: Int) -> (Bool, Int) {
+            let c = SmallMatrixProducts.cut(transposeA: t.0, transposeB: t.1, m: m, n: n, k: k)
+            return (c.byRows, c.pieces)
+        }
+        let (nn, nt, tn) = ((false, false), (false, true), (true, false))
+        XCTAssertTrue(cut(nn, 16, 784, 80) == (true, 2), "a PixelCNN 3×3 forward product, just above 10⁶")
+        XCTAssertTrue(cut(nn, 16, 784, 79) == (true, 1))
+        XCTAssertTrue(cut(nt, 16, 80, 784) == (true, 2), "its weight gradient")
+        XCTAssertTrue(cut(nt, 64, 48, 224) == (true, 3), "a Row LSTM state-to-state weight gradient: 22 × 48 ≤ 1,152")
+        XCTAssertTrue(cut(nt, 64, 48, 111) == (true, 1), "shallower than 112: whole")
+        XCTAssertTrue(cut(nn, 64, 48, 224) == (true, 1), "only A·Bᵀ has the step")
+        XCTAssertTrue(cut(tn, 64, 48, 224) == (true, 1))
+        XCTAssertTrue(cut(nt, 8, 160, 196) == (false, 2), "rows below 8: by columns, 8 × 80")
     }
 }

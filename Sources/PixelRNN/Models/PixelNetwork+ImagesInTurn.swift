@@ -16,7 +16,7 @@ import Foundation
 /// the two equal.
 ///
 /// The cost is `batch` copies of every parameter's gradient; the path is taken only while
-/// they stay below `imageSlotLimit` Floats (about 430,000 for a batch of 16 at L = 7,
+/// they stay below `imageSlotLimit` Floats (about 423,000 for a batch of 16 at L = 7,
 /// h = 16), else the fixed halves. `MemoryEstimate` counts the slots.
 extension PixelNetwork {
     /// The most Floats the image slots may take (32 MB).

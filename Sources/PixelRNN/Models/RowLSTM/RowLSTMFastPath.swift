@@ -143,8 +143,8 @@ final class RowLSTMRecurrence {
         if let p = previous {
             RowStateToState.im2col(m.hidden + first * h * area + p * w, channels: h, batch: images.count, width: w,
                              channelStride: area, batchStride: h * area, kernelWidth: 3, into: cols)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(4 * h), Int32(n), Int32(3 * h),
-                        1, m.weight, Int32(3 * h), cols, Int32(n), 0, s, Int32(n))
+            SmallMatrixProducts.sgemm(transposeA: false, transposeB: false, m: 4 * h, n: n, k: 3 * h,
+                                      alpha: 1, a: m.weight, lda: 3 * h, b: cols, ldb: n, beta: 0, c: s, ldc: n)
         } else {
             s.update(repeating: 0, count: 4 * h * n)
         }
@@ -281,10 +281,10 @@ extension RowLSTMBlock {
             guard let p = previous else { continue }
             RowStateToState.im2col(m.hidden + first * h * area + p * w, channels: h, batch: images.count, width: w,
                              channelStride: area, batchStride: h * area, kernelWidth: 3, into: cols)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(4 * h), Int32(3 * h), Int32(n),
-                        1, dz, Int32(n), cols, Int32(n), 1, dWeight, Int32(3 * h))
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(3 * h), Int32(n), Int32(4 * h),
-                        1, m.weight, Int32(3 * h), dz, Int32(n), 0, dcols, Int32(n))
+            SmallMatrixProducts.sgemm(transposeA: false, transposeB: true, m: 4 * h, n: 3 * h, k: n,
+                                      alpha: 1, a: dz, lda: n, b: cols, ldb: n, beta: 1, c: dWeight, ldc: 3 * h)
+            SmallMatrixProducts.sgemm(transposeA: true, transposeB: false, m: 3 * h, n: n, k: 4 * h,
+                                      alpha: 1, a: m.weight, lda: 3 * h, b: dz, ldb: n, beta: 0, c: dcols, ldc: n)
             RowStateToState.col2im(dcols, channels: h, batch: images.count, width: w,
                              channelStride: area, batchStride: h * area, kernelWidth: 3,
                              into: m.dHidden + first * h * area + p * w)
