@@ -140,7 +140,7 @@ public final class PixelNetwork: PixelModel {
     /// `backward(_:logitGradient:)`, and ∂L/∂(encoded input) only with `inputGradient`
     /// (nil without: a training step reads only the weights' gradients, so the input
     /// layer skips its input-gradient product, `Conv2d.backwardWeights`).
-    private func backward(_ pass: NetworkForward, logitGradient dLogits: Tensor, inputGradient: Bool) -> Tensor? {
+    func backward(_ pass: NetworkForward, logitGradient dLogits: Tensor, inputGradient: Bool) -> Tensor? {
         // Each head layer's input is a ReLU's output, and ReLU(s) > 0 exactly where s > 0:
         // its backward goes through that ReLU too.
         let dz1 = head[1].backwardThroughReLU(input: pass.headHiddenActivated, outputGradient: dLogits)

@@ -64,20 +64,23 @@ public final class ConditionalNetwork {
                                                                   logits: logits))
     }
 
-    /// Back-propagates ∂L/∂logits, accumulating every gradient; returns ∂L/∂u and ∂L/∂(encoded x).
+    /// Back-propagates ∂L/∂logits, accumulating every gradient; returns ∂L/∂u and ∂L/∂(encoded x)
+    /// (nil without `inputGradient`: training reads only ∂L/∂u and the weights' gradients, so
+    /// the input layer skips its input-gradient product, `Conv2d.backwardWeights`).
     @discardableResult
-    func backward(_ pass: ConditionalForward, logitGradient dLogits: Tensor) -> (map: Tensor, input: Tensor) {
+    func backward(_ pass: ConditionalForward, logitGradient dLogits: Tensor, inputGradient: Bool = true) -> (map: Tensor, input: Tensor?) {
         let net = network, p = pass.network
         let dr2 = net.head[1].backward(input: p.headHiddenActivated, outputGradient: dLogits)
         let dz1 = Activation.reluBackward(input: p.headHidden, outputGradient: dr2)
         let dr1 = net.head[0].backward(input: p.headInput, outputGradient: dz1)
         let dStream = Activation.reluBackward(input: p.streams.last!, outputGradient: dr1)
-        return backward(pass, fromStream: net.blocks.count, streamGradient: dStream)
+        return backward(pass, fromStream: net.blocks.count, streamGradient: dStream, inputGradient: inputGradient)
     }
 
     /// Back-propagates a gradient given at stream `l` (0 = after the input layer, L = after the
-    /// last block); returns ∂L/∂u and ∂L/∂(encoded x).
-    func backward(_ pass: ConditionalForward, fromStream l: Int, streamGradient: Tensor) -> (map: Tensor, input: Tensor) {
+    /// last block); returns ∂L/∂u and ∂L/∂(encoded x) (nil without `inputGradient`).
+    func backward(_ pass: ConditionalForward, fromStream l: Int, streamGradient: Tensor,
+                  inputGradient: Bool = true) -> (map: Tensor, input: Tensor?) {
         let net = network, p = pass.network
         var d = streamGradient
         var du = Tensor(zeros: pass.map.shape)
@@ -86,6 +89,7 @@ public final class ConditionalNetwork {
             du += biasMaps[k].backward(input: pass.map, outputGradient: back.conditioning)
             d += back.input                                          // identity + F path
         }
+        guard inputGradient else { net.input.backwardWeights(input: p.encodedInput, outputGradient: d); return (du, nil) }
         return (du, net.input.backward(input: p.encodedInput, outputGradient: d))
     }
 }

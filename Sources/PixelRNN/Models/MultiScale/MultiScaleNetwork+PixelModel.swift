@@ -24,7 +24,7 @@ extension MultiScaleNetwork {
                               shouldStop: () -> Bool) throws -> Tensor {
         let pass = try forward(pixels, shouldStop: shouldStop)
         var dSmallInput: Tensor
-        let cond: (map: Tensor, input: Tensor)
+        let cond: (map: Tensor, input: Tensor?)
         if let l = stream {
             cond = conditional.backward(pass.conditional, fromStream: l, streamGradient: outputGradient(pass.conditional.network.streams[l].shape))
             dSmallInput = Tensor(zeros: pass.smallPixels.shape)
@@ -35,7 +35,7 @@ extension MultiScaleNetwork {
             cond = conditional.backward(pass.conditional, logitGradient: gCond)
         }
         dSmallInput += upsampler.backward(pass.upsampler, outputGradient: cond.map)
-        var d = cond.input                                           // (B, C, H, W)
+        var d = cond.input!                                          // (B, C, H, W): asked for
         forEachSmallPixel(full: d.shape, small: dSmallInput.shape) { full, small in d.data[full] += dSmallInput.data[small] }
         return d
     }

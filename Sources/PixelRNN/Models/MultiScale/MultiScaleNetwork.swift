@@ -165,8 +165,8 @@ public final class MultiScaleNetwork: PixelModel {
         let nll = Likelihood.negativeLogLikelihood(logits: logits, pixels: pixels, levels: config.levels)
         let g = Likelihood.logitGradient(logits: logits, pixels: pixels, levels: config.levels, meanOver: pixels.shape[0])
         let (gSmall, gCond) = split(logitGradient: g, smallShape: pass.small.logits.shape)
-        small.backward(pass.small, logitGradient: gSmall)
-        let du = conditional.backward(pass.conditional, logitGradient: gCond).map
+        _ = small.backward(pass.small, logitGradient: gSmall, inputGradient: false)      // no input gradients:
+        let du = conditional.backward(pass.conditional, logitGradient: gCond, inputGradient: false).map   // nothing reads them
         upsampler.backward(pass.upsampler, outputGradient: du)
         return nll
     }

@@ -115,7 +115,7 @@ final class ConditionalStage: PixelModel {
         let pass = try! model.forward(pixels, shouldStop: { false })
         let g = Likelihood.logitGradient(logits: model.combine(pass), pixels: pixels, levels: config.levels, meanOver: pixels.shape[0])
         let gCond = model.split(logitGradient: g, smallShape: pass.small.logits.shape).conditional
-        let du = model.conditional.backward(pass.conditional, logitGradient: gCond).map
+        let du = model.conditional.backward(pass.conditional, logitGradient: gCond, inputGradient: false).map
         model.upsampler.backward(pass.upsampler, outputGradient: du)
         return (try! model.terms(pixels)).conditional
     }
