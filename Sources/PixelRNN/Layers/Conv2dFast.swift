@@ -325,32 +325,6 @@ final class ScratchPool: @unchecked Sendable {
     private var sizes: [UnsafeMutablePointer<Float>: Int] = [:]
 }
 
-/// How the C allocator treats the multi-megabyte arrays every layer returns.
-///
-/// By default glibc hands each allocation above 128 KB its own fresh pages from the kernel
-/// and gives them back on free, so every tensor a layer returns costs one page fault per
-/// 4 KB — measured on PixelCNN L=7, h=16, batch 16, 28×28: ~20,000 faults and half the time
-/// of a training step. Raising the allocator's thresholds keeps freed blocks in the heap for
-/// the next tensor of the same size. Process-wide and done once, on the first fast-path call;
-/// the cost is that the process keeps its peak heap instead of shrinking after it.
-enum LargeAllocations {
-    /// Sets glibc's M_MMAP_THRESHOLD to 256 MB and M_TRIM_THRESHOLD to 512 MB (once).
-    static func keepForReuse() { _ = configured }
-
-    private static let configured: Bool = {
-        #if os(Linux)
-        // mallopt is in <malloc.h>, which Swift's Glibc module does not include; look it up.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(nil, "mallopt") else { return false }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        let mmapThreshold: Int32 = -3, trimThreshold: Int32 = -1     // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
-        return mallopt(mmapThreshold, 256 << 20) == 1 && mallopt(trimThreshold, 512 << 20) == 1
-        #else
-        return false
-        #endif
-    }()
-}
-
 /// How a layer's fast path uses the cores: its batch is split into its images, which the
 /// cores take one at a time as they become free (so a core that starts late, or is shared
 /// with another process, simply takes fewer), through `Cores` (OpenBLAS single-threaded
