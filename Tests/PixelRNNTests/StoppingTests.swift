@@ -33,14 +33,18 @@ final class StoppingTests: XCTestCase {
         }
     }
 
-    /// A PixelCNN's evaluation takes the images in turn on two cores (core 0 asks): a stop
-    /// at any call ends the batch with no result, and no image starts after it.
+    /// A PixelCNN's evaluation takes the images in turn on two cores, each core asking before
+    /// the blocks of the images it runs (one at a time): every image is asked 3 + 1 times
+    /// whichever core took it, and a stop ends the batch with no call after it.
     func testAPixelCNNEvaluationStopsWhicheverCoreTookTheImages() throws {
         let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 3, hidden: 4), seed: 2)
-        for at in [1, 3, 9] {
+        let never = StopAt(.max)
+        _ = try Evaluation.evaluate(network: net, images: images(16), batchSize: 8, shouldStop: never.shouldStop)
+        XCTAssertEqual(never.calls, 16 * 4, "16 images × (3 blocks + the head)")
+        for (at, done) in [(1, 0), (3, 0), (9, 0), (32, 0), (33, 8)] {
             let stop = StopAt(at)
             XCTAssertThrowsError(try Evaluation.evaluate(network: net, images: images(16), batchSize: 8, shouldStop: stop.shouldStop)) {
-                XCTAssertEqual(($0 as? Stopped)?.unit, "images", "stop at call \(at)")
+                XCTAssertEqual($0 as? Stopped, Stopped(done: done, of: 16, "images"), "stop at call \(at)")
             }
             XCTAssertEqual(stop.calls, at, "no call after the stop")
         }

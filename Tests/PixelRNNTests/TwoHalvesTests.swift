@@ -103,16 +103,19 @@ final class TwoHalvesTests: XCTestCase {
                                      batch: 2, size: 5, path: inTurn)
     }
 
-    /// Which core takes which image changes from run to run; the gradients do not, by a bit,
-    /// and they add to what the network held before (as every training-step path does).
-    func testImagesInTurnGiveTheSameBitsEveryRunAndAddToTheGradientsHeld() throws {
+    /// Which core takes which image changes from run to run; the gradients do not, by a bit
+    /// (the cores in turn, and fixed assignments: every image on one network, on the other,
+    /// alternating), and they add to what the network held before (as every training-step
+    /// path does).
+    func testImagesInTurnGiveTheSameBitsWhicheverCoreTakesAnImage() throws {
         let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 2, hidden: 8), seed: 3)
         let pixels = images(batch: 8, colors: 1, levels: 2, size: 12, seed: 6)
         let (nll, first) = gradients(network) { $0.lossAndGradientImagesInTurn(pixels) }
-        for _ in 0..<4 {
-            let (again, grads) = gradients(network) { $0.lossAndGradientImagesInTurn(pixels) }
-            XCTAssertEqual(again, nll)
-            for (name, g) in first { XCTAssertEqual(grads[name]!.data, g.data, name) }
+        let assignments = [[Int](repeating: 0, count: 8), [Int](repeating: 1, count: 8), (0..<8).map { $0 % 2 }, [1, 1, 0, 1, 0, 0, 0, 1]]
+        for assignment in [nil] + assignments {
+            let (again, grads) = gradients(network) { $0.lossAndGradientImagesInTurn(pixels, assignment: assignment) }
+            XCTAssertEqual(again, nll, "\(assignment.map(\.description) ?? "in turn")")
+            for (name, g) in first { XCTAssertEqual(grads[name]!.data, g.data, "\(name), \(assignment.map(\.description) ?? "in turn")") }
         }
         // Held gradients: 1 everywhere, then one step in turn: 1 + the step's gradient.
         for (_, p) in network.namedParameters { p.grad = Tensor(shape: p.grad.shape, data: [Float](repeating: 1, count: p.grad.count)) }

@@ -35,13 +35,14 @@ public enum Cores {
     /// parts > 1; Dispatch decides how many threads, at most `parts`.
     static func run(_ parts: Int, _ body: (Int) -> Void) {
         guard parts > 1 else { body(0); return }
+        LargeAllocations.keepForReuse()         // before a second thread first allocates (its own pool)
         withOneBLASThread { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
     }
 
     /// Runs `body(worker, item)` for every item of 0..<items on `workers` threads at once
-    /// (with OpenBLAS on one thread; one thread when workers is 1), each worker taking the
-    /// next item as soon as it is free. Which worker runs which item depends on timing:
-    /// callers keep the items' results apart.
+    /// (with OpenBLAS on one thread meanwhile, as `run`; with one worker, on this thread and
+    /// OpenBLAS's setting untouched), each worker taking the next item as soon as it is free.
+    /// Which worker runs which item depends on timing: callers keep the items' results apart.
     static func takeInTurn(items: Int, workers: Int, _ body: (_ worker: Int, _ item: Int) -> Void) {
         let next = NextItem(count: items)
         run(workers) { worker in

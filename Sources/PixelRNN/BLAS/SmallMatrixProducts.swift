@@ -22,7 +22,8 @@ import CBLAS
 ///
 /// Cuts: C's rows when each piece keeps 8 rows or more, else its columns, in pieces of even
 /// size; an A·Bᵀ with K ≥ `transposedBDepth` also into pieces of at most
-/// `transposedBElements` elements of C. Every element of C is the same sum over K whatever the cut, so the cuts agree with
+/// `transposedBElements` elements of C where a piece of one row or column allows it.
+/// Under kernels without the small-matrix path these cuts cost one call a piece. Every element of C is the same sum over K whatever the cut, so the cuts agree with
 /// each other to the bit; a single packed product (the whole, above the limit) may add the
 /// K terms in another order.
 enum SmallMatrixProducts {

@@ -83,7 +83,8 @@ public struct ModelKindEntry: Sendable {
     /// time, on each core (`PixelNetwork+Halves`, `lossAndGradientInPasses`); nil: all of its
     /// images in one pass. One image at a time keeps a PixelCNN's maps in the core's cache
     /// from one layer to the next (measured with `benchmark`); the Row LSTM's row products
-    /// want the images side by side.
+    /// want the images side by side. 1 also has the two cores take the images in turn,
+    /// in training (`PixelNetwork+ImagesInTurn`) and in `logits`.
     public var imagesPerPass: Int? = nil
 
     /// What `trace` does with a kind.

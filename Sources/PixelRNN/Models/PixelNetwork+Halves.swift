@@ -90,9 +90,9 @@ extension PixelNetwork {
     /// forward figure use.
     ///
     /// `shouldStop` is asked before every block, as `forward(_:shouldStop:)` asks it; on
-    /// the two-core path by one of the two threads (never concurrently: the first half's,
-    /// or with the images in turn before the blocks of the images core 0 takes), and a stop
-    /// seen there stops the other core at its next block too. Throws `Stopped`.
+    /// the two-core path never by two threads at once (the halves: by the first half's;
+    /// the images in turn: by whichever core runs an image, one at a time), and a stop seen
+    /// there stops the other core at its next block too. Throws `Stopped`.
     public func logits(_ pixels: Tensor, shouldStop: () -> Bool = { false }) throws -> Tensor {
         let batch = pixels.shape[0]
         guard usesHalves(batch: batch) else { return try logitsInPasses(pixels, shouldStop: shouldStop) }
@@ -104,10 +104,12 @@ extension PixelNetwork {
         withoutActuallyEscaping(shouldStop) { shouldStop in
             results.withUnsafeMutableBufferPointer { results in
                 let out = results
-                // Core k's part: core 0 asks the caller and raises the flag; core 1 only reads the flag.
+                // Core k's part. Halves: core 0 asks the caller and raises the flag, core 1 only
+                // reads it. In turn: whichever core runs an image asks, one at a time.
                 let run: (Int, Int) -> Void = { k, part in
                     guard !stop.isRaised else { return }        // stopped: the part keeps its Stopped
-                    let check: () -> Bool = k == 0 ? { if shouldStop() { stop.raise() }; return stop.isRaised } : { stop.isRaised }
+                    let check: () -> Bool = inTurn ? { stop.ask(shouldStop) }
+                                          : k == 0 ? { if shouldStop() { stop.raise() }; return stop.isRaised } : { stop.isRaised }
                     out[part] = Result { try networks[k].logitsInPasses(pixels.images(parts[part]), shouldStop: check) }
                 }
                 if inTurn { Cores.takeInTurn(items: parts.count, workers: 2, run) } else { FastPathThreads.run(2) { k in run(k, k) } }
@@ -137,4 +139,12 @@ private final class StopFlag: @unchecked Sendable {
     private var raised = false
     func raise() { lock.lock(); raised = true; lock.unlock() }
     var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
+    /// Raised, or raised now if `shouldStop` says so: asked under the lock, so never by two
+    /// threads at once, and not at all once raised.
+    func ask(_ shouldStop: () -> Bool) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if !raised && shouldStop() { raised = true }
+        return raised
+    }
 }

@@ -15,9 +15,10 @@ import Foundation
 /// The result equals the one-pass gradient up to the order of Float additions; tests hold
 /// the two equal.
 ///
-/// The cost is `batch` copies of every parameter's gradient; the path is taken only while
-/// they stay below `imageSlotLimit` Floats (about 423,000 for a batch of 16 at L = 7,
-/// h = 16), else the fixed halves. `MemoryEstimate` counts the slots.
+/// The cost is `batch` + 1 copies of every parameter's gradient (the slots and their sum;
+/// at L = 7, h = 16 and a batch of 16: 17 × 26,433 ≈ 450,000 Floats, 1.8 MB). The path is
+/// taken only while the slots stay within `imageSlotLimit` Floats, else the fixed halves.
+/// `MemoryEstimate` counts them.
 extension PixelNetwork {
     /// The most Floats the image slots may take (32 MB).
     static let imageSlotLimit = 8 << 20
@@ -31,12 +32,14 @@ extension PixelNetwork {
     /// Whether a `config` network of `parameters` parameters keeps image slots for a batch of
     /// `batch` (also what `MemoryEstimate` asks).
     static func imageSlotsFit(config: ModelConfig, parameters: Int, batch: Int) -> Bool {
-        config.kind.entry.imagesPerPass == 1 && batch >= 2 && batch * parameters <= imageSlotLimit
+        config.kind.entry.imagesPerPass == 1 && batch >= 2 && parameters <= imageSlotLimit / batch
     }
 
     /// The mean NLL's gradient over `pixels` (B, C, H, W), the images taken in turn by the
-    /// two cores, added to the gradients already held. Returns the per-image NLLs, in batch order.
-    func lossAndGradientImagesInTurn(_ pixels: Tensor) -> [Double] {
+    /// two cores, added to the gradients already held. Returns the per-image NLLs, in batch
+    /// order. `assignment` (tests only) fixes which worker takes each image instead, on one
+    /// thread, so that two assignments can be compared bit for bit.
+    func lossAndGradientImagesInTurn(_ pixels: Tensor, assignment: [Int]? = nil) -> [Double] {
         let batch = pixels.shape[0]
         let workers = [self, sharingTwin()]
         let parameters = workers.map { $0.namedParameters.map(\.1) }        // the same order in both
@@ -47,11 +50,13 @@ extension PixelNetwork {
         PixelNetwork.copyGradients(of: parameters[0], into: total)          // what this network held on entry
         var nlls = [Double](repeating: 0, count: batch)
         nlls.withUnsafeMutableBufferPointer { nll in
-            Cores.takeInTurn(items: batch, workers: workers.count) { k, n in
+            let image: (Int, Int) -> Void = { [nll] k, n in                 // image n on worker k, into slot n
                 for p in parameters[k] { p.zeroGrad() }
                 nll[n] = workers[k].lossAndGradientOnePass(pixels.images(n..<(n + 1)), meanOver: batch)[0]
                 PixelNetwork.copyGradients(of: parameters[k], into: slots + n * count)
             }
+            if let assignment { for n in 0..<batch { image(assignment[n], n) } }
+            else { Cores.takeInTurn(items: batch, workers: workers.count, image) }
         }
         // ∂θ = before + slot₀ + slot₁ + … in batch order; each core adds up half of θ's entries.
         Cores.run(2) { half in
@@ -61,11 +66,7 @@ extension PixelNetwork {
                 for e in entries { total[e] += slot[e] }
             }
         }
-        var offset = 0
-        for p in parameters[0] {
-            p.grad.data.withUnsafeMutableBufferPointer { g in g.baseAddress!.update(from: total + offset, count: g.count) }
-            offset += p.grad.count
-        }
+        PixelNetwork.copyGradients(from: total, into: parameters[0])
         return nlls
     }
 
@@ -74,6 +75,15 @@ extension PixelNetwork {
         var offset = 0
         for p in parameters {
             p.grad.data.withUnsafeBufferPointer { g in (destination + offset).update(from: g.baseAddress!, count: g.count) }
+            offset += p.grad.count
+        }
+    }
+
+    /// The reverse of `copyGradients(of:into:)`: `source`, one gradient after the other, into `parameters`.
+    private static func copyGradients(from source: UnsafePointer<Float>, into parameters: [Parameter]) {
+        var offset = 0
+        for p in parameters {
+            p.grad.data.withUnsafeMutableBufferPointer { g in g.baseAddress!.update(from: source + offset, count: g.count) }
             offset += p.grad.count
         }
     }

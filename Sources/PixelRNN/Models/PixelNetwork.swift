@@ -18,7 +18,8 @@ public final class PixelNetwork: PixelModel {
     public let head: [Conv2d]
     /// The seed the weights were drawn from.
     public let seed: UInt64
-    /// The second network of the two-halves training path (`PixelNetwork+Halves`), once built.
+    /// The second network of the two-core paths (the halves, `PixelNetwork+Halves`, and the
+    /// images in turn, `PixelNetwork+ImagesInTurn`), once built.
     var halvesTwin: PixelNetwork?
 
     /// A freshly initialised network. Throws for impossible configurations. Each layer draws

@@ -9,13 +9,14 @@ import Foundation
 /// the next tensor of the same size. Process-wide and done once, on the first fast-path call;
 /// the cost is that the process keeps its peak heap instead of shrinking after it.
 ///
-/// glibc also gives each thread that allocates while another holds the heap a memory pool
-/// (an arena) of its own, up to eight a core, and a block freed in one pool is reused only
-/// there: the two cores' maps then sit in two heaps, each at its own peak. One pool for the
-/// process (M_ARENA_MAX 1) keeps a single peak. Measured, maximum resident memory of
-/// `train --steps 15` of a Diagonal BiLSTM (L = 7, h = 16, batch 16; `/usr/bin/time -f %M`),
-/// three runs each: 299–303 MB by default, 276–280 MB with two pools, 223–224 MB with one,
-/// the same time (1.71–1.80 s) for all three.
+/// glibc also gives each new thread, on its first allocation, a memory pool (an arena) of
+/// its own, up to eight a core, and a block freed in one pool is reused only there: the two
+/// cores' maps then sit in two heaps, each at its own peak. One pool for the process
+/// (M_ARENA_MAX 1) keeps a single peak. The limit binds only pools made after it, so it is
+/// set before a second thread starts (`Cores.run`) as well as on the first fast-path call. Measured, maximum resident memory of
+/// `train --steps 15` of a Diagonal BiLSTM (L = 7, h = 16, batch 16; `/usr/bin/time -f %M`):
+/// 285–317 MB by default (nine runs), 276–280 MB with two pools (three), 223–225 MB with
+/// one (set here or by `MALLOC_ARENA_MAX=1`), in the same time.
 enum LargeAllocations {
     /// Sets glibc's M_MMAP_THRESHOLD to 256 MB, M_TRIM_THRESHOLD to 512 MB and M_ARENA_MAX to 1 (once).
     static func keepForReuse() { _ = configured }

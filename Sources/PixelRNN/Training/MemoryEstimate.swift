@@ -8,7 +8,7 @@
 /// gradient, two Adam moments, the gradient and value of the two-halves twin,
 /// `PixelNetwork+Halves`, and for a convolution weight each network's kept Ŵ,
 /// `Conv2d.usedWeightMatrix`; an upper count: biases and masked taps are not kept twice),
-/// and `batch` times more where the images are taken in turn (`PixelNetwork+ImagesInTurn`).
+/// and `batch` + 1 times more where the images are taken in turn (`PixelNetwork+ImagesInTurn`).
 public enum MemoryEstimate {
     /// Bytes of parameters, optimizer state, activations and their gradients for one
     /// step of `batch` images of height×width through `model`.
@@ -35,11 +35,12 @@ public enum MemoryEstimate {
     }
 
     /// Activations and their gradients (2 · 4 bytes a float) for `batch` images, eight
-    /// copies of every parameter, and `batch` more for a network that takes the images in
-    /// turn (its image slots, `PixelNetwork+ImagesInTurn`).
+    /// copies of every parameter, and `batch` + 1 more for a network that takes the images
+    /// in turn (its image slots and their sum, `PixelNetwork+ImagesInTurn`; counted
+    /// whenever they fit, also where one core would take the one-thread path instead).
     private static func trainingBytes(activationFloatsPerImage floats: Double, parameters: Int, batch: Int,
                                       imageSlots: Bool) -> Double {
-        2 * 4 * floats * Double(batch) + (8 + (imageSlots ? Double(batch) : 0)) * 4 * Double(parameters)
+        2 * 4 * floats * Double(batch) + (8 + (imageSlots ? Double(batch + 1) : 0)) * 4 * Double(parameters)
     }
 
     /// The number of parameters of a `config` network, without building it (it may not fit
