@@ -186,6 +186,19 @@ final class DiagonalBiLSTMTests: XCTestCase {
         XCTAssertEqual(weightedSum(f, g), weightedSum(x, DiagonalBiLSTMBlock.flipLeftRight(g)), accuracy: 1e-9)
     }
 
+    /// The moves on thin maps: one row (shifted out whole, up or down), one column (flip changes nothing).
+    func testFlipAndShiftOfThinMaps() {
+        let row = randomTensor([2, 3, 1, 5], seed: 43)
+        XCTAssertEqual(DiagonalBiLSTMBlock.shiftDown(row), Tensor(zeros: row.shape))
+        XCTAssertEqual(DiagonalBiLSTMBlock.shiftDownBackward(row), Tensor(zeros: row.shape))
+        XCTAssertEqual(DiagonalBiLSTMBlock.flipLeftRight(row)[1, 2, 0, 4], row[1, 2, 0, 0])
+        let column = randomTensor([2, 3, 4, 1], seed: 44)
+        XCTAssertEqual(DiagonalBiLSTMBlock.flipLeftRight(column), column)
+        XCTAssertEqual(DiagonalBiLSTMBlock.shiftDown(column)[1, 2, 3, 0], column[1, 2, 2, 0])
+        XCTAssertEqual(DiagonalBiLSTMBlock.shiftDownBackward(column)[1, 2, 2, 0], column[1, 2, 3, 0])
+        XCTAssertEqual(DiagonalBiLSTMBlock.shiftDownBackward(column)[1, 2, 3, 0], 0)
+    }
+
     func testParameterNamesAndShapes() {
         let block = DiagonalBiLSTMBlock(hidden: 3, colors: 1, seed: 1)
         XCTAssertEqual(block.namedParameters.map { $0.0 }, [
