@@ -125,33 +125,37 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     }
 
     public func backward(_ pass: BlockForward, outputGradient dy: Tensor) -> Tensor {
-        let (dxF, dxFlipped) = directionsBackward(pass, outputGradient: dy)
+        let (dxF, dxFlipped) = directionsBackward(pass, outputGradient: dy, gateGradient: false)
         return dxF.input + DiagonalBiLSTMBlock.flipLeftRight(dxFlipped.input)             // flip is its own backward
     }
 
     /// `backward`, also returning the gradient (B, 8h, H, W) of the two input-to-state maps
     /// (fwd's, then bwd's in the image frame) — and so of a bias added to them.
     public func backwardWithGateGradient(_ pass: BlockForward, outputGradient dy: Tensor) -> (input: Tensor, gates: Tensor) {
-        let (dxF, dxFlipped) = directionsBackward(pass, outputGradient: dy)
+        let (dxF, dxFlipped) = directionsBackward(pass, outputGradient: dy, gateGradient: true)
         return (dxF.input + DiagonalBiLSTMBlock.flipLeftRight(dxFlipped.input),
-                Tensor.concatChannels([dxF.gates, DiagonalBiLSTMBlock.flipLeftRight(dxFlipped.gates)]))
+                Tensor.concatChannels([dxF.gates!, DiagonalBiLSTMBlock.flipLeftRight(dxFlipped.gates!)]))
     }
 
-    /// Back through `out` and the two directions: fwd's ∂x and ∂z in the image frame, bwd's in its own (flipped) frame.
-    private func directionsBackward(_ pass: BlockForward, outputGradient dy: Tensor)
-        -> (fwd: (input: Tensor, gates: Tensor), bwd: (input: Tensor, gates: Tensor)) {
+    /// Back through `out` and the two directions: fwd's ∂x (and ∂z with `gateGradient`) in
+    /// the image frame, bwd's in its own (flipped) frame.
+    private func directionsBackward(_ pass: BlockForward, outputGradient dy: Tensor, gateGradient: Bool)
+        -> (fwd: (input: Tensor, gates: Tensor?), bwd: (input: Tensor, gates: Tensor?)) {
         let s = pass.activations(as: DiagonalBiLSTMActivations.self)
         let dSum = out.backward(input: s.sum, outputGradient: dy)         // (B, h, H, W)
-        var dxF: (input: Tensor, gates: Tensor)?, dxFlipped: (input: Tensor, gates: Tensor)?
+        let back = { (d: DiagonalLSTM, pass: DiagonalLSTMForward, dh: Tensor) -> (input: Tensor, gates: Tensor?) in
+            gateGradient ? d.backwardWithGateGradient(pass, outputGradient: dh) : (d.backward(pass, outputGradient: dh), nil)
+        }
+        var dxF: (input: Tensor, gates: Tensor?)?, dxFlipped: (input: Tensor, gates: Tensor?)?
         DiagonalBiLSTMBlock.both({
             // fwd: h_fwd enters the sum directly.
-            dxF = self.fwd.backwardWithGateGradient(s.fwd, outputGradient: dSum)
+            dxF = back(self.fwd, s.fwd, dSum)
         }, {
             // bwd: sum ∋ shift_down(flip(h_bwd)), so dh_bwd = flip(shift_downᵀ(dSum)).
             let dShifted = self.shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDownBackward(dSum) : dSum
             var passB = s.bwd
             passB.input = DiagonalBiLSTMBlock.flipLeftRight(pass.input)         // not kept: flipped again
-            dxFlipped = self.bwd.backwardWithGateGradient(passB, outputGradient: DiagonalBiLSTMBlock.flipLeftRight(dShifted))
+            dxFlipped = back(self.bwd, passB, DiagonalBiLSTMBlock.flipLeftRight(dShifted))
         })
         return (dxF!, dxFlipped!)
     }
@@ -161,7 +165,7 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     /// Mirrors every row: y[n, c, r, j] = x[n, c, r, W−1−j]. Its own inverse and its own backward.
     public static func flipLeftRight(_ x: Tensor) -> Tensor {
         let w = x.shape[3]
-        var y = Tensor(unwritten: x.shape)
+        var y = Tensor(zeros: x.shape)
         x.data.withUnsafeBufferPointer { x in
         y.data.withUnsafeMutableBufferPointer { y in
             for row in stride(from: 0, to: x.count, by: max(w, 1)) {
@@ -173,30 +177,26 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
 
     /// Moves a map down one row: y[n, c, r, j] = x[n, c, r−1, j], row 0 zeros (the last row drops out).
     public static func shiftDown(_ x: Tensor) -> Tensor {
-        let (plane, w) = (x.shape[2] * x.shape[3], x.shape[3])
-        var y = Tensor(unwritten: x.shape)
-        x.data.withUnsafeBufferPointer { x in
-        y.data.withUnsafeMutableBufferPointer { y in
-            for start in stride(from: 0, to: x.count, by: max(plane, 1)) {
-                for i in 0..<w { y[start + i] = 0 }                                     // row 0
-                for i in w..<plane { y[start + i] = x[start + i - w] }                  // row r from row r−1
+        let (planes, hh, w) = (x.shape[0] * x.shape[1], x.shape[2], x.shape[3])
+        var y = Tensor(zeros: x.shape)
+        for p in 0..<planes {
+            for r in 1..<max(hh, 1) {
+                for j in 0..<w { y.data[(p * hh + r) * w + j] = x.data[(p * hh + r - 1) * w + j] }
             }
-        }}
+        }
         return y
     }
 
     /// Backward of `shiftDown`: the gradient moves up one row, dx[n, c, r, j] = dy[n, c, r+1, j],
     /// the last row zeros (it reached nothing).
     public static func shiftDownBackward(_ dy: Tensor) -> Tensor {
-        let (plane, w) = (dy.shape[2] * dy.shape[3], dy.shape[3])
-        var dx = Tensor(unwritten: dy.shape)
-        dy.data.withUnsafeBufferPointer { dy in
-        dx.data.withUnsafeMutableBufferPointer { dx in
-            for start in stride(from: 0, to: dy.count, by: max(plane, 1)) {
-                for i in 0..<(plane - w) { dx[start + i] = dy[start + i + w] }         // row r from row r+1
-                for i in (plane - w)..<plane { dx[start + i] = 0 }                      // the last row
+        let (planes, hh, w) = (dy.shape[0] * dy.shape[1], dy.shape[2], dy.shape[3])
+        var dx = Tensor(zeros: dy.shape)
+        for p in 0..<planes {
+            for r in 0..<max(hh - 1, 0) {
+                for j in 0..<w { dx.data[(p * hh + r) * w + j] = dy.data[(p * hh + r + 1) * w + j] }
             }
-        }}
+        }
         return dx
     }
 }

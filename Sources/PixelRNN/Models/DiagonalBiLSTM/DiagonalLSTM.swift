@@ -83,7 +83,11 @@ public final class DiagonalLSTM {
     public func backwardWithGateGradient(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> (input: Tensor, gates: Tensor) {
         precondition(dOutput.shape == pass.output.shape,
                      "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
-        let dz = ComputePath.isFast && !runsPlainPath ? gateGradientFast(pass, outputGradient: dOutput) : gateGradientPlain(pass, outputGradient: dOutput)
+        if ComputePath.isFast && !runsPlainPath {
+            let d = backwardColumns(pass, outputGradient: dOutput)
+            return (d.input.unskewedTensor(), d.gates.unskewedTensor())
+        }
+        let dz = gateGradientPlain(pass, outputGradient: dOutput)
         return (inputToState.backward(input: pass.input, outputGradient: dz), dz)
     }
 
@@ -109,6 +113,11 @@ public final class DiagonalLSTM {
     /// and non-pixel cells pass nothing on (their h and c are constants, zero).
     public func backwardPlain(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
         inputToState.backward(input: pass.input, outputGradient: gateGradientPlain(pass, outputGradient: dOutput))
+    }
+
+    /// The fast backward (`backwardColumns`), ∂L/∂x unpacked.
+    public func backwardFast(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
+        backwardColumns(pass, outputGradient: dOutput).input.unskewedTensor()
     }
 
     /// `backwardPlain` down to ∂L/∂z (B, 4h, H, W), the gradient of the unskewed input-to-state map.
@@ -200,8 +209,8 @@ public final class DiagonalLSTMWalk {
     public let lstm: DiagonalLSTM
     /// x (B, 2h, H, W).
     public let input: Tensor
-    /// i_s(x), after its bias (and the conditioning bias, if any), unskewed (B, 4h, H, W).
-    public let inputToState: Tensor
+    /// The conditioning bias (B, 4h, H, W) added to i_s(x), if any.
+    public let inputToStateBias: Tensor?
     public let batch: Int
     public let height: Int
     public let width: Int
@@ -217,8 +226,11 @@ public final class DiagonalLSTMWalk {
     var gatesMap = Tensor(zeros: [0])
     var cellMap = Tensor(zeros: [0])
     var hiddenMap = Tensor(zeros: [0])
-    // Fast path: the same maps packed column by column; the gate map starts as zˢ and
-    // column k becomes the gates in step k.
+    // Fast path: the same maps packed column by column, zeros until step k writes column k;
+    // and x (and the conditioning bias) packed the same way, from which step k forms column k of zˢ.
+    var inputColumns: SkewedColumns!
+    var biasColumns: SkewedColumns?
+    var inputWeights: [Float] = []
     var gateColumns: SkewedColumns!
     var cellColumns: SkewedColumns!
     var hiddenColumns: SkewedColumns!
@@ -232,8 +244,7 @@ public final class DiagonalLSTMWalk {
         self.fastPath = fastPath
         (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
         skewedWidth = Skew.skewedWidth(height: height, width: width)
-        let z = lstm.inputToState.forward(x)                           // (B, 4h, H, W)
-        inputToState = inputToStateBias.map { z + $0 } ?? z            // + the conditioning bias, if any
+        self.inputToStateBias = inputToStateBias
         let h = lstm.hidden
         if fastPath {
             prepareFast()
@@ -259,16 +270,17 @@ public final class DiagonalLSTMWalk {
         return true
     }
 
+    /// i_s(x), after its bias (and the conditioning bias, if any), unskewed (B, 4h, H, W).
+    /// (Computed on each call; the fast path itself forms it column by column.)
+    public var inputToState: Tensor {
+        let z = lstm.inputToState.forward(input)                       // (B, 4h, H, W)
+        return inputToStateBias.map { z + $0 } ?? z                    // + the conditioning bias, if any
+    }
+
     /// The skewed input-to-state map zˢ = skew(i_s(x)), (B, 4h, H, Ws).
     public var skewedInputToState: Tensor { fastPath ? Skew.skew(inputToState) : skewedZ }
     /// The activated gates so far [σ(o), σ(f), σ(i), tanh(g)], (B, 4h, H, Ws); zero in columns not yet computed.
-    public var gates: Tensor {
-        guard fastPath else { return gatesMap }
-        var map = gateColumns.skewedTensor()            // columns ≥ nextColumn still hold zˢ: show zeros
-        let ws = skewedWidth
-        for i in 0..<map.count where i % ws >= nextColumn { map.data[i] = 0 }
-        return map
-    }
+    public var gates: Tensor { fastPath ? gateColumns.skewedTensor() : gatesMap }
     /// The cell states so far, (B, h, H, Ws).
     public var cell: Tensor { fastPath ? cellColumns.skewedTensor() : cellMap }
     /// The hidden states so far, (B, h, H, Ws).

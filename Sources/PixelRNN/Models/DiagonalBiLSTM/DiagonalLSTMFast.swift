@@ -175,21 +175,35 @@ extension DiagonalStateToState {
     }
 }
 
+extension Conv2d {
+    /// The weight of a 1×1 convolution, mask applied, as a row-major (out × in) matrix.
+    var pointwiseMatrix: [Float] {
+        precondition(kernelHeight == 1 && kernelWidth == 1, "pointwiseMatrix: a \(kernelHeight)×\(kernelWidth) kernel")
+        return weight.effective.data
+    }
+}
+
 extension DiagonalLSTMWalk {
-    /// Lays out zˢ column by column — it becomes the gate map in place, one column per
-    /// step — and zeroed cell and hidden maps (with their zero rows above and below).
+    /// Packs x (and the conditioning bias, if any) column by column, and lays out zeroed
+    /// gate, cell and hidden maps (c and h with their zero rows above and below each column):
+    /// step k writes their column k.
     func prepareFast() {
         let h = lstm.hidden
-        gateColumns = SkewedColumns(skewing: inputToState)                                           // 4h: zˢ, then gates
+        inputColumns = SkewedColumns(skewing: input)                                  // 2h: x, skewed and packed
+        biasColumns = inputToStateBias.map { SkewedColumns(skewing: $0) }              // 4h
+        inputWeights = lstm.inputToState.pointwiseMatrix                               // (4h × 2h)
+        gateColumns = SkewedColumns(height: height, width: width, channels: 4 * h, batch: batch)
         cellColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch, pad: 1)
         hiddenColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch, pad: 1)
         stateWeights = lstm.stateToState.tapMatrices
     }
 
     /// The fast column step: `stepPlain`'s equations on the pixel rows r0 … r1 of column k
-    /// only. With n = (r1 − r0 + 1)·B cells in the column:
+    /// only, i_s included (a 1×1 convolution: on a column of the skewed x it gives the same
+    /// column of zˢ). With n = (r1 − r0 + 1)·B cells in the column:
     ///
-    ///     P  = zˢ_k + b                        (4h × n), in place in the gate map
+    ///     P  = K · x_k                         (4h × 2h)·(2h × n)  i_s: column k of zˢ, in the gate map
+    ///     P += b_is + b_ss (+ the conditioning bias, if any)
     ///     P += W₀ · h_{k−1}[rows r−1]          (4h × h)·(h × n)    tap 0: the pixel above
     ///     P += W₁ · h_{k−1}[rows r]            (4h × h)·(h × n)    tap 1: the left neighbour
     ///     then per cell: the gates, c_k = σ(f) c_{k−1} + σ(i) tanh(g), h_k = σ(o) tanh(c_k).
@@ -198,8 +212,10 @@ extension DiagonalLSTMWalk {
         let h = lstm.hidden
         let r0 = rows.lowerBound
         let n = rows.count * batch
-        let bias = lstm.stateToState.bias.value.data
-        let g = gateColumns.layout, cl = cellColumns.layout, hd = hiddenColumns.layout
+        let (inputBias, stateBias) = (lstm.inputToState.bias.value.data, lstm.stateToState.bias.value.data)
+        let x = inputColumns.layout, g = gateColumns.layout, cl = cellColumns.layout, hd = hiddenColumns.layout
+        inputColumns.data.withUnsafeBufferPointer { xp in
+        inputWeights.withUnsafeBufferPointer { wi in
         gateColumns.data.withUnsafeMutableBufferPointer { gp in
         cellColumns.data.withUnsafeMutableBufferPointer { cp in
         hiddenColumns.data.withUnsafeMutableBufferPointer { hp in
@@ -207,9 +223,17 @@ extension DiagonalLSTMWalk {
         stateWeights.tap1.withUnsafeBufferPointer { w1 in
             let gB = gp.baseAddress!, cB = cp.baseAddress!, hB = hp.baseAddress!
             let p = gB + g.offset(k, 0, r0)                     // P: (4h × n), leading dimension n
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(4 * h), Int32(n), Int32(2 * h),
+                        1, wi.baseAddress!, Int32(2 * h), xp.baseAddress! + x.offset(k, 0, r0), Int32(n), 0, p, Int32(n))
             for o in 0..<(4 * h) {
-                let row = p + o * n, b = bias[o]
+                let row = p + o * n, b = inputBias[o] + stateBias[o]
                 for e in 0..<n { row[e] += b }
+            }
+            if let conditioning = biasColumns {
+                conditioning.data.withUnsafeBufferPointer { bp in
+                    let z = bp.baseAddress! + conditioning.layout.offset(k, 0, r0)
+                    for e in 0..<(4 * h * n) { p[e] += z[e] }
+                }
             }
             if k > 0 {
                 // Rows of column k−1 that hold no pixel are stored zeros.
@@ -227,53 +251,57 @@ extension DiagonalLSTMWalk {
                 LSTMCell.forward(pre: rows.readOnly, values: rows, previousCell: cPrev, cell: cB + cl.offset(k, j, r0),
                                  cellTanh: nil, hidden: hB + hd.offset(k, j, r0), count: n)
             }
-        }}}}}
+        }}}}}}}
     }
 }
 
 extension DiagonalLSTM {
     /// The fast backward: `backwardPlain`'s equations on the packed columns, the
-    /// state-to-state products of each column as GEMMs:
+    /// state-to-state and input-to-state products of each column as GEMMs (x packed again):
     ///
     ///     dh_{k−1}[rows r−1] += W₀ᵀ · dP_k,   dh_{k−1}[rows r] += W₁ᵀ · dP_k       (h × 4h)·(4h × n)
     ///     dW₀ += dP_k · h_{k−1}[rows r−1]ᵀ,    dW₁ += dP_k · h_{k−1}[rows r]ᵀ,      (4h × n)·(n × h)
-    ///     db  += Σ dP_k
-    public func backwardFast(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
-        inputToState.backward(input: pass.input, outputGradient: gateGradientFast(pass, outputGradient: dOutput))
-    }
-
-    /// `backwardFast` down to ∂L/∂z (B, 4h, H, W), the gradient of the unskewed input-to-state map.
-    func gateGradientFast(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
+    ///     dx_k = Kᵀ · dP_k,   dK += dP_k · x_kᵀ                                     i_s: (2h × 4h)·(4h × n), (4h × n)·(n × 2h)
+    ///     db_ss += Σ dP_k,   db_is += Σ dP_k
+    ///
+    /// Returns ∂L/∂x and ∂L/∂z (the pre-activations, = ∂L/∂zˢ), both packed.
+    func backwardColumns(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> (input: SkewedColumns, gates: SkewedColumns) {
         let h = hidden
         let (batch, height, width) = (dOutput.shape[0], dOutput.shape[2], dOutput.shape[3])
         let ws = Skew.skewedWidth(height: height, width: width)
         let (gates, cell, hiddenMap) = (pass.gates, pass.cell, pass.hidden)
         let (gL, cL, hL) = (gates.layout, cell.layout, hiddenMap.layout)
+        let x = SkewedColumns(skewing: pass.input)                              // 2h, as the forward walk packed it
+        var dX = SkewedColumns(height: height, width: width, channels: 2 * h, batch: batch)   // ∂L/∂x
         var dH = SkewedColumns(skewing: dOutput, pad: 1)                        // ∂L/∂h: from above, then + from column k+1
         var dP = SkewedColumns(height: height, width: width, channels: 4 * h, batch: batch)   // ∂L/∂[o, f, i, g] pre-activations
-        let (dHL, dPL) = (dH.layout, dP.layout)
+        let (xL, dHL, dPL) = (x.layout, dH.layout, dP.layout)
         let plane = height * batch
-        var carry = [Float](repeating: 0, count: h * plane)                     // ∂L/∂c_k through c_{k+1}: [j][r][n]
-        var nextCarry = carry
+        // ∂L/∂c_k through c_{k+1}, [j][r][n], in place: column k reads its rows r0 … r1 and
+        // leaves ∂L/∂c_{k−1} there. Column k−1 can also read row r0 − 1, which no column from
+        // k on has written (their first rows are ≥ r0): zero, as it must be — the state there
+        // feeds no pixel of column k.
+        var carry = [Float](repeating: 0, count: h * plane)
         let tanhC = UnsafeMutablePointer<Float>.allocate(capacity: plane)           // tanh(c_k) of one state row
         defer { tanhC.deallocate() }
         var dW0 = [Float](repeating: 0, count: 4 * h * h), dW1 = dW0
+        var dK = [Float](repeating: 0, count: 4 * h * 2 * h)
         var db = [Float](repeating: 0, count: 4 * h)
         let (w0, w1) = stateToState.tapMatrices
+        let kernel = inputToState.pointwiseMatrix                                 // K: (4h × 2h)
         gates.data.withUnsafeBufferPointer { gp in
         cell.data.withUnsafeBufferPointer { cp in
         hiddenMap.data.withUnsafeBufferPointer { hp in
+        x.data.withUnsafeBufferPointer { xp in
+        dX.data.withUnsafeMutableBufferPointer { dxp in
         dH.data.withUnsafeMutableBufferPointer { dhp in
         dP.data.withUnsafeMutableBufferPointer { dpp in
         carry.withUnsafeMutableBufferPointer { carryP in
-        nextCarry.withUnsafeMutableBufferPointer { nextP in
-            let gB = gp.baseAddress!, cB = cp.baseAddress!, hB = hp.baseAddress!
-            let dhB = dhp.baseAddress!, dpB = dpp.baseAddress!
-            var (cin, cout) = (carryP.baseAddress!, nextP.baseAddress!)
+            let gB = gp.baseAddress!, cB = cp.baseAddress!, hB = hp.baseAddress!, xB = xp.baseAddress!
+            let dxB = dxp.baseAddress!, dhB = dhp.baseAddress!, dpB = dpp.baseAddress!, dc = carryP.baseAddress!
             for k in stride(from: ws - 1, through: 0, by: -1) {
                 let rows = Skew.pixelRows(skewedColumn: k, height: height, width: width)!
                 let r0 = rows.lowerBound, n = rows.count * batch
-                cout.update(repeating: 0, count: h * plane)           // cells off column k's diagonal pass nothing back
                 let s = gB + gL.offset(k, 0, r0)                      // [σ(o), σ(f), σ(i), tanh(g)]: (4h × n)
                 let dPk = dpB + dPL.offset(k, 0, r0)                  // (4h × n), leading dimension n
                 for j in 0..<h {
@@ -282,16 +310,21 @@ extension DiagonalLSTM {
                     Activation.tanh(c, into: tanhC, count: n)                 // tanh(c_k), recomputed
                     let dPre = LSTMGateRows(o: dPk + j * n, f: dPk + (h + j) * n, i: dPk + (2 * h + j) * n, g: dPk + (3 * h + j) * n)
                     LSTMCell.backward(values: values, cellTanh: tanhC, previousCell: k > 0 ? cB + cL.offset(k - 1, j, r0) : nil,
-                                      dHidden: dhB + dHL.offset(k, j, r0), dcNext: cin + j * plane + r0 * batch,
-                                      dPre: dPre, dcPrev: cout + j * plane + r0 * batch, count: n)
+                                      dHidden: dhB + dHL.offset(k, j, r0), dcNext: dc + j * plane + r0 * batch,
+                                      dPre: dPre, dcPrev: dc + j * plane + r0 * batch, count: n)
                 }
-                swap(&cin, &cout)
                 for o in 0..<(4 * h) {
                     var sum: Float = 0
                     let row = dPk + o * n
                     for e in 0..<n { sum += row[e] }
                     db[o] += sum
                 }
+                // i_s: dx_k = Kᵀ · dP_k;  dK += dP_k · x_kᵀ
+                let xk = xB + xL.offset(k, 0, r0)
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(2 * h), Int32(n), Int32(4 * h),
+                            1, kernel, Int32(2 * h), dPk, Int32(n), 0, dxB + xL.offset(k, 0, r0), Int32(n))
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(4 * h), Int32(2 * h), Int32(n),
+                            1, dPk, Int32(n), xk, Int32(n), 1, &dK, Int32(2 * h))
                 guard k > 0 else { continue }
                 let ldH = Int32(hL.leading(k - 1))
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(h), Int32(n), Int32(4 * h),
@@ -303,14 +336,19 @@ extension DiagonalLSTM {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(4 * h), Int32(h), Int32(n),
                             1, dPk, Int32(n), hB + hL.offset(k - 1, 0, r0), ldH, 1, &dW1, Int32(h))
             }
-        }}}}}}}
+        }}}}}}}}
+        let mask = inputToState.weight.mask?.data
         for o in 0..<(4 * h) {
             stateToState.bias.grad.data[o] += db[o]
+            inputToState.bias.grad.data[o] += db[o]
             for c in 0..<h {
                 stateToState.weight.grad.data[(o * h + c) * 2 + 0] += dW0[o * h + c]
                 stateToState.weight.grad.data[(o * h + c) * 2 + 1] += dW1[o * h + c]
             }
+            for c in 0..<(2 * h) {                                            // masked entries get no gradient
+                inputToState.weight.grad.data[o * 2 * h + c] += mask.map { dK[o * 2 * h + c] * $0[o * 2 * h + c] } ?? dK[o * 2 * h + c]
+            }
         }
-        return dP.unskewedTensor()                                            // ∂z (B, 4h, H, W)
+        return (dX, dP)
     }
 }
