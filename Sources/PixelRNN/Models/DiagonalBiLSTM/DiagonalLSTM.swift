@@ -31,6 +31,11 @@ public final class DiagonalLSTM {
     public let inputToState: Conv2d
     /// `s_s`: 2-tap convolution down a column, h → 4h, unmasked.
     public let stateToState: DiagonalStateToState
+    /// True for the right-to-left direction (the block's `bwd`): it walks flip(x), the image
+    /// mirrored left–right (flip the unskewed map, then skew it — never flip the skewed map),
+    /// and hands its output and gradients back in the image frame, mirrored back. Its saved
+    /// skewed maps (gates, c, h) are in its own, mirrored, frame.
+    public let mirrored: Bool
 
     /// `--bug sigmoid-g`: σ instead of tanh on the content gate g (plain path only).
     var sigmoidOnContent = false
@@ -49,9 +54,10 @@ public final class DiagonalLSTM {
         return Skew.isPixel(row: r, skewedColumn: column, width: width)
     }
 
-    /// A direction for `hidden` = h, initialised from `seed`.
-    public init(hidden: Int, colors: Int, seed: UInt64) {
+    /// A direction for `hidden` = h, initialised from `seed`; `mirrored` walks from the right.
+    public init(hidden: Int, colors: Int, seed: UInt64, mirrored: Bool = false) {
         self.hidden = hidden
+        self.mirrored = mirrored
         inputToState = Conv2d(inChannels: 2 * hidden, outChannels: 4 * hidden, kernelHeight: 1, kernelWidth: 1,
                                mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 1))
         stateToState = DiagonalStateToState(hidden: hidden, seed: SeededGenerator.derivedSeed(seed, stream: 2))
@@ -61,6 +67,10 @@ public final class DiagonalLSTM {
     public var namedParameters: [(String, Parameter)] {
         prefixedParameters([("i_s", inputToState.namedParameters), ("s_s", stateToState.namedParameters)])
     }
+
+    /// The image frame ↔ this direction's own: flip for a mirrored direction (its own
+    /// inverse), nothing otherwise.
+    func mirror(_ x: Tensor) -> Tensor { mirrored ? DiagonalBiLSTMBlock.flipLeftRight(x) : x }
 
     /// Starts a walk over x (B, 2h, H, W): computes i_s(x) and stands before column 0.
     /// `step()` then computes one skewed column at a time (this is what `forward` does).
@@ -85,10 +95,9 @@ public final class DiagonalLSTM {
                      "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
         if ComputePath.isFast && !runsPlainPath {
             let d = backwardColumns(pass, outputGradient: dOutput)
-            return (d.input.unskewedTensor(), d.gates.unskewedTensor())
+            return (d.input.unskewedTensor(mirrored: mirrored), d.gates.unskewedTensor(mirrored: mirrored))
         }
-        let dz = gateGradientPlain(pass, outputGradient: dOutput)
-        return (inputToState.backward(input: pass.input, outputGradient: dz), dz)
+        return backwardPlainWithGateGradient(pass, outputGradient: dOutput)
     }
 
     /// Back-propagation through time, column by column from the last: accumulates the
@@ -112,15 +121,22 @@ public final class DiagonalLSTM {
     ///
     /// and non-pixel cells pass nothing on (their h and c are constants, zero).
     public func backwardPlain(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
-        inputToState.backward(input: pass.input, outputGradient: gateGradientPlain(pass, outputGradient: dOutput))
+        backwardPlainWithGateGradient(pass, outputGradient: dOutput).input
+    }
+
+    /// `backwardPlain`, also returning ∂L/∂z; both in the image frame.
+    func backwardPlainWithGateGradient(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> (input: Tensor, gates: Tensor) {
+        let dz = gateGradientPlain(pass, outputGradient: mirror(dOutput))           // in this direction's frame
+        return (mirror(inputToState.backward(input: mirror(pass.input), outputGradient: dz)), mirror(dz))
     }
 
     /// The fast backward (`backwardColumns`), ∂L/∂x unpacked.
     public func backwardFast(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
-        backwardColumns(pass, outputGradient: dOutput).input.unskewedTensor()
+        backwardColumns(pass, outputGradient: dOutput).input.unskewedTensor(mirrored: mirrored)
     }
 
-    /// `backwardPlain` down to ∂L/∂z (B, 4h, H, W), the gradient of the unskewed input-to-state map.
+    /// `backwardPlain` down to ∂L/∂z (B, 4h, H, W), the gradient of the unskewed input-to-state
+    /// map, all in this direction's frame (dOutput too).
     func gateGradientPlain(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
         let (batch, h, height, width) = (dOutput.shape[0], hidden, dOutput.shape[2], dOutput.shape[3])
         let ws = Skew.skewedWidth(height: height, width: width)
@@ -179,10 +195,11 @@ public final class DiagonalLSTM {
 
 /// What one direction's forward pass computed. The skewed maps (B, C, H, Ws), Ws = H + W − 1,
 /// are kept packed column by column (`SkewedColumns`: pixel cells only; `skewedTensor()`
-/// gives the map itself, zeros off the pixels). For the `bwd` direction everything is in
-/// its own frame: the left–right flipped image.
+/// gives the map itself, zeros off the pixels). For a mirrored direction (`bwd`) the skewed
+/// maps are in its own frame, the left–right flipped image; its input and output are in the
+/// image frame.
 public struct DiagonalLSTMForward {
-    /// x, the direction's input (B, 2h, H, W).
+    /// x, the direction's input (B, 2h, H, W), in the image frame.
     public var input: Tensor
     /// The activated gates [σ(o), σ(f), σ(i), tanh(g)], channel blocks of h: 4h channels.
     public var gates: SkewedColumns
@@ -190,7 +207,8 @@ public struct DiagonalLSTMForward {
     public var cell: SkewedColumns
     /// The hidden states h: h channels (stored with a zero row above and below each column).
     public var hidden: SkewedColumns
-    /// unskew(hidden): (B, h, H, W).
+    /// unskew(hidden), (B, h, H, W), in the image frame: for a mirrored direction flipped
+    /// back, flip(unskew(hidden)).
     public var output: Tensor
 
     public init(input: Tensor, gates: SkewedColumns, cell: SkewedColumns, hidden: SkewedColumns, output: Tensor) {
@@ -207,9 +225,9 @@ public struct DiagonalLSTMForward {
 /// exactly the numbers of an ordinary one.
 public final class DiagonalLSTMWalk {
     public let lstm: DiagonalLSTM
-    /// x (B, 2h, H, W).
+    /// x (B, 2h, H, W), in the image frame (a mirrored direction walks flip(x)).
     public let input: Tensor
-    /// The conditioning bias (B, 4h, H, W) added to i_s(x), if any.
+    /// The conditioning bias (B, 4h, H, W) added to i_s(x), if any, in the image frame.
     public let inputToStateBias: Tensor?
     public let batch: Int
     public let height: Int
@@ -270,14 +288,15 @@ public final class DiagonalLSTMWalk {
         return true
     }
 
-    /// i_s(x), after its bias (and the conditioning bias, if any), unskewed (B, 4h, H, W).
-    /// (Computed on each call; the fast path itself forms it column by column.)
+    /// i_s(x), after its bias (and the conditioning bias, if any), unskewed (B, 4h, H, W), in
+    /// the direction's own frame: i_s(flip(x)) for a mirrored one. (Computed on each call; the
+    /// fast path itself forms it column by column.)
     public var inputToState: Tensor {
-        let z = lstm.inputToState.forward(input)                       // (B, 4h, H, W)
-        return inputToStateBias.map { z + $0 } ?? z                    // + the conditioning bias, if any
+        let z = lstm.inputToState.forward(lstm.mirror(input))          // (B, 4h, H, W)
+        return inputToStateBias.map { z + lstm.mirror($0) } ?? z       // + the conditioning bias, if any
     }
 
-    /// The skewed input-to-state map zˢ = skew(i_s(x)), (B, 4h, H, Ws).
+    /// The skewed input-to-state map zˢ = skew(i_s(x)), (B, 4h, H, Ws), in the direction's frame.
     public var skewedInputToState: Tensor { fastPath ? Skew.skew(inputToState) : skewedZ }
     /// The activated gates so far [σ(o), σ(f), σ(i), tanh(g)], (B, 4h, H, Ws); zero in columns not yet computed.
     public var gates: Tensor { fastPath ? gateColumns.skewedTensor() : gatesMap }
@@ -291,7 +310,7 @@ public final class DiagonalLSTMWalk {
         precondition(isFinished, "DiagonalLSTMWalk.result: \(skewedWidth - nextColumn) columns still to go")
         if fastPath {
             return DiagonalLSTMForward(input: input, gates: gateColumns, cell: cellColumns,
-                                       hidden: hiddenColumns, output: hiddenColumns.unskewedTensor())
+                                       hidden: hiddenColumns, output: hiddenColumns.unskewedTensor(mirrored: lstm.mirrored))
         }
         // With `flipsSkewedMap` the maps are flipped back before they are unskewed and packed.
         let unwalked: (Tensor) -> Tensor = { self.lstm.flipsSkewedMap ? DiagonalBiLSTMBlock.flipLeftRight($0) : $0 }
@@ -299,7 +318,7 @@ public final class DiagonalLSTMWalk {
         return DiagonalLSTMForward(input: input, gates: SkewedColumns(packing: unwalked(gatesMap), width: width),
                                    cell: SkewedColumns(packing: unwalked(cellMap), width: width, pad: 1),
                                    hidden: SkewedColumns(packing: hiddenMap, width: width, pad: 1),
-                                   output: Skew.unskew(hiddenMap, width: width))
+                                   output: lstm.mirror(Skew.unskew(hiddenMap, width: width)))
     }
 
     /// The plain column step, on the (B, C, H, Ws) maps.

@@ -85,11 +85,12 @@ public struct SkewedColumns {
         self.data = data
     }
 
-    /// skew(x) of an ordinary map x (B, C, H, W), packed.
-    public init(skewing x: Tensor, pad: Int = 0) {
+    /// skew(x) of an ordinary map x (B, C, H, W), packed; `mirrored`: skew(flip(x)), the map
+    /// mirrored left–right first (`DiagonalBiLSTMBlock.flipLeftRight`), without building flip(x).
+    public init(skewing x: Tensor, pad: Int = 0, mirrored: Bool = false) {
         precondition(x.rank == 4, "SkewedColumns: expected (B, C, H, W), got \(x.shape)")
         self.init(height: x.shape[2], width: x.shape[3], channels: x.shape[1], batch: x.shape[0], pad: pad)
-        pack(from: x, rowLength: width, rowShift: 0)
+        pack(from: x, rowLength: width, rowShift: 0, mirrored: mirrored)
     }
 
     /// The pixel cells of a skewed map y (B, C, H, H+W−1), packed.
@@ -97,13 +98,14 @@ public struct SkewedColumns {
         precondition(y.rank == 4 && y.shape[3] == y.shape[2] + width - 1,
                      "SkewedColumns: a skewed map of width \(width) must be (B, C, H, H+\(width)−1), got \(y.shape)")
         self.init(height: y.shape[2], width: width, channels: y.shape[1], batch: y.shape[0], pad: pad)
-        pack(from: y, rowLength: y.shape[3], rowShift: 1)
+        pack(from: y, rowLength: y.shape[3], rowShift: 1, mirrored: false)
     }
 
     /// Copies pixel (r, j) of every image and channel from a (B, C, H, rowLength) map whose
-    /// row r starts `rowShift · r` cells in. Per (channel, row): first the B×W block is
-    /// turned around in a small buffer, then each pixel's B values go out as one run.
-    private mutating func pack(from map: Tensor, rowLength: Int, rowShift: Int) {
+    /// row r starts `rowShift · r` cells in (`mirrored`: as pixel (r, W−1−j)). Per (channel,
+    /// row): first the B×W block is turned around in a small buffer, then each pixel's B
+    /// values go out as one run.
+    private mutating func pack(from map: Tensor, rowLength: Int, rowShift: Int, mirrored: Bool) {
         let lay = layout
         let (b, ch, hh, w) = (batch, channels, height, width)
         var block = [Float](repeating: 0, count: w * b)              // [j][n]
@@ -117,7 +119,7 @@ public struct SkewedColumns {
                         for j in 0..<w { tmp[j * b + n] = src[row + j] }
                     }
                     for j in 0..<w {                                  // pixel (r, j) sits in skewed column r + j
-                        let to = lay.offset(r + j, c, r)
+                        let to = lay.offset(r + (mirrored ? w - 1 - j : j), c, r)
                         for n in 0..<b { dst[to + n] = tmp[j * b + n] }
                     }
                 }
@@ -126,7 +128,7 @@ public struct SkewedColumns {
     }
 
     /// The reverse of `pack`: pixel values into a zeroed (B, C, H, rowLength) map.
-    private func unpack(rowLength: Int, rowShift: Int) -> Tensor {
+    private func unpack(rowLength: Int, rowShift: Int, mirrored: Bool) -> Tensor {
         let lay = layout
         let (b, ch, hh, w) = (batch, channels, height, width)
         var out = Tensor(zeros: [b, ch, hh, rowLength])
@@ -137,7 +139,7 @@ public struct SkewedColumns {
             for c in 0..<ch {
                 for r in 0..<hh {
                     for j in 0..<w {
-                        let from = lay.offset(r + j, c, r)
+                        let from = lay.offset(r + (mirrored ? w - 1 - j : j), c, r)
                         for n in 0..<b { tmp[j * b + n] = src[from + n] }
                     }
                     for n in 0..<b {
@@ -151,10 +153,11 @@ public struct SkewedColumns {
     }
 
     /// The skewed map (B, C, H, H+W−1), zeros at the cells that are not pixels.
-    public func skewedTensor() -> Tensor { unpack(rowLength: height + width - 1, rowShift: 1) }
+    public func skewedTensor() -> Tensor { unpack(rowLength: height + width - 1, rowShift: 1, mirrored: false) }
 
-    /// unskew: the ordinary map (B, C, H, W).
-    public func unskewedTensor() -> Tensor { unpack(rowLength: width, rowShift: 0) }
+    /// unskew: the ordinary map (B, C, H, W); `mirrored`: flip(unskew), mirrored left–right back
+    /// (the reverse of `init(skewing:mirrored: true)`).
+    public func unskewedTensor(mirrored: Bool = false) -> Tensor { unpack(rowLength: width, rowShift: 0, mirrored: mirrored) }
 
     /// The values as a flat tensor, for `BlockForward.saved`.
     var flat: Tensor { Tensor(shape: [data.count], data: data) }
@@ -189,8 +192,9 @@ extension DiagonalLSTMWalk {
     /// step k writes their column k.
     func prepareFast() {
         let h = lstm.hidden
-        inputColumns = SkewedColumns(skewing: input)                                  // 2h: x, skewed and packed
-        biasColumns = inputToStateBias.map { SkewedColumns(skewing: $0) }              // 4h
+        let mirrored = lstm.mirrored                                                   // pack flip(x) for a mirrored direction
+        inputColumns = SkewedColumns(skewing: input, mirrored: mirrored)               // 2h: x, skewed and packed
+        biasColumns = inputToStateBias.map { SkewedColumns(skewing: $0, mirrored: mirrored) }   // 4h
         inputWeights = lstm.inputToState.pointwiseMatrix                               // (4h × 2h)
         gateColumns = SkewedColumns(height: height, width: width, channels: 4 * h, batch: batch)
         cellColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch, pad: 1)
@@ -264,16 +268,17 @@ extension DiagonalLSTM {
     ///     dx_k = Kᵀ · dP_k,   dK += dP_k · x_kᵀ                                     i_s: (2h × 4h)·(4h × n), (4h × n)·(n × 2h)
     ///     db_ss += Σ dP_k,   db_is += Σ dP_k
     ///
-    /// Returns ∂L/∂x and ∂L/∂z (the pre-activations, = ∂L/∂zˢ), both packed.
+    /// Returns ∂L/∂x and ∂L/∂z (the pre-activations, = ∂L/∂zˢ), both packed, in the direction's
+    /// frame (`unskewedTensor(mirrored:)` turns them back); dOutput is in the image frame.
     func backwardColumns(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> (input: SkewedColumns, gates: SkewedColumns) {
         let h = hidden
         let (batch, height, width) = (dOutput.shape[0], dOutput.shape[2], dOutput.shape[3])
         let ws = Skew.skewedWidth(height: height, width: width)
         let (gates, cell, hiddenMap) = (pass.gates, pass.cell, pass.hidden)
         let (gL, cL, hL) = (gates.layout, cell.layout, hiddenMap.layout)
-        let x = SkewedColumns(skewing: pass.input)                              // 2h, as the forward walk packed it
+        let x = SkewedColumns(skewing: pass.input, mirrored: mirrored)          // 2h, as the forward walk packed it
         var dX = SkewedColumns(height: height, width: width, channels: 2 * h, batch: batch)   // ∂L/∂x
-        var dH = SkewedColumns(skewing: dOutput, pad: 1)                        // ∂L/∂h: from above, then + from column k+1
+        var dH = SkewedColumns(skewing: dOutput, pad: 1, mirrored: mirrored)    // ∂L/∂h: from above, then + from column k+1
         var dP = SkewedColumns(height: height, width: width, channels: 4 * h, batch: batch)   // ∂L/∂[o, f, i, g] pre-activations
         let (xL, dHL, dPL) = (x.layout, dH.layout, dP.layout)
         let plane = height * batch
