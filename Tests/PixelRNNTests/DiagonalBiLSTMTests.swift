@@ -160,10 +160,17 @@ final class DiagonalBiLSTMTests: XCTestCase {
             }
             let (p0, p1) = (passes[0], passes[1])
             for (a, b, name) in [(p0.gates.skewedTensor(), p1.gates.skewedTensor(), "gates"), (p0.cell.skewedTensor(), p1.cell.skewedTensor(), "cell"),
+                                 (p0.cellTanh.skewedTensor(), p1.cellTanh.skewedTensor(), "tanh(cell)"),
                                  (p0.hidden.skewedTensor(), p1.hidden.skewedTensor(), "hidden"), (p0.output, p1.output, "output")] {
                 XCTAssertLessThan(a.maxAbsDifference(b), 1e-5, "\(name) \(hh)×\(ww)\(mirrored ? " mirrored" : "")")
             }
             XCTAssertLessThan(dxs[0].maxAbsDifference(dxs[1]), 1e-5, "dx \(hh)×\(ww)\(mirrored ? " mirrored" : "")")
+            for p in passes {       // the kept tanh(c) is the one h was made of: h = σ(o) ⊙ tanh(c), exactly
+                let (o, tc, hs) = (p.gates.skewedTensor(), p.cellTanh.skewedTensor(), p.hidden.skewedTensor())
+                for n in 0..<3 { for j in 0..<4 { for r in 0..<hh { for k in 0..<(hh + ww - 1) {
+                    XCTAssertEqual(hs[n, j, r, k], o[n, j, r, k] * tc[n, j, r, k])
+                }}}}
+            }
             let worst = zip(grads[0], grads[1]).map { abs($0 - $1) / (1 + abs($0)) }.max() ?? 0
             XCTAssertLessThan(worst, 1e-5, "parameter gradients \(hh)×\(ww)\(mirrored ? " mirrored" : "")")
         }

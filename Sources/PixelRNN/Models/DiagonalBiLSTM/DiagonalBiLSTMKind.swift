@@ -1,7 +1,8 @@
 extension ModelKindEntry {
     /// The Diagonal BiLSTM (paper §3.2) in `ModelKinds.table`. A block keeps 18h floats per
-    /// pixel — per direction the gates (4h), c and h (h each) of the packed skewed map and its
-    /// output (h); bwd shifted (h); the sum (h); F(x) (2h) — and, beyond them, the zero rows
+    /// pixel — per direction the gates (4h), c, tanh(c) and h (h each) of the packed skewed map
+    /// (its output, unskewed h, is unpacked when asked for, not kept); bwd shifted (h); the sum
+    /// (h); F(x) (2h) — and, beyond them, the zero rows
     /// that c and h are stored with (`DiagonalBiLSTMBlock.paddingFloatsPerImage`). Its two
     /// directions already take the two cores, so no halves; `trace` steps a diagonal.
     static let diagonalBiLSTM = ModelKindEntry(

@@ -91,8 +91,8 @@ public final class DiagonalLSTM {
     /// `backward`, also returning ∂L/∂z (B, 4h, H, W), the gradient of the input-to-state map —
     /// and so of a bias added to it.
     public func backwardWithGateGradient(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> (input: Tensor, gates: Tensor) {
-        precondition(dOutput.shape == pass.output.shape,
-                     "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
+        precondition(dOutput.shape == pass.outputShape,
+                     "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.outputShape)")
         if ComputePath.isFast && !runsPlainPath {
             let d = backwardColumns(pass, outputGradient: dOutput)
             return (d.input.unskewedTensor(mirrored: mirrored), d.gates.unskewedTensor(mirrored: mirrored))
@@ -103,8 +103,8 @@ public final class DiagonalLSTM {
     /// Back-propagation through time, column by column from the last: accumulates the
     /// gradients of i_s and s_s and returns ∂L/∂x (B, 2h, H, W), given ∂L/∂output (B, h, H, W).
     public func backward(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
-        precondition(dOutput.shape == pass.output.shape,
-                     "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
+        precondition(dOutput.shape == pass.outputShape,
+                     "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.outputShape)")
         return ComputePath.isFast && !runsPlainPath ? backwardFast(pass, outputGradient: dOutput)
                                         : backwardPlain(pass, outputGradient: dOutput)
     }
@@ -205,19 +205,30 @@ public struct DiagonalLSTMForward {
     public var gates: SkewedColumns
     /// The cell states c: h channels (stored with a zero row above and below each column).
     public var cell: SkewedColumns
+    /// tanh(c), as the forward pass computed it for h: h channels. Kept for backward, which
+    /// would otherwise compute it again.
+    public var cellTanh: SkewedColumns
     /// The hidden states h: h channels (stored with a zero row above and below each column).
     public var hidden: SkewedColumns
-    /// unskew(hidden), (B, h, H, W), in the image frame: for a mirrored direction flipped
-    /// back, flip(unskew(hidden)).
-    public var output: Tensor
+    /// True for a pass of a mirrored direction.
+    public var mirrored: Bool
 
-    public init(input: Tensor, gates: SkewedColumns, cell: SkewedColumns, hidden: SkewedColumns, output: Tensor) {
+    public init(input: Tensor, gates: SkewedColumns, cell: SkewedColumns, cellTanh: SkewedColumns, hidden: SkewedColumns,
+                mirrored: Bool) {
         self.input = input
         self.gates = gates
         self.cell = cell
+        self.cellTanh = cellTanh
         self.hidden = hidden
-        self.output = output
+        self.mirrored = mirrored
     }
+
+    /// unskew(hidden), (B, h, H, W), in the image frame: for a mirrored direction flipped
+    /// back, flip(unskew(hidden)). Unpacked from `hidden` on each call (not kept).
+    public var output: Tensor { hidden.unskewedTensor(mirrored: mirrored) }
+
+    /// The shape of `output`, (B, h, H, W).
+    public var outputShape: [Int] { [hidden.batch, hidden.channels, hidden.height, hidden.width] }
 }
 
 /// A forward pass of one direction in progress, one skewed column per `step()`.
@@ -251,6 +262,7 @@ public final class DiagonalLSTMWalk {
     var inputWeights: [Float] = []
     var gateColumns: SkewedColumns!
     var cellColumns: SkewedColumns!
+    var cellTanhColumns: SkewedColumns!
     var hiddenColumns: SkewedColumns!
     var stateWeights: (tap0: [Float], tap1: [Float]) = ([], [])
 
@@ -309,16 +321,16 @@ public final class DiagonalLSTMWalk {
     public func result() -> DiagonalLSTMForward {
         precondition(isFinished, "DiagonalLSTMWalk.result: \(skewedWidth - nextColumn) columns still to go")
         if fastPath {
-            return DiagonalLSTMForward(input: input, gates: gateColumns, cell: cellColumns,
-                                       hidden: hiddenColumns, output: hiddenColumns.unskewedTensor(mirrored: lstm.mirrored))
+            return DiagonalLSTMForward(input: input, gates: gateColumns, cell: cellColumns, cellTanh: cellTanhColumns,
+                                       hidden: hiddenColumns, mirrored: lstm.mirrored)
         }
-        // With `flipsSkewedMap` the maps are flipped back before they are unskewed and packed.
+        // With `flipsSkewedMap` the maps are flipped back before they are packed.
         let unwalked: (Tensor) -> Tensor = { self.lstm.flipsSkewedMap ? DiagonalBiLSTMBlock.flipLeftRight($0) : $0 }
-        let hiddenMap = unwalked(self.hiddenMap)
+        let cellMap = unwalked(self.cellMap)
         return DiagonalLSTMForward(input: input, gates: SkewedColumns(packing: unwalked(gatesMap), width: width),
-                                   cell: SkewedColumns(packing: unwalked(cellMap), width: width, pad: 1),
-                                   hidden: SkewedColumns(packing: hiddenMap, width: width, pad: 1),
-                                   output: lstm.mirror(Skew.unskew(hiddenMap, width: width)))
+                                   cell: SkewedColumns(packing: cellMap, width: width, pad: 1),
+                                   cellTanh: SkewedColumns(packing: Activation.tanh(cellMap), width: width),
+                                   hidden: SkewedColumns(packing: unwalked(hiddenMap), width: width, pad: 1), mirrored: lstm.mirrored)
     }
 
     /// The plain column step, on the (B, C, H, Ws) maps.

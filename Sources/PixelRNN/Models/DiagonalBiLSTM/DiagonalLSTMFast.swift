@@ -198,6 +198,7 @@ extension DiagonalLSTMWalk {
         inputWeights = lstm.inputToState.pointwiseMatrix                               // (4h × 2h)
         gateColumns = SkewedColumns(height: height, width: width, channels: 4 * h, batch: batch)
         cellColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch, pad: 1)
+        cellTanhColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch)
         hiddenColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch, pad: 1)
         stateWeights = lstm.stateToState.tapMatrices
     }
@@ -210,7 +211,7 @@ extension DiagonalLSTMWalk {
     ///     P += b_is + b_ss (+ the conditioning bias, if any)
     ///     P += W₀ · h_{k−1}[rows r−1]          (4h × h)·(h × n)    tap 0: the pixel above
     ///     P += W₁ · h_{k−1}[rows r]            (4h × h)·(h × n)    tap 1: the left neighbour
-    ///     then per cell: the gates, c_k = σ(f) c_{k−1} + σ(i) tanh(g), h_k = σ(o) tanh(c_k).
+    ///     then per cell: the gates, c_k = σ(f) c_{k−1} + σ(i) tanh(g), tanh(c_k) (kept), h_k = σ(o) tanh(c_k).
     func stepFast(_ k: Int) {
         let rows = Skew.pixelRows(skewedColumn: k, height: height, width: width)!
         let h = lstm.hidden
@@ -218,14 +219,16 @@ extension DiagonalLSTMWalk {
         let n = rows.count * batch
         let (inputBias, stateBias) = (lstm.inputToState.bias.value.data, lstm.stateToState.bias.value.data)
         let x = inputColumns.layout, g = gateColumns.layout, cl = cellColumns.layout, hd = hiddenColumns.layout
+        let tl = cellTanhColumns.layout
         inputColumns.data.withUnsafeBufferPointer { xp in
         inputWeights.withUnsafeBufferPointer { wi in
         gateColumns.data.withUnsafeMutableBufferPointer { gp in
         cellColumns.data.withUnsafeMutableBufferPointer { cp in
+        cellTanhColumns.data.withUnsafeMutableBufferPointer { tp in
         hiddenColumns.data.withUnsafeMutableBufferPointer { hp in
         stateWeights.tap0.withUnsafeBufferPointer { w0 in
         stateWeights.tap1.withUnsafeBufferPointer { w1 in
-            let gB = gp.baseAddress!, cB = cp.baseAddress!, hB = hp.baseAddress!
+            let gB = gp.baseAddress!, cB = cp.baseAddress!, tB = tp.baseAddress!, hB = hp.baseAddress!
             let p = gB + g.offset(k, 0, r0)                     // P: (4h × n), leading dimension n
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(4 * h), Int32(n), Int32(2 * h),
                         1, wi.baseAddress!, Int32(2 * h), xp.baseAddress! + x.offset(k, 0, r0), Int32(n), 0, p, Int32(n))
@@ -253,9 +256,9 @@ extension DiagonalLSTMWalk {
                 // c_{k−1}, same rows (stored zeros off the diagonal); none before the first column.
                 let cPrev = k > 0 ? UnsafePointer(cB + cl.offset(k - 1, j, r0)) : nil
                 LSTMCell.forward(pre: rows.readOnly, values: rows, previousCell: cPrev, cell: cB + cl.offset(k, j, r0),
-                                 cellTanh: nil, hidden: hB + hd.offset(k, j, r0), count: n)
+                                 cellTanh: tB + tl.offset(k, j, r0), hidden: hB + hd.offset(k, j, r0), count: n)
             }
-        }}}}}}}
+        }}}}}}}}
     }
 }
 
@@ -274,8 +277,8 @@ extension DiagonalLSTM {
         let h = hidden
         let (batch, height, width) = (dOutput.shape[0], dOutput.shape[2], dOutput.shape[3])
         let ws = Skew.skewedWidth(height: height, width: width)
-        let (gates, cell, hiddenMap) = (pass.gates, pass.cell, pass.hidden)
-        let (gL, cL, hL) = (gates.layout, cell.layout, hiddenMap.layout)
+        let (gates, cell, cellTanh, hiddenMap) = (pass.gates, pass.cell, pass.cellTanh, pass.hidden)
+        let (gL, cL, tL, hL) = (gates.layout, cell.layout, cellTanh.layout, hiddenMap.layout)
         let x = SkewedColumns(skewing: pass.input, mirrored: mirrored)          // 2h, as the forward walk packed it
         var dX = SkewedColumns(height: height, width: width, channels: 2 * h, batch: batch)   // ∂L/∂x
         var dH = SkewedColumns(skewing: dOutput, pad: 1, mirrored: mirrored)    // ∂L/∂h: from above, then + from column k+1
@@ -287,8 +290,6 @@ extension DiagonalLSTM {
         // k on has written (their first rows are ≥ r0): zero, as it must be — the state there
         // feeds no pixel of column k.
         var carry = [Float](repeating: 0, count: h * plane)
-        let tanhC = UnsafeMutablePointer<Float>.allocate(capacity: plane)           // tanh(c_k) of one state row
-        defer { tanhC.deallocate() }
         var dW0 = [Float](repeating: 0, count: 4 * h * h), dW1 = dW0
         var dK = [Float](repeating: 0, count: 4 * h * 2 * h)
         var db = [Float](repeating: 0, count: 4 * h)
@@ -296,13 +297,14 @@ extension DiagonalLSTM {
         let kernel = inputToState.pointwiseMatrix                                 // K: (4h × 2h)
         gates.data.withUnsafeBufferPointer { gp in
         cell.data.withUnsafeBufferPointer { cp in
+        cellTanh.data.withUnsafeBufferPointer { tp in
         hiddenMap.data.withUnsafeBufferPointer { hp in
         x.data.withUnsafeBufferPointer { xp in
         dX.data.withUnsafeMutableBufferPointer { dxp in
         dH.data.withUnsafeMutableBufferPointer { dhp in
         dP.data.withUnsafeMutableBufferPointer { dpp in
         carry.withUnsafeMutableBufferPointer { carryP in
-            let gB = gp.baseAddress!, cB = cp.baseAddress!, hB = hp.baseAddress!, xB = xp.baseAddress!
+            let gB = gp.baseAddress!, cB = cp.baseAddress!, tB = tp.baseAddress!, hB = hp.baseAddress!, xB = xp.baseAddress!
             let dxB = dxp.baseAddress!, dhB = dhp.baseAddress!, dpB = dpp.baseAddress!, dc = carryP.baseAddress!
             for k in stride(from: ws - 1, through: 0, by: -1) {
                 let rows = Skew.pixelRows(skewedColumn: k, height: height, width: width)!
@@ -311,10 +313,8 @@ extension DiagonalLSTM {
                 let dPk = dpB + dPL.offset(k, 0, r0)                  // (4h × n), leading dimension n
                 for j in 0..<h {
                     let values = LSTMGateRows(o: s + j * n, f: s + (h + j) * n, i: s + (2 * h + j) * n, g: s + (3 * h + j) * n)
-                    let c = cB + cL.offset(k, j, r0)
-                    Activation.tanh(c, into: tanhC, count: n)                 // tanh(c_k), recomputed
                     let dPre = LSTMGateRows(o: dPk + j * n, f: dPk + (h + j) * n, i: dPk + (2 * h + j) * n, g: dPk + (3 * h + j) * n)
-                    LSTMCell.backward(values: values, cellTanh: tanhC, previousCell: k > 0 ? cB + cL.offset(k - 1, j, r0) : nil,
+                    LSTMCell.backward(values: values, cellTanh: tB + tL.offset(k, j, r0), previousCell: k > 0 ? cB + cL.offset(k - 1, j, r0) : nil,
                                       dHidden: dhB + dHL.offset(k, j, r0), dcNext: dc + j * plane + r0 * batch,
                                       dPre: dPre, dcPrev: dc + j * plane + r0 * batch, count: n)
                 }
@@ -341,7 +341,7 @@ extension DiagonalLSTM {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(4 * h), Int32(h), Int32(n),
                             1, dPk, Int32(n), hB + hL.offset(k - 1, 0, r0), ldH, 1, &dW1, Int32(h))
             }
-        }}}}}}}}
+        }}}}}}}}}
         let mask = inputToState.weight.mask?.data
         for o in 0..<(4 * h) {
             stateToState.bias.grad.data[o] += db[o]
