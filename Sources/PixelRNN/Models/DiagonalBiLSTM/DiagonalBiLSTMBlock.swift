@@ -110,7 +110,8 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
         let sum = passF.output + shifted                                  // (B, h, H, W)
         let y = out.forward(sum)                                          // (B, 2h, H, W)
         return BlockForward(input: x, residual: y,
-                            activations: DiagonalBiLSTMActivations(fwd: passF, bwd: passB, shifted: shifted, sum: sum))
+                            activations: DiagonalBiLSTMActivations(fwd: passF, bwd: passB, shiftsBackwardDirection: shiftsBackwardDirection,
+                                                                   sum: sum))
     }
 
     /// The saved skewed maps of a forward pass of this block as (B, C, H, H+W−1) maps:
@@ -209,10 +210,13 @@ public struct DiagonalBiLSTMActivations: BlockActivations {
     /// The right-to-left direction's pass, on flip(x). Its `input` is x, the block's input
     /// (the same storage).
     public var bwd: DiagonalLSTMForward
-    /// shift_down(bwd.output), (B, h, H, W).
-    public var shifted: Tensor
+    /// False for the `no-shift` known bug (`DiagonalBiLSTMBlock.shiftsBackwardDirection`).
+    public var shiftsBackwardDirection: Bool
     /// fwd.output + shifted, the input of `out`, (B, h, H, W).
     public var sum: Tensor
+
+    /// shift_down(bwd.output), (B, h, H, W): what bwd adds (computed again on each call, not kept).
+    public var shifted: Tensor { shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDown(bwd.output) : bwd.output }
 
     /// `fwd.gates.columns`, `fwd.cell.columns`, `fwd.hidden.columns` (packed, flat),
     /// `fwd.output`; the same for bwd; `bwd.shifted`, `sum`.

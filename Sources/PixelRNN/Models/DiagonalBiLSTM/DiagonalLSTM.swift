@@ -212,10 +212,14 @@ public struct DiagonalLSTMForward {
     public var hidden: SkewedColumns
     /// True for a pass of a mirrored direction.
     public var mirrored: Bool
+    /// x skewed and packed as the walk read it (skew(flip(x)) for a mirrored direction), 2h
+    /// channels: what the fast backward of i_s reads (rather than packing x again).
+    public var inputColumns: SkewedColumns
 
     public init(input: Tensor, gates: SkewedColumns, cell: SkewedColumns, cellTanh: SkewedColumns, hidden: SkewedColumns,
-                mirrored: Bool) {
+                mirrored: Bool, inputColumns: SkewedColumns) {
         self.input = input
+        self.inputColumns = inputColumns
         self.gates = gates
         self.cell = cell
         self.cellTanh = cellTanh
@@ -322,7 +326,7 @@ public final class DiagonalLSTMWalk {
         precondition(isFinished, "DiagonalLSTMWalk.result: \(skewedWidth - nextColumn) columns still to go")
         if fastPath {
             return DiagonalLSTMForward(input: input, gates: gateColumns, cell: cellColumns, cellTanh: cellTanhColumns,
-                                       hidden: hiddenColumns, mirrored: lstm.mirrored)
+                                       hidden: hiddenColumns, mirrored: lstm.mirrored, inputColumns: inputColumns)
         }
         // With `flipsSkewedMap` the maps are flipped back before they are packed.
         let unwalked: (Tensor) -> Tensor = { self.lstm.flipsSkewedMap ? DiagonalBiLSTMBlock.flipLeftRight($0) : $0 }
@@ -330,7 +334,8 @@ public final class DiagonalLSTMWalk {
         return DiagonalLSTMForward(input: input, gates: SkewedColumns(packing: unwalked(gatesMap), width: width),
                                    cell: SkewedColumns(packing: cellMap, width: width, pad: 1),
                                    cellTanh: SkewedColumns(packing: Activation.tanh(cellMap), width: width),
-                                   hidden: SkewedColumns(packing: unwalked(hiddenMap), width: width, pad: 1), mirrored: lstm.mirrored)
+                                   hidden: SkewedColumns(packing: unwalked(hiddenMap), width: width, pad: 1), mirrored: lstm.mirrored,
+                                   inputColumns: SkewedColumns(skewing: input, mirrored: lstm.mirrored))
     }
 
     /// The plain column step, on the (B, C, H, Ws) maps.

@@ -264,7 +264,7 @@ extension DiagonalLSTMWalk {
 
 extension DiagonalLSTM {
     /// The fast backward: `backwardPlain`'s equations on the packed columns, the
-    /// state-to-state and input-to-state products of each column as GEMMs (x packed again):
+    /// state-to-state and input-to-state products of each column as GEMMs (on x as the walk packed it):
     ///
     ///     dh_{k−1}[rows r−1] += W₀ᵀ · dP_k,   dh_{k−1}[rows r] += W₁ᵀ · dP_k       (h × 4h)·(4h × n)
     ///     dW₀ += dP_k · h_{k−1}[rows r−1]ᵀ,    dW₁ += dP_k · h_{k−1}[rows r]ᵀ,      (4h × n)·(n × h)
@@ -279,7 +279,7 @@ extension DiagonalLSTM {
         let ws = Skew.skewedWidth(height: height, width: width)
         let (gates, cell, cellTanh, hiddenMap) = (pass.gates, pass.cell, pass.cellTanh, pass.hidden)
         let (gL, cL, tL, hL) = (gates.layout, cell.layout, cellTanh.layout, hiddenMap.layout)
-        let x = SkewedColumns(skewing: pass.input, mirrored: mirrored)          // 2h, as the forward walk packed it
+        let x = pass.inputColumns                                               // 2h, as the forward walk packed it
         var dX = SkewedColumns(height: height, width: width, channels: 2 * h, batch: batch)   // ∂L/∂x
         var dH = SkewedColumns(skewing: dOutput, pad: 1, mirrored: mirrored)    // ∂L/∂h: from above, then + from column k+1
         var dP = SkewedColumns(height: height, width: width, channels: 4 * h, batch: batch)   // ∂L/∂[o, f, i, g] pre-activations
