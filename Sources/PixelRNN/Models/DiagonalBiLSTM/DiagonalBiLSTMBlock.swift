@@ -27,7 +27,9 @@ import Foundation
 /// `fwd.gates`, …) — and `fwd.output` (unskewed h, (B, h, H, W)); the same for `bwd`
 /// (its `bwd.output` flipped back to the image frame: flip(unskew(h_bwd)));
 /// `bwd.shifted` = shift_down(bwd.output), what bwd adds;
-/// `sum` = fwd.output + bwd.shifted, the input of `out`.
+/// `sum` = fwd.output + bwd.shifted, the input of `out`. (The outputs and `bwd.shifted`
+/// are unpacked from the kept maps when asked for; backward needs only the packed maps,
+/// tanh(c), x packed, and `sum`.)
 ///
 /// The two directions do not depend on each other; with `concurrentDirections` (the
 /// default) they run on two threads, in forward and in backward. Each has its own

@@ -20,8 +20,9 @@ import Foundation
 ///
 /// Two paths compute the same numbers: the plain one (`stepPlain`, `backwardPlain`)
 /// follows the equations on the (B, C, H, Ws) skewed maps; the fast one
-/// (`DiagonalLSTMFast.swift`) keeps the maps packed column by column (`SkewedColumns`)
-/// and does the state-to-state convolution of each column as two small GEMMs.
+/// (`DiagonalLSTMFast.swift`) keeps the maps packed column by column (`SkewedColumns`),
+/// x among them, and does the input-to-state convolution of each column as one small GEMM
+/// on x's column and the state-to-state one as two.
 /// `ComputePath.current` chooses; tests hold the two equal. Either way a finished pass keeps
 /// its maps packed (`DiagonalLSTMForward`).
 public final class DiagonalLSTM {
