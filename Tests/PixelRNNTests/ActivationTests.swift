@@ -62,4 +62,18 @@ final class VectorisedActivationTests: XCTestCase {
         Activation.sigmoid(extremes, into: &ys, count: ys.count)
         XCTAssertEqual(ys, extremes.map { $0 > 0 ? 1 : 0 })
     }
+
+    /// In place (y = x: a loop of its own, so that it vectorises) gives what a separate output gives.
+    func testInPlaceEqualsSeparateOutput() {
+        var rng = SeededGenerator(seed: 2)
+        let xs: [Float] = (0..<1_003).map { _ in rng.nextUniform(-9, 9) }
+        for f in [Activation.sigmoid(_:into:count:), Activation.tanh(_:into:count:)] {
+            var separate = [Float](repeating: 0, count: xs.count)
+            f(xs, &separate, xs.count)
+            var inPlace = xs
+            inPlace.withUnsafeMutableBufferPointer { f(UnsafePointer($0.baseAddress!), $0.baseAddress!, $0.count) }
+            XCTAssertEqual(inPlace, separate)
+            XCTAssertNotEqual(inPlace, xs)
+        }
+    }
 }

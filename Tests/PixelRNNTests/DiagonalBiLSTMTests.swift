@@ -142,8 +142,8 @@ final class DiagonalBiLSTMTests: XCTestCase {
     }
 
     func testFastPathEqualsPlainPath() {
-        for (hh, ww) in [(4, 5), (6, 3), (1, 4), (5, 1), (7, 7)] {
-            let lstm = DiagonalLSTM(hidden: 4, colors: 1, seed: 31)
+        for (hh, ww, mirrored) in [(4, 5, false), (6, 3, false), (1, 4, false), (5, 1, false), (7, 7, false), (4, 5, true), (6, 3, true)] {
+            let lstm = DiagonalLSTM(hidden: 4, colors: 1, seed: 31, mirrored: mirrored)
             let x = randomTensor([3, 8, hh, ww], seed: 32)
             let r = randomTensor([3, 4, hh, ww], seed: 33)
             var grads: [[Float]] = []
@@ -160,12 +160,19 @@ final class DiagonalBiLSTMTests: XCTestCase {
             }
             let (p0, p1) = (passes[0], passes[1])
             for (a, b, name) in [(p0.gates.skewedTensor(), p1.gates.skewedTensor(), "gates"), (p0.cell.skewedTensor(), p1.cell.skewedTensor(), "cell"),
+                                 (p0.cellTanh.skewedTensor(), p1.cellTanh.skewedTensor(), "tanh(cell)"),
                                  (p0.hidden.skewedTensor(), p1.hidden.skewedTensor(), "hidden"), (p0.output, p1.output, "output")] {
-                XCTAssertLessThan(a.maxAbsDifference(b), 1e-5, "\(name) \(hh)×\(ww)")
+                XCTAssertLessThan(a.maxAbsDifference(b), 1e-5, "\(name) \(hh)×\(ww)\(mirrored ? " mirrored" : "")")
             }
-            XCTAssertLessThan(dxs[0].maxAbsDifference(dxs[1]), 1e-5, "dx \(hh)×\(ww)")
+            XCTAssertLessThan(dxs[0].maxAbsDifference(dxs[1]), 1e-5, "dx \(hh)×\(ww)\(mirrored ? " mirrored" : "")")
+            for p in passes {       // the kept tanh(c) is the one h was made of: h = σ(o) ⊙ tanh(c), exactly
+                let (o, tc, hs) = (p.gates.skewedTensor(), p.cellTanh.skewedTensor(), p.hidden.skewedTensor())
+                for n in 0..<3 { for j in 0..<4 { for r in 0..<hh { for k in 0..<(hh + ww - 1) {
+                    XCTAssertEqual(hs[n, j, r, k], o[n, j, r, k] * tc[n, j, r, k])
+                }}}}
+            }
             let worst = zip(grads[0], grads[1]).map { abs($0 - $1) / (1 + abs($0)) }.max() ?? 0
-            XCTAssertLessThan(worst, 1e-5, "parameter gradients \(hh)×\(ww)")
+            XCTAssertLessThan(worst, 1e-5, "parameter gradients \(hh)×\(ww)\(mirrored ? " mirrored" : "")")
         }
     }
 
@@ -186,6 +193,19 @@ final class DiagonalBiLSTMTests: XCTestCase {
         XCTAssertEqual(weightedSum(f, g), weightedSum(x, DiagonalBiLSTMBlock.flipLeftRight(g)), accuracy: 1e-9)
     }
 
+    /// The moves on thin maps: one row (shifted out whole, up or down), one column (flip changes nothing).
+    func testFlipAndShiftOfThinMaps() {
+        let row = randomTensor([2, 3, 1, 5], seed: 43)
+        XCTAssertEqual(DiagonalBiLSTMBlock.shiftDown(row), Tensor(zeros: row.shape))
+        XCTAssertEqual(DiagonalBiLSTMBlock.shiftDownBackward(row), Tensor(zeros: row.shape))
+        XCTAssertEqual(DiagonalBiLSTMBlock.flipLeftRight(row)[1, 2, 0, 4], row[1, 2, 0, 0])
+        let column = randomTensor([2, 3, 4, 1], seed: 44)
+        XCTAssertEqual(DiagonalBiLSTMBlock.flipLeftRight(column), column)
+        XCTAssertEqual(DiagonalBiLSTMBlock.shiftDown(column)[1, 2, 3, 0], column[1, 2, 2, 0])
+        XCTAssertEqual(DiagonalBiLSTMBlock.shiftDownBackward(column)[1, 2, 2, 0], column[1, 2, 3, 0])
+        XCTAssertEqual(DiagonalBiLSTMBlock.shiftDownBackward(column)[1, 2, 3, 0], 0)
+    }
+
     func testParameterNamesAndShapes() {
         let block = DiagonalBiLSTMBlock(hidden: 3, colors: 1, seed: 1)
         XCTAssertEqual(block.namedParameters.map { $0.0 }, [
@@ -200,20 +220,55 @@ final class DiagonalBiLSTMTests: XCTestCase {
 
     /// bwd runs on flip(x) (flip, then skew), and what it adds is flip(h_bwd) one row down.
     func testBlockComposition() {
-        let block = DiagonalBiLSTMBlock(hidden: 2, colors: 1, seed: 51)
-        let x = randomTensor([2, 4, 4, 5], seed: 52)
-        let pass = block.forward(x)
-        let hf = block.fwd.forward(x)
-        let hb = block.bwd.forward(DiagonalBiLSTMBlock.flipLeftRight(x))
-        let maps = block.skewedMaps(pass)
-        XCTAssertEqual(maps["fwd.hidden"], hf.hidden.skewedTensor())
-        XCTAssertEqual(maps["bwd.hidden"], hb.hidden.skewedTensor())
-        XCTAssertEqual(maps["bwd.gates"], hb.gates.skewedTensor())
-        XCTAssertEqual(pass.saved["fwd.output"], hf.output)
-        let shifted = DiagonalBiLSTMBlock.shiftDown(DiagonalBiLSTMBlock.flipLeftRight(hb.output))
-        XCTAssertEqual(pass.saved["bwd.shifted"], shifted)
-        XCTAssertEqual(pass.residual, block.out.forward(hf.output + shifted))
-        for n in 0..<2 { for c in 0..<2 { for j in 0..<5 { XCTAssertEqual(shifted[n, c, 0, j], 0) } } }
+        for fast in [false, true] {
+            withComputePath(fast: fast) {
+                let block = DiagonalBiLSTMBlock(hidden: 2, colors: 1, seed: 51)
+                let x = randomTensor([2, 4, 4, 5], seed: 52)
+                let pass = block.forward(x)
+                let hf = block.fwd.forward(x)
+                let hb = unmirrored(block.bwd).forward(DiagonalBiLSTMBlock.flipLeftRight(x))
+                let maps = block.skewedMaps(pass)
+                XCTAssertEqual(maps["fwd.hidden"], hf.hidden.skewedTensor())
+                XCTAssertEqual(maps["bwd.hidden"], hb.hidden.skewedTensor())
+                XCTAssertEqual(maps["bwd.gates"], hb.gates.skewedTensor())
+                XCTAssertEqual(pass.saved["fwd.output"], hf.output)
+                XCTAssertEqual(pass.saved["bwd.output"], DiagonalBiLSTMBlock.flipLeftRight(hb.output))
+                let shifted = DiagonalBiLSTMBlock.shiftDown(DiagonalBiLSTMBlock.flipLeftRight(hb.output))
+                XCTAssertEqual(pass.saved["bwd.shifted"], shifted)
+                XCTAssertEqual(pass.residual, block.out.forward(hf.output + shifted))
+                for n in 0..<2 { for c in 0..<2 { for j in 0..<5 { XCTAssertEqual(shifted[n, c, 0, j], 0) } } }
+            }
+        }
+    }
+
+    /// A direction like `mirrored`, with its parameters' values, that walks from the left.
+    private func unmirrored(_ mirrored: DiagonalLSTM) -> DiagonalLSTM {
+        let twin = DiagonalLSTM(hidden: mirrored.hidden, colors: 1, seed: 0)
+        for ((_, from), (_, to)) in zip(mirrored.namedParameters, twin.namedParameters) { to.value = from.value }
+        return twin
+    }
+
+    /// A mirrored direction is the direction run on flip(x), flipped back: its output, ∂x, ∂z
+    /// and parameter gradients, exactly, on either path (the fast one packs and unpacks
+    /// mirrored, the plain one flips).
+    func testMirroredDirectionIsTheDirectionOnTheFlippedImage() {
+        for fast in [false, true] {
+            withComputePath(fast: fast) {
+                let mirrored = DiagonalLSTM(hidden: 3, colors: 1, seed: 35, mirrored: true)
+                let twin = unmirrored(mirrored)
+                let x = randomTensor([2, 6, 4, 5], seed: 36), r = randomTensor([2, 3, 4, 5], seed: 37)
+                let flip = DiagonalBiLSTMBlock.flipLeftRight
+                let pass = mirrored.forward(x), twinPass = twin.forward(flip(x))
+                XCTAssertEqual(pass.output, flip(twinPass.output))
+                XCTAssertEqual(pass.hidden.data, twinPass.hidden.data)
+                let d = mirrored.backwardWithGateGradient(pass, outputGradient: r)
+                let twinD = twin.backwardWithGateGradient(twinPass, outputGradient: flip(r))
+                XCTAssertEqual(d.input, flip(twinD.input))
+                XCTAssertEqual(d.gates, flip(twinD.gates))
+                XCTAssertEqual(mirrored.namedParameters.map { $0.1.grad }, twin.namedParameters.map { $0.1.grad })
+                XCTAssertEqual(mirrored.backward(pass, outputGradient: r), d.input)
+            }
+        }
     }
 
     /// fwd and bwd on two threads compute what they compute one after the other, and the

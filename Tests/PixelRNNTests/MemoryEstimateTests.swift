@@ -51,7 +51,7 @@ final class MemoryEstimateTests: XCTestCase {
     }
 
     /// A Diagonal BiLSTM block is charged exactly what its forward pass keeps beyond its input:
-    /// 18h floats per pixel (the table's) and the zero rows of its packed c and h maps — on
+    /// 21h floats per pixel (the table's) and the zero rows of its packed c and h maps — on
     /// square, wide, tall and one-column images, with and without the known bugs' plain path.
     func testADiagonalBiLSTMBlockIsChargedExactlyTheFloatsItsForwardPassKeeps() {
         let h = 3

@@ -87,6 +87,11 @@ final class SkewTests: XCTestCase {
                 XCTAssertEqual(columns.skewedTensor(), Skew.skew(x))
                 XCTAssertEqual(columns.unskewedTensor(), x)
                 XCTAssertEqual(SkewedColumns(packing: Skew.skew(x), width: w, pad: pad).data, columns.data)
+                // Mirrored: the packing of flip(x), without flip(x); unpacked mirrored, x again.
+                let mirrored = SkewedColumns(skewing: x, pad: pad, mirrored: true)
+                XCTAssertEqual(mirrored.data, SkewedColumns(skewing: DiagonalBiLSTMBlock.flipLeftRight(x), pad: pad).data)
+                XCTAssertEqual(mirrored.unskewedTensor(mirrored: true), x)
+                XCTAssertEqual(columns.unskewedTensor(mirrored: true), DiagonalBiLSTMBlock.flipLeftRight(x))
                 // Only the pixel cells (and the zero pad rows) are stored: pixels·C·B + 2·pad rows per column.
                 XCTAssertEqual(columns.data.count, 3 * 2 * (hh * w + 2 * pad * (hh + w - 1)))
                 let lay = columns.layout

@@ -6,13 +6,16 @@ import Foundation
 /// Two Diagonal LSTM directions read the block input x (B, 2h, H, W):
 /// - `fwd` walks the diagonals of x from the top-left corner: its state at (r, c)
 ///   has seen everything above and to the left;
-/// - `bwd` walks the diagonals of the left–right flipped x (flip the unskewed map, then
-///   skew it — never flip the skewed map): its state has seen everything above and
-///   to the right. Its output is flipped back and SHIFTED DOWN ONE ROW (top row
-///   zeros): otherwise the state at (r, c) would have seen (r, c+1), (r, c+2), … —
-///   the right side of its own row, the future.
+/// - `bwd` (a `mirrored` direction) walks the diagonals of the left–right flipped x (flip
+///   the unskewed map, then skew it — never flip the skewed map): its state has seen
+///   everything above and to the right. Its output, flipped back to the image frame, is
+///   SHIFTED DOWN ONE ROW (top row zeros): otherwise the state at (r, c) would have seen
+///   (r, c+1), (r, c+2), … — the right side of its own row, the future.
 ///
 ///     F(x) = out( h_fwd + shift_down(flip(h_bwd)) )       out: 1×1, mask B, h → 2h
+///
+/// (bwd's fast path never builds flip(x) or flip(h_bwd): it packs and unpacks its skewed
+/// columns mirrored, `SkewedColumns(skewing:mirrored:)`.)
 ///
 /// The network adds F(x) to x. Parameters: `fwd.i_s`, `fwd.s_s`, `bwd.i_s`,
 /// `bwd.s_s` (each `.weight`, `.bias`), `out.weight`, `out.bias`.
@@ -21,9 +24,12 @@ import Foundation
 /// flipped image): `fwd.gates.columns`, `fwd.cell.columns`, `fwd.hidden.columns` — the
 /// skewed maps packed column by column as the walk keeps them (`SkewedColumns`, flat;
 /// `DiagonalBiLSTMBlock.skewedMaps(_:)` turns them into (B, C, H, H+W−1) maps named
-/// `fwd.gates`, …) — and `fwd.output` (unskewed h, (B, h, H, W)); the same for `bwd`;
-/// `bwd.shifted` = shift_down(flip(bwd.output)), what bwd adds in the image frame;
-/// `sum` = fwd.output + bwd.shifted, the input of `out`.
+/// `fwd.gates`, …) — and `fwd.output` (unskewed h, (B, h, H, W)); the same for `bwd`
+/// (its `bwd.output` flipped back to the image frame: flip(unskew(h_bwd)));
+/// `bwd.shifted` = shift_down(bwd.output), what bwd adds;
+/// `sum` = fwd.output + bwd.shifted, the input of `out`. (The outputs and `bwd.shifted`
+/// are unpacked from the kept maps when asked for; backward needs only the packed maps,
+/// tanh(c), x packed, and `sum`.)
 ///
 /// The two directions do not depend on each other; with `concurrentDirections` (the
 /// default) they run on two threads, in forward and in backward. Each has its own
@@ -58,7 +64,7 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     public init(hidden: Int, colors: Int, seed: UInt64) {
         self.hidden = hidden
         fwd = DiagonalLSTM(hidden: hidden, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 1))
-        bwd = DiagonalLSTM(hidden: hidden, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 2))
+        bwd = DiagonalLSTM(hidden: hidden, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 2), mirrored: true)
         out = Conv2d(inChannels: hidden, outChannels: 2 * hidden, kernelHeight: 1, kernelWidth: 1,
                      mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 3))
     }
@@ -88,26 +94,26 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
 
     /// F(x) with `inputToStateBias` (B, 8h, H, W), if given, added to the two directions'
     /// input-to-state maps: channels 0..<4h to fwd's i_s(x), 4h..<8h to bwd's (in the image
-    /// frame: flipped with x). The multi-scale PixelRNN's conditioning (paper §3.6).
+    /// frame, as x). The multi-scale PixelRNN's conditioning (paper §3.6).
     public func forward(_ x: Tensor, inputToStateBias bias: Tensor?) -> BlockForward {
         let h = hidden
         var passF: DiagonalLSTMForward?, passB: DiagonalLSTMForward?
         DiagonalBiLSTMBlock.both(
-            { passF = self.fwd.forward(x, inputToStateBias: bias?.channels(0..<(4 * h))) },         // h_fwd: (B, h, H, W)
-            { passB = self.bwd.forward(DiagonalBiLSTMBlock.flipLeftRight(x),                          // on flip(x), in the flipped frame
-                                       inputToStateBias: bias.map { DiagonalBiLSTMBlock.flipLeftRight($0.channels((4 * h)..<(8 * h))) }) }
+            { passF = self.fwd.forward(x, inputToStateBias: bias?.channels(0..<(4 * h))) },          // h_fwd: (B, h, H, W)
+            { passB = self.bwd.forward(x, inputToStateBias: bias?.channels((4 * h)..<(8 * h))) }     // on flip(x); flip(h_bwd)
         )
         return combine(x, passF!, passB!)
     }
 
     /// F(x) from the two finished directions (also used by `DiagonalTrace`).
     func combine(_ x: Tensor, _ passF: DiagonalLSTMForward, _ passB: DiagonalLSTMForward) -> BlockForward {
-        let back = DiagonalBiLSTMBlock.flipLeftRight(passB.output)        // back to the image frame
+        let back = passB.output                                            // flip(h_bwd): in the image frame
         let shifted = shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDown(back) : back
         let sum = passF.output + shifted                                  // (B, h, H, W)
         let y = out.forward(sum)                                          // (B, 2h, H, W)
         return BlockForward(input: x, residual: y,
-                            activations: DiagonalBiLSTMActivations(fwd: passF, bwd: passB.withoutInput, shifted: shifted, sum: sum))
+                            activations: DiagonalBiLSTMActivations(fwd: passF, bwd: passB, shiftsBackwardDirection: shiftsBackwardDirection,
+                                                                   sum: sum))
     }
 
     /// The saved skewed maps of a forward pass of this block as (B, C, H, H+W−1) maps:
@@ -125,27 +131,35 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     }
 
     public func backward(_ pass: BlockForward, outputGradient dy: Tensor) -> Tensor {
-        backwardWithGateGradient(pass, outputGradient: dy).input
+        let (dxF, dxB) = directionsBackward(pass, outputGradient: dy, gateGradient: false)
+        return dxF.input + dxB.input
     }
 
     /// `backward`, also returning the gradient (B, 8h, H, W) of the two input-to-state maps
     /// (fwd's, then bwd's in the image frame) — and so of a bias added to them.
     public func backwardWithGateGradient(_ pass: BlockForward, outputGradient dy: Tensor) -> (input: Tensor, gates: Tensor) {
+        let (dxF, dxB) = directionsBackward(pass, outputGradient: dy, gateGradient: true)
+        return (dxF.input + dxB.input, Tensor.concatChannels([dxF.gates!, dxB.gates!]))
+    }
+
+    /// Back through `out` and the two directions: each one's ∂x (and ∂z with `gateGradient`),
+    /// in the image frame.
+    private func directionsBackward(_ pass: BlockForward, outputGradient dy: Tensor, gateGradient: Bool)
+        -> (fwd: (input: Tensor, gates: Tensor?), bwd: (input: Tensor, gates: Tensor?)) {
         let s = pass.activations(as: DiagonalBiLSTMActivations.self)
         let dSum = out.backward(input: s.sum, outputGradient: dy)         // (B, h, H, W)
-        var dxF: (input: Tensor, gates: Tensor)?, dxFlipped: (input: Tensor, gates: Tensor)?
+        let back = { (d: DiagonalLSTM, pass: DiagonalLSTMForward, dh: Tensor) -> (input: Tensor, gates: Tensor?) in
+            gateGradient ? d.backwardWithGateGradient(pass, outputGradient: dh) : (d.backward(pass, outputGradient: dh), nil)
+        }
+        var dxF: (input: Tensor, gates: Tensor?)?, dxB: (input: Tensor, gates: Tensor?)?
         DiagonalBiLSTMBlock.both({
             // fwd: h_fwd enters the sum directly.
-            dxF = self.fwd.backwardWithGateGradient(s.fwd, outputGradient: dSum)
+            dxF = back(self.fwd, s.fwd, dSum)
         }, {
-            // bwd: sum ∋ shift_down(flip(h_bwd)), so dh_bwd = flip(shift_downᵀ(dSum)).
-            let dShifted = self.shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDownBackward(dSum) : dSum
-            var passB = s.bwd
-            passB.input = DiagonalBiLSTMBlock.flipLeftRight(pass.input)         // not kept: flipped again
-            dxFlipped = self.bwd.backwardWithGateGradient(passB, outputGradient: DiagonalBiLSTMBlock.flipLeftRight(dShifted))
+            // bwd: sum ∋ shift_down(flip(h_bwd)), so ∂L/∂flip(h_bwd) = shift_downᵀ(dSum) (bwd flips it itself).
+            dxB = back(self.bwd, s.bwd, self.shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDownBackward(dSum) : dSum)
         })
-        return (dxF!.input + DiagonalBiLSTMBlock.flipLeftRight(dxFlipped!.input),         // flip is its own backward
-                Tensor.concatChannels([dxF!.gates, DiagonalBiLSTMBlock.flipLeftRight(dxFlipped!.gates)]))
+        return (dxF!, dxB!)
     }
 
     // MARK: the two moves of the bwd direction, with their backward
@@ -153,12 +167,13 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
     /// Mirrors every row: y[n, c, r, j] = x[n, c, r, W−1−j]. Its own inverse and its own backward.
     public static func flipLeftRight(_ x: Tensor) -> Tensor {
         let w = x.shape[3]
-        var y = x
-        let rows = x.count / w
-        for row in 0..<rows {
-            let base = row * w
-            for j in 0..<w { y.data[base + j] = x.data[base + w - 1 - j] }
-        }
+        var y = Tensor(zeros: x.shape)
+        x.data.withUnsafeBufferPointer { x in
+        y.data.withUnsafeMutableBufferPointer { y in
+            for row in stride(from: 0, to: x.count, by: max(w, 1)) {
+                for j in 0..<w { y[row + j] = x[row + w - 1 - j] }
+            }
+        }}
         return y
     }
 
@@ -189,18 +204,21 @@ public final class DiagonalBiLSTMBlock: ResidualBlock {
 }
 
 /// What a Diagonal BiLSTM block's forward pass keeps: each direction's finished pass (its
-/// skewed maps packed column by column, in its own frame — bwd: the flipped image), what
-/// bwd adds in the image frame, and the input of `out`.
+/// skewed maps packed column by column, in its own frame — bwd: the flipped image; its
+/// input and output in the image frame), what bwd adds, and the input of `out`.
 public struct DiagonalBiLSTMActivations: BlockActivations {
     /// The left-to-right direction's pass.
     public var fwd: DiagonalLSTMForward
-    /// The right-to-left direction's pass, on flip(x). Its `input` is not kept (an empty
-    /// tensor): backward flips the block's input again rather than hold a second copy of it.
+    /// The right-to-left direction's pass, on flip(x). Its `input` is x, the block's input
+    /// (the same storage).
     public var bwd: DiagonalLSTMForward
-    /// shift_down(flip(bwd.output)), (B, h, H, W).
-    public var shifted: Tensor
+    /// False for the `no-shift` known bug (`DiagonalBiLSTMBlock.shiftsBackwardDirection`).
+    public var shiftsBackwardDirection: Bool
     /// fwd.output + shifted, the input of `out`, (B, h, H, W).
     public var sum: Tensor
+
+    /// shift_down(bwd.output), (B, h, H, W): what bwd adds (computed again on each call, not kept).
+    public var shifted: Tensor { shiftsBackwardDirection ? DiagonalBiLSTMBlock.shiftDown(bwd.output) : bwd.output }
 
     /// `fwd.gates.columns`, `fwd.cell.columns`, `fwd.hidden.columns` (packed, flat),
     /// `fwd.output`; the same for bwd; `bwd.shifted`, `sum`.
@@ -213,14 +231,5 @@ public struct DiagonalBiLSTMActivations: BlockActivations {
             maps["\(d).output"] = p.output
         }
         return maps
-    }
-}
-
-extension DiagonalLSTMForward {
-    /// The same pass without its input (what a block keeps of its bwd direction).
-    var withoutInput: DiagonalLSTMForward {
-        var pass = self
-        pass.input = Tensor(zeros: [0])
-        return pass
     }
 }

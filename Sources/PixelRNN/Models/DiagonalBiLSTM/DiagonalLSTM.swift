@@ -20,8 +20,9 @@ import Foundation
 ///
 /// Two paths compute the same numbers: the plain one (`stepPlain`, `backwardPlain`)
 /// follows the equations on the (B, C, H, Ws) skewed maps; the fast one
-/// (`DiagonalLSTMFast.swift`) keeps the maps packed column by column (`SkewedColumns`)
-/// and does the state-to-state convolution of each column as two small GEMMs.
+/// (`DiagonalLSTMFast.swift`) keeps the maps packed column by column (`SkewedColumns`),
+/// x among them, and does the input-to-state convolution of each column as one small GEMM
+/// on x's column and the state-to-state one as two.
 /// `ComputePath.current` chooses; tests hold the two equal. Either way a finished pass keeps
 /// its maps packed (`DiagonalLSTMForward`).
 public final class DiagonalLSTM {
@@ -31,6 +32,11 @@ public final class DiagonalLSTM {
     public let inputToState: Conv2d
     /// `s_s`: 2-tap convolution down a column, h → 4h, unmasked.
     public let stateToState: DiagonalStateToState
+    /// True for the right-to-left direction (the block's `bwd`): it walks flip(x), the image
+    /// mirrored left–right (flip the unskewed map, then skew it — never flip the skewed map),
+    /// and hands its output and gradients back in the image frame, mirrored back. Its saved
+    /// skewed maps (gates, c, h) are in its own, mirrored, frame.
+    public let mirrored: Bool
 
     /// `--bug sigmoid-g`: σ instead of tanh on the content gate g (plain path only).
     var sigmoidOnContent = false
@@ -49,9 +55,10 @@ public final class DiagonalLSTM {
         return Skew.isPixel(row: r, skewedColumn: column, width: width)
     }
 
-    /// A direction for `hidden` = h, initialised from `seed`.
-    public init(hidden: Int, colors: Int, seed: UInt64) {
+    /// A direction for `hidden` = h, initialised from `seed`; `mirrored` walks from the right.
+    public init(hidden: Int, colors: Int, seed: UInt64, mirrored: Bool = false) {
         self.hidden = hidden
+        self.mirrored = mirrored
         inputToState = Conv2d(inChannels: 2 * hidden, outChannels: 4 * hidden, kernelHeight: 1, kernelWidth: 1,
                                mask: .B, colors: colors, seed: SeededGenerator.derivedSeed(seed, stream: 1))
         stateToState = DiagonalStateToState(hidden: hidden, seed: SeededGenerator.derivedSeed(seed, stream: 2))
@@ -61,6 +68,10 @@ public final class DiagonalLSTM {
     public var namedParameters: [(String, Parameter)] {
         prefixedParameters([("i_s", inputToState.namedParameters), ("s_s", stateToState.namedParameters)])
     }
+
+    /// The image frame ↔ this direction's own: flip for a mirrored direction (its own
+    /// inverse), nothing otherwise.
+    func mirror(_ x: Tensor) -> Tensor { mirrored ? DiagonalBiLSTMBlock.flipLeftRight(x) : x }
 
     /// Starts a walk over x (B, 2h, H, W): computes i_s(x) and stands before column 0.
     /// `step()` then computes one skewed column at a time (this is what `forward` does).
@@ -81,17 +92,20 @@ public final class DiagonalLSTM {
     /// `backward`, also returning ∂L/∂z (B, 4h, H, W), the gradient of the input-to-state map —
     /// and so of a bias added to it.
     public func backwardWithGateGradient(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> (input: Tensor, gates: Tensor) {
-        precondition(dOutput.shape == pass.output.shape,
-                     "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
-        let dz = ComputePath.isFast && !runsPlainPath ? gateGradientFast(pass, outputGradient: dOutput) : gateGradientPlain(pass, outputGradient: dOutput)
-        return (inputToState.backward(input: pass.input, outputGradient: dz), dz)
+        precondition(dOutput.shape == pass.outputShape,
+                     "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.outputShape)")
+        if ComputePath.isFast && !runsPlainPath {
+            let d = backwardColumns(pass, outputGradient: dOutput)
+            return (d.input.unskewedTensor(mirrored: mirrored), d.gates.unskewedTensor(mirrored: mirrored))
+        }
+        return backwardPlainWithGateGradient(pass, outputGradient: dOutput)
     }
 
     /// Back-propagation through time, column by column from the last: accumulates the
     /// gradients of i_s and s_s and returns ∂L/∂x (B, 2h, H, W), given ∂L/∂output (B, h, H, W).
     public func backward(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
-        precondition(dOutput.shape == pass.output.shape,
-                     "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.output.shape)")
+        precondition(dOutput.shape == pass.outputShape,
+                     "DiagonalLSTM.backward: gradient \(dOutput.shape) does not fit output \(pass.outputShape)")
         return ComputePath.isFast && !runsPlainPath ? backwardFast(pass, outputGradient: dOutput)
                                         : backwardPlain(pass, outputGradient: dOutput)
     }
@@ -108,10 +122,22 @@ public final class DiagonalLSTM {
     ///
     /// and non-pixel cells pass nothing on (their h and c are constants, zero).
     public func backwardPlain(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
-        inputToState.backward(input: pass.input, outputGradient: gateGradientPlain(pass, outputGradient: dOutput))
+        backwardPlainWithGateGradient(pass, outputGradient: dOutput).input
     }
 
-    /// `backwardPlain` down to ∂L/∂z (B, 4h, H, W), the gradient of the unskewed input-to-state map.
+    /// `backwardPlain`, also returning ∂L/∂z; both in the image frame.
+    func backwardPlainWithGateGradient(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> (input: Tensor, gates: Tensor) {
+        let dz = gateGradientPlain(pass, outputGradient: mirror(dOutput))           // in this direction's frame
+        return (mirror(inputToState.backward(input: mirror(pass.input), outputGradient: dz)), mirror(dz))
+    }
+
+    /// The fast backward (`backwardColumns`), ∂L/∂x unpacked.
+    public func backwardFast(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
+        backwardColumns(pass, outputGradient: dOutput).input.unskewedTensor(mirrored: mirrored)
+    }
+
+    /// `backwardPlain` down to ∂L/∂z (B, 4h, H, W), the gradient of the unskewed input-to-state
+    /// map, all in this direction's frame (dOutput too).
     func gateGradientPlain(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
         let (batch, h, height, width) = (dOutput.shape[0], hidden, dOutput.shape[2], dOutput.shape[3])
         let ws = Skew.skewedWidth(height: height, width: width)
@@ -170,27 +196,44 @@ public final class DiagonalLSTM {
 
 /// What one direction's forward pass computed. The skewed maps (B, C, H, Ws), Ws = H + W − 1,
 /// are kept packed column by column (`SkewedColumns`: pixel cells only; `skewedTensor()`
-/// gives the map itself, zeros off the pixels). For the `bwd` direction everything is in
-/// its own frame: the left–right flipped image.
+/// gives the map itself, zeros off the pixels). For a mirrored direction (`bwd`) the skewed
+/// maps are in its own frame, the left–right flipped image; its input and output are in the
+/// image frame.
 public struct DiagonalLSTMForward {
-    /// x, the direction's input (B, 2h, H, W).
+    /// x, the direction's input (B, 2h, H, W), in the image frame.
     public var input: Tensor
     /// The activated gates [σ(o), σ(f), σ(i), tanh(g)], channel blocks of h: 4h channels.
     public var gates: SkewedColumns
     /// The cell states c: h channels (stored with a zero row above and below each column).
     public var cell: SkewedColumns
+    /// tanh(c), as the forward pass computed it for h: h channels. Kept for backward, which
+    /// would otherwise compute it again.
+    public var cellTanh: SkewedColumns
     /// The hidden states h: h channels (stored with a zero row above and below each column).
     public var hidden: SkewedColumns
-    /// unskew(hidden): (B, h, H, W).
-    public var output: Tensor
+    /// True for a pass of a mirrored direction.
+    public var mirrored: Bool
+    /// x skewed and packed as the walk read it (skew(flip(x)) for a mirrored direction), 2h
+    /// channels: what the fast backward of i_s reads (rather than packing x again).
+    public var inputColumns: SkewedColumns
 
-    public init(input: Tensor, gates: SkewedColumns, cell: SkewedColumns, hidden: SkewedColumns, output: Tensor) {
+    public init(input: Tensor, gates: SkewedColumns, cell: SkewedColumns, cellTanh: SkewedColumns, hidden: SkewedColumns,
+                mirrored: Bool, inputColumns: SkewedColumns) {
         self.input = input
+        self.inputColumns = inputColumns
         self.gates = gates
         self.cell = cell
+        self.cellTanh = cellTanh
         self.hidden = hidden
-        self.output = output
+        self.mirrored = mirrored
     }
+
+    /// unskew(hidden), (B, h, H, W), in the image frame: for a mirrored direction flipped
+    /// back, flip(unskew(hidden)). Unpacked from `hidden` on each call (not kept).
+    public var output: Tensor { hidden.unskewedTensor(mirrored: mirrored) }
+
+    /// The shape of `output`, (B, h, H, W).
+    public var outputShape: [Int] { [hidden.batch, hidden.channels, hidden.height, hidden.width] }
 }
 
 /// A forward pass of one direction in progress, one skewed column per `step()`.
@@ -198,10 +241,10 @@ public struct DiagonalLSTMForward {
 /// exactly the numbers of an ordinary one.
 public final class DiagonalLSTMWalk {
     public let lstm: DiagonalLSTM
-    /// x (B, 2h, H, W).
+    /// x (B, 2h, H, W), in the image frame (a mirrored direction walks flip(x)).
     public let input: Tensor
-    /// i_s(x), after its bias (and the conditioning bias, if any), unskewed (B, 4h, H, W).
-    public let inputToState: Tensor
+    /// The conditioning bias (B, 4h, H, W) added to i_s(x), if any, in the image frame.
+    public let inputToStateBias: Tensor?
     public let batch: Int
     public let height: Int
     public let width: Int
@@ -217,10 +260,14 @@ public final class DiagonalLSTMWalk {
     var gatesMap = Tensor(zeros: [0])
     var cellMap = Tensor(zeros: [0])
     var hiddenMap = Tensor(zeros: [0])
-    // Fast path: the same maps packed column by column; the gate map starts as zˢ and
-    // column k becomes the gates in step k.
+    // Fast path: the same maps packed column by column, zeros until step k writes column k;
+    // and x (and the conditioning bias) packed the same way, from which step k forms column k of zˢ.
+    var inputColumns: SkewedColumns!
+    var biasColumns: SkewedColumns?
+    var inputWeights: [Float] = []
     var gateColumns: SkewedColumns!
     var cellColumns: SkewedColumns!
+    var cellTanhColumns: SkewedColumns!
     var hiddenColumns: SkewedColumns!
     var stateWeights: (tap0: [Float], tap1: [Float]) = ([], [])
 
@@ -232,8 +279,7 @@ public final class DiagonalLSTMWalk {
         self.fastPath = fastPath
         (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3])
         skewedWidth = Skew.skewedWidth(height: height, width: width)
-        let z = lstm.inputToState.forward(x)                           // (B, 4h, H, W)
-        inputToState = inputToStateBias.map { z + $0 } ?? z            // + the conditioning bias, if any
+        self.inputToStateBias = inputToStateBias
         let h = lstm.hidden
         if fastPath {
             prepareFast()
@@ -259,16 +305,18 @@ public final class DiagonalLSTMWalk {
         return true
     }
 
-    /// The skewed input-to-state map zˢ = skew(i_s(x)), (B, 4h, H, Ws).
+    /// i_s(x), after its bias (and the conditioning bias, if any), unskewed (B, 4h, H, W), in
+    /// the direction's own frame: i_s(flip(x)) for a mirrored one. (Computed on each call; the
+    /// fast path itself forms it column by column.)
+    public var inputToState: Tensor {
+        let z = lstm.inputToState.forward(lstm.mirror(input))          // (B, 4h, H, W)
+        return inputToStateBias.map { z + lstm.mirror($0) } ?? z       // + the conditioning bias, if any
+    }
+
+    /// The skewed input-to-state map zˢ = skew(i_s(x)), (B, 4h, H, Ws), in the direction's frame.
     public var skewedInputToState: Tensor { fastPath ? Skew.skew(inputToState) : skewedZ }
     /// The activated gates so far [σ(o), σ(f), σ(i), tanh(g)], (B, 4h, H, Ws); zero in columns not yet computed.
-    public var gates: Tensor {
-        guard fastPath else { return gatesMap }
-        var map = gateColumns.skewedTensor()            // columns ≥ nextColumn still hold zˢ: show zeros
-        let ws = skewedWidth
-        for i in 0..<map.count where i % ws >= nextColumn { map.data[i] = 0 }
-        return map
-    }
+    public var gates: Tensor { fastPath ? gateColumns.skewedTensor() : gatesMap }
     /// The cell states so far, (B, h, H, Ws).
     public var cell: Tensor { fastPath ? cellColumns.skewedTensor() : cellMap }
     /// The hidden states so far, (B, h, H, Ws).
@@ -278,16 +326,17 @@ public final class DiagonalLSTMWalk {
     public func result() -> DiagonalLSTMForward {
         precondition(isFinished, "DiagonalLSTMWalk.result: \(skewedWidth - nextColumn) columns still to go")
         if fastPath {
-            return DiagonalLSTMForward(input: input, gates: gateColumns, cell: cellColumns,
-                                       hidden: hiddenColumns, output: hiddenColumns.unskewedTensor())
+            return DiagonalLSTMForward(input: input, gates: gateColumns, cell: cellColumns, cellTanh: cellTanhColumns,
+                                       hidden: hiddenColumns, mirrored: lstm.mirrored, inputColumns: inputColumns)
         }
-        // With `flipsSkewedMap` the maps are flipped back before they are unskewed and packed.
+        // With `flipsSkewedMap` the maps are flipped back before they are packed.
         let unwalked: (Tensor) -> Tensor = { self.lstm.flipsSkewedMap ? DiagonalBiLSTMBlock.flipLeftRight($0) : $0 }
-        let hiddenMap = unwalked(self.hiddenMap)
+        let cellMap = unwalked(self.cellMap)
         return DiagonalLSTMForward(input: input, gates: SkewedColumns(packing: unwalked(gatesMap), width: width),
-                                   cell: SkewedColumns(packing: unwalked(cellMap), width: width, pad: 1),
-                                   hidden: SkewedColumns(packing: hiddenMap, width: width, pad: 1),
-                                   output: Skew.unskew(hiddenMap, width: width))
+                                   cell: SkewedColumns(packing: cellMap, width: width, pad: 1),
+                                   cellTanh: SkewedColumns(packing: Activation.tanh(cellMap), width: width),
+                                   hidden: SkewedColumns(packing: unwalked(hiddenMap), width: width, pad: 1), mirrored: lstm.mirrored,
+                                   inputColumns: SkewedColumns(skewing: input, mirrored: lstm.mirrored))
     }
 
     /// The plain column step, on the (B, C, H, Ws) maps.

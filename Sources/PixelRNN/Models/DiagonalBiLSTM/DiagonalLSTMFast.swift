@@ -85,11 +85,12 @@ public struct SkewedColumns {
         self.data = data
     }
 
-    /// skew(x) of an ordinary map x (B, C, H, W), packed.
-    public init(skewing x: Tensor, pad: Int = 0) {
+    /// skew(x) of an ordinary map x (B, C, H, W), packed; `mirrored`: skew(flip(x)), the map
+    /// mirrored left–right first (`DiagonalBiLSTMBlock.flipLeftRight`), without building flip(x).
+    public init(skewing x: Tensor, pad: Int = 0, mirrored: Bool = false) {
         precondition(x.rank == 4, "SkewedColumns: expected (B, C, H, W), got \(x.shape)")
         self.init(height: x.shape[2], width: x.shape[3], channels: x.shape[1], batch: x.shape[0], pad: pad)
-        pack(from: x, rowLength: width, rowShift: 0)
+        pack(from: x, rowLength: width, rowShift: 0, mirrored: mirrored)
     }
 
     /// The pixel cells of a skewed map y (B, C, H, H+W−1), packed.
@@ -97,13 +98,14 @@ public struct SkewedColumns {
         precondition(y.rank == 4 && y.shape[3] == y.shape[2] + width - 1,
                      "SkewedColumns: a skewed map of width \(width) must be (B, C, H, H+\(width)−1), got \(y.shape)")
         self.init(height: y.shape[2], width: width, channels: y.shape[1], batch: y.shape[0], pad: pad)
-        pack(from: y, rowLength: y.shape[3], rowShift: 1)
+        pack(from: y, rowLength: y.shape[3], rowShift: 1, mirrored: false)
     }
 
     /// Copies pixel (r, j) of every image and channel from a (B, C, H, rowLength) map whose
-    /// row r starts `rowShift · r` cells in. Per (channel, row): first the B×W block is
-    /// turned around in a small buffer, then each pixel's B values go out as one run.
-    private mutating func pack(from map: Tensor, rowLength: Int, rowShift: Int) {
+    /// row r starts `rowShift · r` cells in (`mirrored`: as pixel (r, W−1−j)). Per (channel,
+    /// row): first the B×W block is turned around in a small buffer, then each pixel's B
+    /// values go out as one run.
+    private mutating func pack(from map: Tensor, rowLength: Int, rowShift: Int, mirrored: Bool) {
         let lay = layout
         let (b, ch, hh, w) = (batch, channels, height, width)
         var block = [Float](repeating: 0, count: w * b)              // [j][n]
@@ -117,7 +119,7 @@ public struct SkewedColumns {
                         for j in 0..<w { tmp[j * b + n] = src[row + j] }
                     }
                     for j in 0..<w {                                  // pixel (r, j) sits in skewed column r + j
-                        let to = lay.offset(r + j, c, r)
+                        let to = lay.offset(r + (mirrored ? w - 1 - j : j), c, r)
                         for n in 0..<b { dst[to + n] = tmp[j * b + n] }
                     }
                 }
@@ -126,7 +128,7 @@ public struct SkewedColumns {
     }
 
     /// The reverse of `pack`: pixel values into a zeroed (B, C, H, rowLength) map.
-    private func unpack(rowLength: Int, rowShift: Int) -> Tensor {
+    private func unpack(rowLength: Int, rowShift: Int, mirrored: Bool) -> Tensor {
         let lay = layout
         let (b, ch, hh, w) = (batch, channels, height, width)
         var out = Tensor(zeros: [b, ch, hh, rowLength])
@@ -137,7 +139,7 @@ public struct SkewedColumns {
             for c in 0..<ch {
                 for r in 0..<hh {
                     for j in 0..<w {
-                        let from = lay.offset(r + j, c, r)
+                        let from = lay.offset(r + (mirrored ? w - 1 - j : j), c, r)
                         for n in 0..<b { tmp[j * b + n] = src[from + n] }
                     }
                     for n in 0..<b {
@@ -151,10 +153,11 @@ public struct SkewedColumns {
     }
 
     /// The skewed map (B, C, H, H+W−1), zeros at the cells that are not pixels.
-    public func skewedTensor() -> Tensor { unpack(rowLength: height + width - 1, rowShift: 1) }
+    public func skewedTensor() -> Tensor { unpack(rowLength: height + width - 1, rowShift: 1, mirrored: false) }
 
-    /// unskew: the ordinary map (B, C, H, W).
-    public func unskewedTensor() -> Tensor { unpack(rowLength: width, rowShift: 0) }
+    /// unskew: the ordinary map (B, C, H, W); `mirrored`: flip(unskew), mirrored left–right back
+    /// (the reverse of `init(skewing:mirrored: true)`).
+    public func unskewedTensor(mirrored: Bool = false) -> Tensor { unpack(rowLength: width, rowShift: 0, mirrored: mirrored) }
 
     /// The values as a flat tensor, for `BlockForward.saved`.
     var flat: Tensor { Tensor(shape: [data.count], data: data) }
@@ -175,41 +178,69 @@ extension DiagonalStateToState {
     }
 }
 
+extension Conv2d {
+    /// The weight of a 1×1 convolution, mask applied, as a row-major (out × in) matrix.
+    var pointwiseMatrix: [Float] {
+        precondition(kernelHeight == 1 && kernelWidth == 1, "pointwiseMatrix: a \(kernelHeight)×\(kernelWidth) kernel")
+        return weight.effective.data
+    }
+}
+
 extension DiagonalLSTMWalk {
-    /// Lays out zˢ column by column — it becomes the gate map in place, one column per
-    /// step — and zeroed cell and hidden maps (with their zero rows above and below).
+    /// Packs x (and the conditioning bias, if any) column by column, and lays out zeroed
+    /// gate, cell and hidden maps (c and h with their zero rows above and below each column):
+    /// step k writes their column k.
     func prepareFast() {
         let h = lstm.hidden
-        gateColumns = SkewedColumns(skewing: inputToState)                                           // 4h: zˢ, then gates
+        let mirrored = lstm.mirrored                                                   // pack flip(x) for a mirrored direction
+        inputColumns = SkewedColumns(skewing: input, mirrored: mirrored)               // 2h: x, skewed and packed
+        biasColumns = inputToStateBias.map { SkewedColumns(skewing: $0, mirrored: mirrored) }   // 4h
+        inputWeights = lstm.inputToState.pointwiseMatrix                               // (4h × 2h)
+        gateColumns = SkewedColumns(height: height, width: width, channels: 4 * h, batch: batch)
         cellColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch, pad: 1)
+        cellTanhColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch)
         hiddenColumns = SkewedColumns(height: height, width: width, channels: h, batch: batch, pad: 1)
         stateWeights = lstm.stateToState.tapMatrices
     }
 
     /// The fast column step: `stepPlain`'s equations on the pixel rows r0 … r1 of column k
-    /// only. With n = (r1 − r0 + 1)·B cells in the column:
+    /// only, i_s included (a 1×1 convolution: on a column of the skewed x it gives the same
+    /// column of zˢ). With n = (r1 − r0 + 1)·B cells in the column:
     ///
-    ///     P  = zˢ_k + b                        (4h × n), in place in the gate map
+    ///     P  = K · x_k                         (4h × 2h)·(2h × n)  i_s: column k of zˢ, in the gate map
+    ///     P += b_is + b_ss (+ the conditioning bias, if any)
     ///     P += W₀ · h_{k−1}[rows r−1]          (4h × h)·(h × n)    tap 0: the pixel above
     ///     P += W₁ · h_{k−1}[rows r]            (4h × h)·(h × n)    tap 1: the left neighbour
-    ///     then per cell: the gates, c_k = σ(f) c_{k−1} + σ(i) tanh(g), h_k = σ(o) tanh(c_k).
+    ///     then per cell: the gates, c_k = σ(f) c_{k−1} + σ(i) tanh(g), tanh(c_k) (kept), h_k = σ(o) tanh(c_k).
     func stepFast(_ k: Int) {
         let rows = Skew.pixelRows(skewedColumn: k, height: height, width: width)!
         let h = lstm.hidden
         let r0 = rows.lowerBound
         let n = rows.count * batch
-        let bias = lstm.stateToState.bias.value.data
-        let g = gateColumns.layout, cl = cellColumns.layout, hd = hiddenColumns.layout
+        let (inputBias, stateBias) = (lstm.inputToState.bias.value.data, lstm.stateToState.bias.value.data)
+        let x = inputColumns.layout, g = gateColumns.layout, cl = cellColumns.layout, hd = hiddenColumns.layout
+        let tl = cellTanhColumns.layout
+        inputColumns.data.withUnsafeBufferPointer { xp in
+        inputWeights.withUnsafeBufferPointer { wi in
         gateColumns.data.withUnsafeMutableBufferPointer { gp in
         cellColumns.data.withUnsafeMutableBufferPointer { cp in
+        cellTanhColumns.data.withUnsafeMutableBufferPointer { tp in
         hiddenColumns.data.withUnsafeMutableBufferPointer { hp in
         stateWeights.tap0.withUnsafeBufferPointer { w0 in
         stateWeights.tap1.withUnsafeBufferPointer { w1 in
-            let gB = gp.baseAddress!, cB = cp.baseAddress!, hB = hp.baseAddress!
+            let gB = gp.baseAddress!, cB = cp.baseAddress!, tB = tp.baseAddress!, hB = hp.baseAddress!
             let p = gB + g.offset(k, 0, r0)                     // P: (4h × n), leading dimension n
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(4 * h), Int32(n), Int32(2 * h),
+                        1, wi.baseAddress!, Int32(2 * h), xp.baseAddress! + x.offset(k, 0, r0), Int32(n), 0, p, Int32(n))
             for o in 0..<(4 * h) {
-                let row = p + o * n, b = bias[o]
+                let row = p + o * n, b = inputBias[o] + stateBias[o]
                 for e in 0..<n { row[e] += b }
+            }
+            if let conditioning = biasColumns {
+                conditioning.data.withUnsafeBufferPointer { bp in
+                    let z = bp.baseAddress! + conditioning.layout.offset(k, 0, r0)
+                    for e in 0..<(4 * h * n) { p[e] += z[e] }
+                }
             }
             if k > 0 {
                 // Rows of column k−1 that hold no pixel are stored zeros.
@@ -225,73 +256,80 @@ extension DiagonalLSTMWalk {
                 // c_{k−1}, same rows (stored zeros off the diagonal); none before the first column.
                 let cPrev = k > 0 ? UnsafePointer(cB + cl.offset(k - 1, j, r0)) : nil
                 LSTMCell.forward(pre: rows.readOnly, values: rows, previousCell: cPrev, cell: cB + cl.offset(k, j, r0),
-                                 cellTanh: nil, hidden: hB + hd.offset(k, j, r0), count: n)
+                                 cellTanh: tB + tl.offset(k, j, r0), hidden: hB + hd.offset(k, j, r0), count: n)
             }
-        }}}}}
+        }}}}}}}}
     }
 }
 
 extension DiagonalLSTM {
     /// The fast backward: `backwardPlain`'s equations on the packed columns, the
-    /// state-to-state products of each column as GEMMs:
+    /// state-to-state and input-to-state products of each column as GEMMs (on x as the walk packed it):
     ///
     ///     dh_{k−1}[rows r−1] += W₀ᵀ · dP_k,   dh_{k−1}[rows r] += W₁ᵀ · dP_k       (h × 4h)·(4h × n)
     ///     dW₀ += dP_k · h_{k−1}[rows r−1]ᵀ,    dW₁ += dP_k · h_{k−1}[rows r]ᵀ,      (4h × n)·(n × h)
-    ///     db  += Σ dP_k
-    public func backwardFast(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
-        inputToState.backward(input: pass.input, outputGradient: gateGradientFast(pass, outputGradient: dOutput))
-    }
-
-    /// `backwardFast` down to ∂L/∂z (B, 4h, H, W), the gradient of the unskewed input-to-state map.
-    func gateGradientFast(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> Tensor {
+    ///     dx_k = Kᵀ · dP_k,   dK += dP_k · x_kᵀ                                     i_s: (2h × 4h)·(4h × n), (4h × n)·(n × 2h)
+    ///     db_ss += Σ dP_k,   db_is += Σ dP_k
+    ///
+    /// Returns ∂L/∂x and ∂L/∂z (the pre-activations, = ∂L/∂zˢ), both packed, in the direction's
+    /// frame (`unskewedTensor(mirrored:)` turns them back); dOutput is in the image frame.
+    func backwardColumns(_ pass: DiagonalLSTMForward, outputGradient dOutput: Tensor) -> (input: SkewedColumns, gates: SkewedColumns) {
         let h = hidden
         let (batch, height, width) = (dOutput.shape[0], dOutput.shape[2], dOutput.shape[3])
         let ws = Skew.skewedWidth(height: height, width: width)
-        let (gates, cell, hiddenMap) = (pass.gates, pass.cell, pass.hidden)
-        let (gL, cL, hL) = (gates.layout, cell.layout, hiddenMap.layout)
-        var dH = SkewedColumns(skewing: dOutput, pad: 1)                        // ∂L/∂h: from above, then + from column k+1
+        let (gates, cell, cellTanh, hiddenMap) = (pass.gates, pass.cell, pass.cellTanh, pass.hidden)
+        let (gL, cL, tL, hL) = (gates.layout, cell.layout, cellTanh.layout, hiddenMap.layout)
+        let x = pass.inputColumns                                               // 2h, as the forward walk packed it
+        var dX = SkewedColumns(height: height, width: width, channels: 2 * h, batch: batch)   // ∂L/∂x
+        var dH = SkewedColumns(skewing: dOutput, pad: 1, mirrored: mirrored)    // ∂L/∂h: from above, then + from column k+1
         var dP = SkewedColumns(height: height, width: width, channels: 4 * h, batch: batch)   // ∂L/∂[o, f, i, g] pre-activations
-        let (dHL, dPL) = (dH.layout, dP.layout)
+        let (xL, dHL, dPL) = (x.layout, dH.layout, dP.layout)
         let plane = height * batch
-        var carry = [Float](repeating: 0, count: h * plane)                     // ∂L/∂c_k through c_{k+1}: [j][r][n]
-        var nextCarry = carry
-        let tanhC = UnsafeMutablePointer<Float>.allocate(capacity: plane)           // tanh(c_k) of one state row
-        defer { tanhC.deallocate() }
+        // ∂L/∂c_k through c_{k+1}, [j][r][n], in place: column k reads its rows r0 … r1 and
+        // leaves ∂L/∂c_{k−1} there. Column k−1 can also read row r0 − 1, which no column from
+        // k on has written (their first rows are ≥ r0): zero, as it must be — the state there
+        // feeds no pixel of column k.
+        var carry = [Float](repeating: 0, count: h * plane)
         var dW0 = [Float](repeating: 0, count: 4 * h * h), dW1 = dW0
+        var dK = [Float](repeating: 0, count: 4 * h * 2 * h)
         var db = [Float](repeating: 0, count: 4 * h)
         let (w0, w1) = stateToState.tapMatrices
+        let kernel = inputToState.pointwiseMatrix                                 // K: (4h × 2h)
         gates.data.withUnsafeBufferPointer { gp in
         cell.data.withUnsafeBufferPointer { cp in
+        cellTanh.data.withUnsafeBufferPointer { tp in
         hiddenMap.data.withUnsafeBufferPointer { hp in
+        x.data.withUnsafeBufferPointer { xp in
+        dX.data.withUnsafeMutableBufferPointer { dxp in
         dH.data.withUnsafeMutableBufferPointer { dhp in
         dP.data.withUnsafeMutableBufferPointer { dpp in
         carry.withUnsafeMutableBufferPointer { carryP in
-        nextCarry.withUnsafeMutableBufferPointer { nextP in
-            let gB = gp.baseAddress!, cB = cp.baseAddress!, hB = hp.baseAddress!
-            let dhB = dhp.baseAddress!, dpB = dpp.baseAddress!
-            var (cin, cout) = (carryP.baseAddress!, nextP.baseAddress!)
+            let gB = gp.baseAddress!, cB = cp.baseAddress!, tB = tp.baseAddress!, hB = hp.baseAddress!, xB = xp.baseAddress!
+            let dxB = dxp.baseAddress!, dhB = dhp.baseAddress!, dpB = dpp.baseAddress!, dc = carryP.baseAddress!
             for k in stride(from: ws - 1, through: 0, by: -1) {
                 let rows = Skew.pixelRows(skewedColumn: k, height: height, width: width)!
                 let r0 = rows.lowerBound, n = rows.count * batch
-                cout.update(repeating: 0, count: h * plane)           // cells off column k's diagonal pass nothing back
                 let s = gB + gL.offset(k, 0, r0)                      // [σ(o), σ(f), σ(i), tanh(g)]: (4h × n)
                 let dPk = dpB + dPL.offset(k, 0, r0)                  // (4h × n), leading dimension n
                 for j in 0..<h {
                     let values = LSTMGateRows(o: s + j * n, f: s + (h + j) * n, i: s + (2 * h + j) * n, g: s + (3 * h + j) * n)
-                    let c = cB + cL.offset(k, j, r0)
-                    Activation.tanh(c, into: tanhC, count: n)                 // tanh(c_k), recomputed
                     let dPre = LSTMGateRows(o: dPk + j * n, f: dPk + (h + j) * n, i: dPk + (2 * h + j) * n, g: dPk + (3 * h + j) * n)
-                    LSTMCell.backward(values: values, cellTanh: tanhC, previousCell: k > 0 ? cB + cL.offset(k - 1, j, r0) : nil,
-                                      dHidden: dhB + dHL.offset(k, j, r0), dcNext: cin + j * plane + r0 * batch,
-                                      dPre: dPre, dcPrev: cout + j * plane + r0 * batch, count: n)
+                    LSTMCell.backward(values: values, cellTanh: tB + tL.offset(k, j, r0), previousCell: k > 0 ? cB + cL.offset(k - 1, j, r0) : nil,
+                                      dHidden: dhB + dHL.offset(k, j, r0), dcNext: dc + j * plane + r0 * batch,
+                                      dPre: dPre, dcPrev: dc + j * plane + r0 * batch, count: n)
                 }
-                swap(&cin, &cout)
                 for o in 0..<(4 * h) {
                     var sum: Float = 0
                     let row = dPk + o * n
                     for e in 0..<n { sum += row[e] }
                     db[o] += sum
                 }
+                // i_s: dx_k = Kᵀ · dP_k;  dK += dP_k · x_kᵀ
+                let xk = xB + xL.offset(k, 0, r0)
+                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(2 * h), Int32(n), Int32(4 * h),
+                            1, kernel, Int32(2 * h), dPk, Int32(n), 0, dxB + xL.offset(k, 0, r0), Int32(n))
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(4 * h), Int32(2 * h), Int32(n),
+                            1, dPk, Int32(n), xk, Int32(n), 1, &dK, Int32(2 * h))
                 guard k > 0 else { continue }
                 let ldH = Int32(hL.leading(k - 1))
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(h), Int32(n), Int32(4 * h),
@@ -303,14 +341,19 @@ extension DiagonalLSTM {
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(4 * h), Int32(h), Int32(n),
                             1, dPk, Int32(n), hB + hL.offset(k - 1, 0, r0), ldH, 1, &dW1, Int32(h))
             }
-        }}}}}}}
+        }}}}}}}}}
+        let mask = inputToState.weight.mask?.data
         for o in 0..<(4 * h) {
             stateToState.bias.grad.data[o] += db[o]
+            inputToState.bias.grad.data[o] += db[o]
             for c in 0..<h {
                 stateToState.weight.grad.data[(o * h + c) * 2 + 0] += dW0[o * h + c]
                 stateToState.weight.grad.data[(o * h + c) * 2 + 1] += dW1[o * h + c]
             }
+            for c in 0..<(2 * h) {                                            // masked entries get no gradient
+                inputToState.weight.grad.data[o * 2 * h + c] += mask.map { dK[o * 2 * h + c] * $0[o * 2 * h + c] } ?? dK[o * 2 * h + c]
+            }
         }
-        return dP.unskewedTensor()                                            // ∂z (B, 4h, H, W)
+        return (dX, dP)
     }
 }

@@ -43,7 +43,7 @@ public final class DiagonalTrace {
         (height, width) = (x.shape[2], x.shape[3])
         skewedWidth = Skew.skewedWidth(height: height, width: width)
         (fwdWalk, bwdWalk) = DiagonalTrace.withOneBLASThread {
-            (block.fwd.beginWalk(x), block.bwd.beginWalk(DiagonalBiLSTMBlock.flipLeftRight(x)))
+            (block.fwd.beginWalk(x), block.bwd.beginWalk(x))         // bwd, mirrored, walks flip(x)
         }
     }
 
