@@ -142,10 +142,13 @@ final class DiagonalBiLSTMTests: XCTestCase {
     }
 
     func testFastPathEqualsPlainPath() {
-        for (hh, ww, mirrored) in [(4, 5, false), (6, 3, false), (1, 4, false), (5, 1, false), (7, 7, false), (4, 5, true), (6, 3, true)] {
-            let lstm = DiagonalLSTM(hidden: 4, colors: 1, seed: 31, mirrored: mirrored)
-            let x = randomTensor([3, 8, hh, ww], seed: 32)
-            let r = randomTensor([3, 4, hh, ww], seed: 33)
+        // (H, W, mirrored, h, batch); h = 16, batch 16, 8 × 8: the ∂K product (4h × 2h
+        // = 2,048 elements, K = rows × batch up to 128) is cut in two by SmallMatrixProducts
+        for (hh, ww, mirrored, h, batch) in [(4, 5, false, 4, 3), (6, 3, false, 4, 3), (1, 4, false, 4, 3), (5, 1, false, 4, 3), (7, 7, false, 4, 3),
+                                             (4, 5, true, 4, 3), (6, 3, true, 4, 3), (8, 8, false, 16, 16), (8, 8, true, 16, 16)] {
+            let lstm = DiagonalLSTM(hidden: h, colors: 1, seed: 31, mirrored: mirrored)
+            let x = randomTensor([batch, 2 * h, hh, ww], seed: 32)
+            let r = randomTensor([batch, h, hh, ww], seed: 33)
             var grads: [[Float]] = []
             var passes: [DiagonalLSTMForward] = []
             var dxs: [Tensor] = []
@@ -167,7 +170,7 @@ final class DiagonalBiLSTMTests: XCTestCase {
             XCTAssertLessThan(dxs[0].maxAbsDifference(dxs[1]), 1e-5, "dx \(hh)×\(ww)\(mirrored ? " mirrored" : "")")
             for p in passes {       // the kept tanh(c) is the one h was made of: h = σ(o) ⊙ tanh(c), exactly
                 let (o, tc, hs) = (p.gates.skewedTensor(), p.cellTanh.skewedTensor(), p.hidden.skewedTensor())
-                for n in 0..<3 { for j in 0..<4 { for r in 0..<hh { for k in 0..<(hh + ww - 1) {
+                for n in 0..<batch { for j in 0..<h { for r in 0..<hh { for k in 0..<(hh + ww - 1) {
                     XCTAssertEqual(hs[n, j, r, k], o[n, j, r, k] * tc[n, j, r, k])
                 }}}}
             }

@@ -328,8 +328,10 @@ extension DiagonalLSTM {
                 let xk = xB + xL.offset(k, 0, r0)
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(2 * h), Int32(n), Int32(4 * h),
                             1, kernel, Int32(2 * h), dPk, Int32(n), 0, dxB + xL.offset(k, 0, r0), Int32(n))
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(4 * h), Int32(2 * h), Int32(n),
-                            1, dPk, Int32(n), xk, Int32(n), 1, &dK, Int32(2 * h))
+                dK.withUnsafeMutableBufferPointer { dKp in          // (4h × 2h): above the A·Bᵀ cut's 1,152 elements at h ≥ 13
+                    SmallMatrixProducts.sgemm(transposeA: false, transposeB: true, m: 4 * h, n: 2 * h, k: n,
+                                              alpha: 1, a: dPk, lda: n, b: xk, ldb: n, beta: 1, c: dKp.baseAddress!, ldc: 2 * h)
+                }
                 guard k > 0 else { continue }
                 let ldH = Int32(hL.leading(k - 1))
                 cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(h), Int32(n), Int32(4 * h),
