@@ -98,17 +98,18 @@ final class MemoryEstimateTests: XCTestCase {
         }
     }
 
-    /// Eight copies of each parameter, and for a PixelCNN that takes its images in turn one
-    /// more per image of the batch and one for their sum (its image slots); above the slot
-    /// limit the halves keep none.
-    func testParametersAreChargedWithTheImageSlotsOfAPixelCNN() throws {
+    /// Eight copies of each parameter, and for a PixelCNN or a Row LSTM, which take their
+    /// images in turn, one more per image of the batch and one for their sum (the image
+    /// slots); above the slot limit the halves keep none, nor does the Diagonal BiLSTM.
+    func testParametersAreChargedWithTheImageSlotsOfTheKindsThatTakeImagesInTurn() throws {
         let bytesPerParameter: (ModelKind, Int) throws -> Double = { kind, parameters in
             let config = ModelConfig(kind: kind, layers: 1, hidden: 4)
             return (MemoryEstimate.trainingBytes(config: config, parameters: parameters, batch: 16, height: 8, width: 8)
                 - MemoryEstimate.trainingBytes(config: config, parameters: 0, batch: 16, height: 8, width: 8)) / Double(parameters)
         }
         XCTAssertEqual(try bytesPerParameter(.pixelcnn, 1_000), (8 + 16 + 1) * 4)
-        XCTAssertEqual(try bytesPerParameter(.rowlstm, 1_000), 8 * 4)
+        XCTAssertEqual(try bytesPerParameter(.rowlstm, 1_000), (8 + 16 + 1) * 4)
+        XCTAssertEqual(try bytesPerParameter(.diagbilstm, 1_000), 8 * 4)
         XCTAssertEqual(try bytesPerParameter(.pixelcnn, PixelNetwork.imageSlotLimit), 8 * 4)
         let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 1, hidden: 4))
         XCTAssertEqual(MemoryEstimate.trainingBytes(model: network, batch: 16, height: 8, width: 8),

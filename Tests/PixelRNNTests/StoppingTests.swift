@@ -19,7 +19,7 @@ final class StoppingTests: XCTestCase {
     }
 
     func testEvaluationIsAskedBeforeEveryBlockOfEveryBatch() throws {
-        let net = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 3, hidden: 4), seed: 2)
+        let net = try PixelNetwork(config: ModelConfig(kind: .diagbilstm, layers: 3, hidden: 4), seed: 2)   // the batch in one pass
         let all = try Evaluation.evaluate(network: net, images: images(40), batchSize: 8)
         let never = StopAt(.max)
         XCTAssertEqual(try Evaluation.evaluate(network: net, images: images(40), batchSize: 8, shouldStop: never.shouldStop), all)
@@ -33,20 +33,24 @@ final class StoppingTests: XCTestCase {
         }
     }
 
-    /// A PixelCNN's evaluation takes the images in turn on two cores, each core asking before
+    /// A PixelCNN's or a Row LSTM's evaluation takes the images in turn on two cores, each core asking before
     /// the blocks of the images it runs (one at a time): every image is asked 3 + 1 times
     /// whichever core took it, and a stop ends the batch with no call after it.
-    func testAPixelCNNEvaluationStopsWhicheverCoreTookTheImages() throws {
-        let net = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 3, hidden: 4), seed: 2)
+    func testAnEvaluationInTurnStopsWhicheverCoreTookTheImages() throws {
+        for kind in [ModelKind.pixelcnn, .rowlstm] { try assertEvaluationInTurnStops(kind) }
+    }
+
+    private func assertEvaluationInTurnStops(_ kind: ModelKind) throws {
+        let net = try PixelNetwork(config: ModelConfig(kind: kind, layers: 3, hidden: 4), seed: 2)
         let never = StopAt(.max)
         _ = try Evaluation.evaluate(network: net, images: images(16), batchSize: 8, shouldStop: never.shouldStop)
-        XCTAssertEqual(never.calls, 16 * 4, "16 images × (3 blocks + the head)")
+        XCTAssertEqual(never.calls, 16 * 4, "\(kind): 16 images × (3 blocks + the head)")
         for (at, done) in [(1, 0), (3, 0), (9, 0), (32, 0), (33, 8)] {
             let stop = StopAt(at)
             XCTAssertThrowsError(try Evaluation.evaluate(network: net, images: images(16), batchSize: 8, shouldStop: stop.shouldStop)) {
-                XCTAssertEqual($0 as? Stopped, Stopped(done: done, of: 16, "images"), "stop at call \(at)")
+                XCTAssertEqual($0 as? Stopped, Stopped(done: done, of: 16, "images"), "\(kind): stop at call \(at)")
             }
-            XCTAssertEqual(stop.calls, at, "no call after the stop")
+            XCTAssertEqual(stop.calls, at, "\(kind): no call after the stop")
         }
     }
 

@@ -83,14 +83,16 @@ final class TwoHalvesTests: XCTestCase {
                                      batch: 3, size: 5)
     }
 
-    /// The PixelCNN's passes of one image at a time (`imagesPerPass`) on one core, as a
-    /// step takes them when it cannot split the batch: the same NLLs and gradients as one
-    /// pass over the batch (the halves above take them too, on each core).
+    /// The PixelCNN's and the Row LSTM's passes of one image at a time (`imagesPerPass`) on
+    /// one core, as a step takes them when it cannot split the batch: the same NLLs and
+    /// gradients as one pass over the batch (the halves above take them too, on each core).
     func testPassesOfOneImageEqualOnePass() throws {
         XCTAssertEqual(ModelKind.pixelcnn.entry.imagesPerPass, 1)
-        XCTAssertNil(ModelKind.rowlstm.entry.imagesPerPass, "the Row LSTM's row products keep the images side by side")
+        XCTAssertEqual(ModelKind.rowlstm.entry.imagesPerPass, 1)
+        XCTAssertNil(ModelKind.diagbilstm.entry.imagesPerPass, "the Diagonal BiLSTM splits its two directions over the cores")
         let passes: (PixelNetwork, Tensor) -> [Double] = { $0.lossAndGradientInPasses($1, meanOver: $1.shape[0]) }
         try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), batch: 3, path: passes)
+        try assertHalvesEqualOnePass(ModelConfig(kind: .rowlstm, layers: 2, hidden: 4), batch: 3, path: passes)
         try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 1, hidden: 6, colors: 3, levels: 256),
                                      batch: 2, size: 5, path: passes)
     }
@@ -99,6 +101,7 @@ final class TwoHalvesTests: XCTestCase {
     func testImagesInTurnEqualOnePass() throws {
         let inTurn: (PixelNetwork, Tensor) -> [Double] = { $0.lossAndGradientImagesInTurn($1) }
         try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 2, hidden: 4), batch: 5, path: inTurn)
+        try assertHalvesEqualOnePass(ModelConfig(kind: .rowlstm, layers: 2, hidden: 4), batch: 5, path: inTurn)
         try assertHalvesEqualOnePass(ModelConfig(kind: .pixelcnn, layers: 1, hidden: 6, colors: 3, levels: 256),
                                      batch: 2, size: 5, path: inTurn)
     }
@@ -108,14 +111,18 @@ final class TwoHalvesTests: XCTestCase {
     /// alternating), and they add to what the network held before (as every training-step
     /// path does).
     func testImagesInTurnGiveTheSameBitsWhicheverCoreTakesAnImage() throws {
-        let network = try PixelNetwork(config: ModelConfig(kind: .pixelcnn, layers: 2, hidden: 8), seed: 3)
+        for kind in [ModelKind.pixelcnn, .rowlstm] { try assertImagesInTurnGiveTheSameBits(kind) }
+    }
+
+    private func assertImagesInTurnGiveTheSameBits(_ kind: ModelKind) throws {
+        let network = try PixelNetwork(config: ModelConfig(kind: kind, layers: 2, hidden: 8), seed: 3)
         let pixels = images(batch: 8, colors: 1, levels: 2, size: 12, seed: 6)
         let (nll, first) = gradients(network) { $0.lossAndGradientImagesInTurn(pixels) }
         let assignments = [[Int](repeating: 0, count: 8), [Int](repeating: 1, count: 8), (0..<8).map { $0 % 2 }, [1, 1, 0, 1, 0, 0, 0, 1]]
         for assignment in [nil] + assignments {
             let (again, grads) = gradients(network) { $0.lossAndGradientImagesInTurn(pixels, assignment: assignment) }
-            XCTAssertEqual(again, nll, "\(assignment.map(\.description) ?? "in turn")")
-            for (name, g) in first { XCTAssertEqual(grads[name]!.data, g.data, "\(name), \(assignment.map(\.description) ?? "in turn")") }
+            XCTAssertEqual(again, nll, "\(kind), \(assignment.map(\.description) ?? "in turn")")
+            for (name, g) in first { XCTAssertEqual(grads[name]!.data, g.data, "\(kind) \(name), \(assignment.map(\.description) ?? "in turn")") }
         }
         // Held gradients: 1 everywhere, then one step in turn: 1 + the step's gradient.
         for (_, p) in network.namedParameters { p.grad = Tensor(shape: p.grad.shape, data: [Float](repeating: 1, count: p.grad.count)) }
@@ -167,7 +174,9 @@ final class TwoHalvesTests: XCTestCase {
             XCTAssertTrue(pixelcnn.takesImagesInTurn(batch: 16), "a PixelCNN takes one image a pass: the images in turn")
         }
         let rowLSTM = try PixelNetwork(config: ModelConfig(kind: .rowlstm, layers: 1, hidden: 4))
-        XCTAssertFalse(rowLSTM.takesImagesInTurn(batch: 16), "the Row LSTM keeps whole halves")
+        XCTAssertEqual(rowLSTM.takesImagesInTurn(batch: 16), Cores.count > 1 && openblas_get_num_threads() > 1,
+                       "a Row LSTM takes one image a pass too: the images in turn wherever there are two cores")
+        XCTAssertFalse(diagonal.takesImagesInTurn(batch: 16))
         XCTAssertFalse(pixelcnn.takesImagesInTurn(batch: 1))
         let config = pixelcnn.config
         XCTAssertTrue(PixelNetwork.imageSlotsFit(config: config, parameters: PixelNetwork.imageSlotLimit / 16, batch: 16))

@@ -4,5 +4,5 @@ extension ModelKindEntry {
     static let rowLSTM = ModelKindEntry(
         kind: .rowlstm, paperName: "Row LSTM", makeBlock: { RowLSTMBlock(hidden: $0, colors: $1, seed: $2, switches: $3) },
         floatsPerPixelPerHidden: 16, splitsBatchInHalves: true, samplesIncrementally: true, skewedMapWeights: [],
-        trace: .steps(unit: "row"), benchmarkTarget: .init(trainingImagesPerSecond: 300))
+        trace: .steps(unit: "row"), benchmarkTarget: .init(trainingImagesPerSecond: 300), imagesPerPass: 1)
 }
