@@ -16,8 +16,8 @@ import Foundation
 /// an image for the PixelCNN) are still in the core's cache when the next layer reads
 /// them. Measured with the CPU time of training steps (L = 7, h = 16, batch 16): about
 /// 15 % less than the whole half in one pass for the PixelCNN (200 steps), about 25 %
-/// for the Row LSTM (20 steps, 2.40 → 1.75 s). (Such a kind's training step takes the images in turn instead, while its
-/// image slots fit: `PixelNetwork+ImagesInTurn`; these halves are its path above that.)
+/// for the Row LSTM (20 steps, 2.40 → 1.75 s). (Such a kind's training step takes the
+/// images in turn instead, while its image slots fit: `PixelNetwork+ImagesInTurn`; these halves are its path above that.)
 ///
 /// Why: splitting every layer's work between the cores (the layer-level fast paths)
 /// makes the cores meet after every layer, and leaves the element-wise work (ReLU,

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The two-core training step of a kind that takes one image at a time (`imagesPerPass` 1,
-/// the PixelCNN and the Row LSTM): the cores take the batch's images in turn, each core the next image as
-/// soon as it is free, so a core slowed by other work on the machine simply takes fewer.
+/// the PixelCNN and the Row LSTM): the cores take the batch's images in turn, each core
+/// the next image as soon as it is free, so a core slowed by other work on the machine simply takes fewer.
 /// (With fixed halves the other core waits for it at the end of every step.)
 ///
 ///     core 0:  image 0 ─ image 2 ─ image 3 ─ image 5 …     on this network
