@@ -12,8 +12,9 @@ import Foundation
 //
 // where cols(h_{r−1}) (im2col, read straight from row r−1 of the hidden map) holds, for
 // every position (image b, column j), the three neighbours j−1, j, j+1 of every state
-// channel. Backward mirrors it: ∂K^ss += ∂Z_r · colsᵀ and ∂h_{r−1} += col2im(K^ssᵀ · ∂Z_r),
-// written straight into row r−1 of the ∂h map.
+// channel. Backward mirrors it image by image, reading ∂Z_r (4h, W) of image b in place as
+// row r of its ∂z map (rows H·W apart): ∂K^ss += ∂Z_r · colsᵀ and
+// ∂h_{r−1} += col2im(K^ssᵀ · ∂Z_r), written straight into row r−1 of the ∂h map.
 //
 // Images are independent, so the batch is split into one contiguous range of images per
 // core and each core runs the whole recurrence for its range (`RowLSTMThreads`).
@@ -244,47 +245,53 @@ extension RowLSTMBlock {
                                           _ m: RowLSTMBackwardPointers,
                                           dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>) {
         let (h, n, area, first) = (hidden, images.count * w, height * w, images.lowerBound)
-        let dz = UnsafeMutablePointer<Float>.allocate(capacity: 4 * h * n)          // ∂Z_r   (4h, n·W)
-        let cols = UnsafeMutablePointer<Float>.allocate(capacity: 3 * h * n)        // cols(h_{r−1})
+        let cols = UnsafeMutablePointer<Float>.allocate(capacity: 3 * h * n)        // cols(h_{r−1})   (3h, n·W)
         let dcols = UnsafeMutablePointer<Float>.allocate(capacity: 3 * h * n)
         let dcNext = UnsafeMutablePointer<Float>.allocate(capacity: h * n)          // ∂c_r via c_{r+1}   (n, h, W)
         dcNext.initialize(repeating: 0, count: h * n)
-        defer { for p in [dz, cols, dcols, dcNext] { p.deallocate() } }
+        defer { for p in [cols, dcols, dcNext] { p.deallocate() } }
 
         for t in stride(from: height - 1, through: 0, by: -1) {
             let r = order[t]
             let previous: Int? = t > 0 ? order[t - 1] : nil
+            // ∂Z_r of image b, (4h, W) with rows `area` apart, is row r of its ∂z map.
+            let dz = { (b: Int) in m.dGates + b * 4 * h * area + r * w }
             for b in images {
                 for k in 0..<h {
                     let gateAt = { (q: Int) in (b * 4 * h + q * h + k) * area + r * w }
                     let at = (b * h + k) * area + r * w
                     let cp = previous.map { UnsafePointer(m.cell + (b * h + k) * area + $0 * w) }
                     let dcn = dcNext + ((b - first) * h + k) * w
-                    let dzRow = { (q: Int) in dz + (q * h + k) * n + (b - first) * w }
                     let values = LSTMGateRows(o: m.gateValues + gateAt(0), f: m.gateValues + gateAt(1),
                                               i: m.gateValues + gateAt(2), g: m.gateValues + gateAt(3))
-                    let dPre = LSTMGateRows(o: dzRow(0), f: dzRow(1), i: dzRow(2), g: dzRow(3))
+                    let dPre = LSTMGateRows(o: m.dGates + gateAt(0), f: m.dGates + gateAt(1),
+                                            i: m.dGates + gateAt(2), g: m.dGates + gateAt(3))
                     LSTMCell.backward(values: values, cellTanh: m.cellTanh + at, previousCell: cp,
                                       dHidden: m.dHidden + at, dcNext: dcn, dPre: dPre, dcPrev: dcn, count: w)
-                    // ∂z of this row also goes into the ∂z map (for K^is).
-                    for q in 0..<4 { (m.dGates + gateAt(q)).update(from: dzRow(q), count: w) }
                 }
             }
             // z_r = … + K^ss ⊛ h_{r−1} + b^ss:  ∂b^ss += Σ ∂z_r,  ∂K^ss += ∂Z_r · colsᵀ,
-            // ∂h_{r−1} += col2im(K^ssᵀ · ∂Z_r).  Above the first row h = 0: nothing more.
-            for ch in 0..<(4 * h) {
-                let row = dz + ch * n
-                var sum: Float = 0
-                for e in 0..<n { sum += row[e] }
-                dBias[ch] += sum
+            // ∂h_{r−1} += col2im(K^ssᵀ · ∂Z_r), image by image.  Above the first row h = 0: nothing more.
+            for b in images {
+                for ch in 0..<(4 * h) {
+                    let row = dz(b) + ch * area
+                    var sum: Float = 0
+                    for e in 0..<w { sum += row[e] }
+                    dBias[ch] += sum
+                }
             }
             guard let p = previous else { continue }
             RowStateToState.im2col(m.hidden + first * h * area + p * w, channels: h, batch: images.count, width: w,
                              channelStride: area, batchStride: h * area, kernelWidth: 3, into: cols)
-            SmallMatrixProducts.sgemm(transposeA: false, transposeB: true, m: 4 * h, n: 3 * h, k: n,
-                                      alpha: 1, a: dz, lda: n, b: cols, ldb: n, beta: 1, c: dWeight, ldc: 3 * h)
-            SmallMatrixProducts.sgemm(transposeA: true, transposeB: false, m: 3 * h, n: n, k: 4 * h,
-                                      alpha: 1, a: m.weight, lda: 3 * h, b: dz, ldb: n, beta: 0, c: dcols, ldc: n)
+            for b in images {
+                let column = (b - first) * w
+                SmallMatrixProducts.sgemm(transposeA: false, transposeB: true, m: 4 * h, n: 3 * h, k: w,
+                                          alpha: 1, a: dz(b), lda: area, b: cols + column, ldb: n,
+                                          beta: 1, c: dWeight, ldc: 3 * h)
+                SmallMatrixProducts.sgemm(transposeA: true, transposeB: false, m: 3 * h, n: w, k: 4 * h,
+                                          alpha: 1, a: m.weight, lda: 3 * h, b: dz(b), ldb: area,
+                                          beta: 0, c: dcols + column, ldc: n)
+            }
             RowStateToState.col2im(dcols, channels: h, batch: images.count, width: w,
                              channelStride: area, batchStride: h * area, kernelWidth: 3,
                              into: m.dHidden + first * h * area + p * w)
